@@ -1,0 +1,184 @@
+#include "run_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "claims.h"
+#include "text_table.h"
+#include "units.h"
+
+namespace zc::analysis {
+
+namespace {
+
+template <typename T> std::string show(const Figure<T> &f, int decimals = 0) {
+  if (!f.value)
+    return "n/a";
+  if constexpr (std::is_floating_point_v<T>)
+    return fixed(*f.value, decimals);
+  else
+    return thousands(*f.value);
+}
+
+std::string evidence_text(const Evidence &ev) {
+  std::string s = evidence_kind_name(ev.kind);
+  for (std::size_t i = 0; i < ev.probes.size(); ++i)
+    s += (i ? ", " : " ") + ev.probes[i];
+  return s;
+}
+
+std::string plural(int n, const char *one, const char *many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string per_chunk(const Count &c, std::uint64_t chunks) {
+  if (!c.value || chunks == 0)
+    return "n/a";
+  return fixed(static_cast<double>(*c.value) / static_cast<double>(chunks), 2);
+}
+
+std::string pair(const Count &a, const Count &b) { return show(a) + " / " + show(b); }
+
+std::string ms(const Count &ns) {
+  return ns.value ? fixed(static_cast<double>(*ns.value) / 1e6, 1) : "n/a";
+}
+
+std::string throughput(const Ratio &r) {
+  if (!r.value)
+    return "n/a";
+  const double gib = *r.value / (1024.0 * 1024.0 * 1024.0);
+  return gib >= 1 ? fixed(gib, 2) + " GiB/s" : fixed(*r.value / (1024.0 * 1024.0), 1) + " MiB/s";
+}
+
+} // namespace
+
+std::string render_run(const RunResult &r) {
+  std::ostringstream out;
+  const RunParams &p = r.params;
+  const std::uint64_t chunks = p.chunk ? (p.size + p.chunk - 1) / p.chunk : 0;
+  out << "zctrace run " << p.method << ": " << format_size(p.size) << " in " << format_size(p.chunk)
+      << " chunks (" << chunks << "), " << p.cache << " cache (" << r.cache.resident_before
+      << " of " << r.cache.file_pages << " pages resident at start), " << p.filesystem << " at "
+      << p.dir << ", kernel " << r.kernel.release << "\n";
+  out << "integrity: "
+      << (r.integrity.ok
+              ? "ok, " + thousands(r.integrity.received_bytes) + " bytes arrived intact (crc32c)"
+              : "FAILED: " + r.integrity.error)
+      << "; throughput " << throughput(r.throughput_bytes_per_s) << " over "
+      << ms(r.transfer_wall_ns) << " ms; lost events " << r.events.lost << " of "
+      << r.events.submitted + r.events.lost << "\n\n";
+
+  const auto method_claims = claims().for_method(p.method);
+  std::vector<std::string> header = {"", "source", "sink"};
+  for (const Claim *c : method_claims)
+    header.push_back("claim: " + c->label);
+  header.push_back("evidence (source)");
+  TextTable t(header);
+  auto row = [&](std::string name, std::string src, std::string sink, auto claim_of,
+                 const Evidence *ev) {
+    std::vector<std::string> cells = {std::move(name), std::move(src), std::move(sink)};
+    for (const Claim *c : method_claims)
+      cells.push_back(claim_of(*c));
+    cells.push_back(ev ? evidence_text(*ev) : "");
+    t.add(std::move(cells));
+  };
+  auto none = [](const Claim &) { return std::string(); };
+  const Account &s = r.source;
+  const Account &k = r.sink;
+  row(
+      "CPU copy passes", show(s.cpu_copy.passes, 2), show(k.cpu_copy.passes, 2),
+      [](const Claim &c) { return plural(c.cpu_copies, "CPU copy", "CPU copies"); },
+      &s.cpu_copy.bytes.evidence);
+  row("  bytes copied", show(s.cpu_copy.bytes), show(k.cpu_copy.bytes), none, nullptr);
+  row("by-reference passes", show(s.by_reference.passes, 2), show(k.by_reference.passes, 2), none,
+      &s.by_reference.bytes.evidence);
+  row(
+      "device passes", show(s.device.passes, 2), show(k.device.passes, 2),
+      [](const Claim &c) { return plural(c.dma_copies, "DMA copy", "DMA copies"); },
+      &s.device.bytes.evidence);
+  row("  storage / NIC bytes", pair(s.device.storage_bytes, s.device.nic_bytes),
+      pair(k.device.storage_bytes, k.device.nic_bytes), none, nullptr);
+  row("  DMA-mapped bytes", show(s.device.dma_mapped_bytes), show(k.device.dma_mapped_bytes), none,
+      &s.device.dma_mapped_bytes.evidence);
+  row("  loopback bytes (no device)", show(s.device.loopback_bytes), show(k.device.loopback_bytes),
+      none, &s.device.loopback_bytes.evidence);
+  row(
+      "mode switches", show(s.mode_switches), show(k.mode_switches),
+      [](const Claim &c) {
+        return plural(c.context_switches, "context switch", "context switches");
+      },
+      &s.mode_switches.evidence);
+  row("  per chunk", per_chunk(s.mode_switches, chunks), per_chunk(k.mode_switches, chunks), none,
+      nullptr);
+  row(
+      "syscalls", show(s.syscalls.total), show(k.syscalls.total),
+      [](const Claim &c) {
+        std::string list;
+        for (const auto &name : c.syscalls)
+          list += (list.empty() ? "" : " / ") + name;
+        return list;
+      },
+      &s.syscalls.total.evidence);
+  row("scheduler switches vol / invol",
+      pair(s.context_switches.voluntary, s.context_switches.involuntary),
+      pair(k.context_switches.voluntary, k.context_switches.involuntary), none,
+      &s.context_switches.voluntary.evidence);
+  row("  rusage vol / invol", pair(s.rusage.voluntary_switches, s.rusage.involuntary_switches),
+      pair(k.rusage.voluntary_switches, k.rusage.involuntary_switches), none,
+      &s.rusage.voluntary_switches.evidence);
+  row("page faults user / kernel", pair(s.page_faults.user, s.page_faults.kernel),
+      pair(k.page_faults.user, k.page_faults.kernel), none, &s.page_faults.kernel.evidence);
+  row("  minor / major (rusage)", pair(s.page_faults.minor, s.page_faults.major),
+      pair(k.page_faults.minor, k.page_faults.major), none, &s.page_faults.minor.evidence);
+  row("  file: fault-around / filemap_fault",
+      pair(s.page_faults.file_fault_around, s.page_faults.file_fault),
+      pair(k.page_faults.file_fault_around, k.page_faults.file_fault), none,
+      &s.page_faults.file_fault_around.evidence);
+  row("time wall / user / sys ms",
+      ms(s.time.wall_ns) + " / " + ms(s.time.user_ns) + " / " + ms(s.time.sys_ns),
+      ms(k.time.wall_ns) + " / " + ms(k.time.user_ns) + " / " + ms(k.time.sys_ns), none,
+      &s.time.user_ns.evidence);
+  out << t.render();
+
+  if (!method_claims.empty())
+    out << "\nClaims are per transfer on the sending host: compare them with the source. Their "
+           "\"context switches\" are user/kernel mode switches (two per syscall); scheduler "
+           "switches are counted apart.\n";
+
+  out << "\nwhere the payload moved\n";
+  TextTable sites({"  role", "site", "direction", "in syscall", "bytes", "passes", "evidence"});
+  for (const Account *a : {&s, &k})
+    for (const SiteRow &row : a->cpu_copy.by_site)
+      sites.add({"  " + a->role, row.site, row.direction + (row.cpu_copy ? " (CPU copy)" : ""),
+                 row.syscall, thousands(row.bytes), fixed(row.passes, 2),
+                 evidence_text(row.evidence)});
+  out << sites.render();
+
+  out << "\nsyscalls\n";
+  TextTable calls({"  role", "syscall", "calls", "bytes", "errors", "time ms"});
+  for (const Account *a : {&s, &k}) {
+    std::vector<std::pair<std::string, SyscallRow>> rows(a->syscalls.by_name.begin(),
+                                                         a->syscalls.by_name.end());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto &x, const auto &y) { return x.second.count > y.second.count; });
+    for (const auto &[name, row] : rows)
+      calls.add({"  " + a->role, name, thousands(row.count), row.bytes ? thousands(*row.bytes) : "",
+                 thousands(row.errors), fixed(static_cast<double>(row.time_ns) / 1e6, 2)});
+  }
+  out << calls.render();
+
+  std::string missing;
+  for (const ProbeReport &probe : r.probes)
+    if (!probe.attached)
+      missing += "  " + probe.name + ": " + probe.reason + "\n";
+  if (!missing.empty())
+    out << "\nprobes not attached on this kernel\n" << missing;
+  if (r.counter_updates_lost || r.owner_records_lost || r.task_contexts_lost)
+    out << "\nWARNING: in-kernel bookkeeping overflowed: " << r.counter_updates_lost
+        << " counter updates, " << r.owner_records_lost << " owner records, "
+        << r.task_contexts_lost << " thread contexts were lost\n";
+  return out.str();
+}
+
+} // namespace zc::analysis

@@ -1,0 +1,92 @@
+// What watching costs: each method is run untraced and traced, alternately,
+// in one process, and the ratio of median throughputs traced/untraced is
+// printed side by side. Alternating the two keeps slow drifts of a noisy
+// machine (other load, page-cache state, CPU frequency) out of the ratio.
+//
+//   zctrace-bench-overhead [--size 64M] [--chunk 64K] [--rounds 7] [METHOD...]
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "error.h"
+#include "interrupt.h"
+#include "kernel_features.h"
+#include "preflight.h"
+#include "run_session.h"
+#include "units.h"
+#include "workload.h"
+
+namespace {
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double mib_per_s(std::uint64_t bytes, std::int64_t ns) {
+  return static_cast<double>(bytes) / (1024.0 * 1024.0) / (static_cast<double>(ns) / 1e9);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  try {
+    CLI::App app{"zctrace-bench-overhead: throughput of each copy method, traced / untraced"};
+    std::string size_text = "64M", chunk_text = "64K";
+    int rounds = 7;
+    bool stream = true;
+    std::vector<std::string> methods;
+    app.add_option("--size", size_text, "bytes per transfer");
+    app.add_option("--chunk", chunk_text, "bytes per call");
+    app.add_option("--rounds", rounds, "untraced/traced pairs per method")
+        ->check(CLI::PositiveNumber);
+    app.add_flag("!--no-events", stream, "trace without streaming events");
+    app.add_option("methods", methods, "methods (default: all)");
+    CLI11_PARSE(app, argc, argv);
+    if (methods.empty())
+      methods = zc::workloads::workload_names();
+
+    zc::install_interrupt_handlers();
+    zc::require_bpf_privileges();
+    zc::require_kernel_btf();
+    zc::Features features;
+
+    zc::RunRequest req;
+    req.size = zc::parse_size(size_text);
+    req.chunk = zc::parse_size(chunk_text);
+    req.probes.stream_events = stream;
+    std::printf("%d untraced/traced pairs per method, %s in %s chunks, warm cache, events %s\n\n",
+                rounds, zc::format_size(req.size).c_str(), zc::format_size(req.chunk).c_str(),
+                stream ? "streamed" : "not streamed");
+    std::printf("%-12s %16s %16s %14s %14s\n", "method", "untraced MiB/s", "traced MiB/s",
+                "traced/untr.", "min..max");
+    for (const auto &method : methods) {
+      req.method = method;
+      std::vector<double> untraced, traced, ratios;
+      zc::run_untraced(req); // warm the page cache and allocator once, unmeasured
+      for (int i = 0; i < rounds; ++i) {
+        const double u = mib_per_s(req.size, zc::run_untraced(req));
+        const zc::RunResult r = zc::run_traced(req, features);
+        if (!r.integrity.ok)
+          throw zc::Error("integrity check failed: " + r.integrity.error);
+        const double t = mib_per_s(req.size, static_cast<std::int64_t>(*r.transfer_wall_ns.value));
+        untraced.push_back(u);
+        traced.push_back(t);
+        ratios.push_back(t / u);
+      }
+      const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
+      std::printf("%-12s %16.0f %16.0f %14.3f %8.2f..%.2f\n", method.c_str(), median(untraced),
+                  median(traced), median(ratios), *lo, *hi);
+    }
+    std::printf(
+        "\ntraced/untraced: median of the per-pair ratios; 1.000 means watching is free.\n");
+    return 0;
+  } catch (const std::exception &e) {
+    const zc::ErrorReport r = zc::describe(e);
+    std::fprintf(stderr, "zctrace-bench-overhead: error: %s\n", r.message.c_str());
+    return r.exit_code;
+  }
+}

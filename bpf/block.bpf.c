@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Device-transfer family, storage and DMA: bytes a block device moved for a
+ * target (the seeds' "DMA copy" from disk), and DMA mappings made for any
+ * device while a target's work was being handed to it.
+ *
+ * A request completes in interrupt context, and may be issued from a kblockd
+ * worker, so the owner is recorded where it is certain: when the target
+ * queues the bio (its own context), by (disk, sector). The request found at
+ * issue by its first sector inherits that owner, and its completion is
+ * counted for it. Requests nobody recorded belong to other processes.
+ */
+#include "common.bpf.h"
+
+/* include/linux/blk_types.h: REQ_OP_MASK covers the low 8 bits. */
+#define ZC_REQ_OP_MASK	0xff
+#define ZC_REQ_OP_READ	0
+#define ZC_REQ_OP_WRITE 1
+
+/* include/linux/dma-direction.h */
+#define ZC_DMA_BIDIRECTIONAL_V 0
+#define ZC_DMA_TO_DEVICE_V     1
+#define ZC_DMA_FROM_DEVICE_V   2
+
+/* Scatterlists longer than this are counted up to here (a chained list is
+ * followed no further than its first chunk). */
+#define ZC_SG_MAX 128
+
+SEC("tp_btf/block_bio_queue")
+int BPF_PROG(zc_block_bio_queue, struct bio *bio)
+{
+	__u8 role = zc_current_role();
+	struct zc_bio_key key = {};
+
+	if (!role)
+		return 0;
+	key.disk = (__u64)BPF_CORE_READ(bio, bi_bdev, bd_disk);
+	key.sector = BPF_CORE_READ(bio, bi_iter.bi_sector);
+	if (bpf_map_update_elem(&zc_bios, &key, &(__u32){role}, BPF_ANY))
+		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(zc_block_rq_issue, struct request *rq)
+{
+	struct zc_bio_key key = {};
+	__u64 rq_key = (__u64)rq;
+	__u32 *owner;
+	__u8 role;
+
+	key.disk = (__u64)BPF_CORE_READ(rq, q, disk);
+	key.sector = BPF_CORE_READ(rq, __sector);
+	owner = bpf_map_lookup_elem(&zc_bios, &key);
+	role = owner ? (__u8)*owner : zc_current_role();
+	if (owner)
+		bpf_map_delete_elem(&zc_bios, &key);
+	/* Requests are preallocated and reused: forget an earlier owner. */
+	if (!role) {
+		bpf_map_delete_elem(&zc_owners, &rq_key);
+		return 0;
+	}
+	zc_remember_owner(&zc_owners, &rq_key, role);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(zc_block_rq_complete, struct request *rq, blk_status_t error, unsigned int nr_bytes)
+{
+	__u64 rq_key = (__u64)rq;
+	__u32 *owner = bpf_map_lookup_elem(&zc_owners, &rq_key);
+	__u32 op;
+	__u16 dir;
+
+	if (!owner || error)
+		return 0;
+	op = BPF_CORE_READ(rq, cmd_flags) & ZC_REQ_OP_MASK;
+	if (op != ZC_REQ_OP_READ && op != ZC_REQ_OP_WRITE)
+		return 0;
+	dir = op == ZC_REQ_OP_READ ? ZC_BLOCK_READ : ZC_BLOCK_WRITE;
+	zc_count((__u8)*owner, ZC_KIND_BLOCK, dir, 0, ZC_NO_SYSCALL, nr_bytes);
+	zc_emit(ZC_EV_BLOCK, (__u8)*owner, dir, 0, ZC_NO_SYSCALL, nr_bytes,
+		BPF_CORE_READ(rq, __sector), 0);
+	return 0;
+}
+
+/* Whose DMA is this? The target running here, else the owner of the packet
+ * being transmitted on this CPU, else nobody known (reported unattributed). */
+static __always_inline __u8 dma_owner(void)
+{
+	__u8 role = zc_current_role();
+	__u32 zero = 0;
+	__u32 *xmit;
+
+	if (role)
+		return role;
+	xmit = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
+	return xmit ? (__u8)*xmit : ZC_ROLE_NONE;
+}
+
+static __always_inline __u16 dma_site(int dir)
+{
+	if (dir == ZC_DMA_TO_DEVICE_V)
+		return ZC_DMA_TO_DEVICE;
+	if (dir == ZC_DMA_FROM_DEVICE_V)
+		return ZC_DMA_FROM_DEVICE;
+	return ZC_DMA_BIDIRECTIONAL;
+}
+
+static __always_inline void dma_mapped(int dir, __u64 bytes)
+{
+	__u8 role = dma_owner();
+	__u16 site = dma_site(dir);
+
+	zc_count(role, ZC_KIND_DMA, site, 0, zc_current_syscall(), bytes);
+	zc_emit(ZC_EV_DMA, role, site, 0, zc_current_syscall(), bytes, 0, 0);
+}
+
+/* dma:dma_map_page until 6.17, renamed dma:dma_map_phys in 6.18 (same
+ * arguments); user space autoloads the one this kernel has. */
+SEC("tp_btf/dma_map_phys")
+int BPF_PROG(zc_dma_map_phys, struct device *dev, phys_addr_t phys, dma_addr_t addr, size_t size,
+	     enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_mapped(dir, size);
+	return 0;
+}
+
+SEC("tp_btf/dma_map_page")
+int BPF_PROG(zc_dma_map_page, struct device *dev, phys_addr_t phys, dma_addr_t addr, size_t size,
+	     enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_mapped(dir, size);
+	return 0;
+}
+
+SEC("tp_btf/dma_map_sg")
+int BPF_PROG(zc_dma_map_sg, struct device *dev, struct scatterlist *sgl, int nents, int ents,
+	     enum dma_data_direction dir, unsigned long attrs)
+{
+	__u64 bytes = 0;
+
+	for (int i = 0; i < ZC_SG_MAX && i < nents; i++) {
+		struct scatterlist *sg = sgl + i;
+
+		/* SG_CHAIN (bit 0 of page_link): the rest lives elsewhere. */
+		if (BPF_CORE_READ(sg, page_link) & 0x1)
+			break;
+		bytes += BPF_CORE_READ(sg, length);
+	}
+	dma_mapped(dir, bytes);
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Maps and helpers every zctrace probe family shares.
+ *
+ * Each family (syscalls, sched, faults, copies, block, net) is its own BPF
+ * object so that one family failing to load on a kernel does not take the
+ * others down. They all declare these maps with identical definitions; user
+ * space creates them once (with the first family it loads) and hands the same
+ * map fds to the other families with bpf_map__reuse_fd() before they load.
+ */
+#ifndef ZCTRACE_COMMON_BPF_H
+#define ZCTRACE_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "zctrace.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Stream individual events through zc_events as well as counting them.
+ * Set by user space before load. */
+const volatile bool zc_stream_events = false;
+
+/* Processes whose work is accounted, by tgid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct zc_target);
+} zc_targets SEC(".maps");
+
+/* Per-thread state of a target thread: which syscall it is in and what the
+ * copy-site probes learnt about that syscall so far. Keyed by tid. */
+struct zc_task_ctx {
+	__u64 enter_ns;
+	__u32 nr;	  /* syscall in progress, or ZC_NO_SYSCALL */
+	__u32 in_syscall; /* 1 between sys_enter and sys_exit        */
+	__u32 copy_flags; /* ZC_CF_*: set by copy sites, per syscall */
+	__u32 send_dir;	  /* zc_dir of the pending sendmsg, 0 = none */
+	__u32 send_site;  /* zc_site of the pending sendmsg           */
+	__u32 role;	  /* zc_role of the thread's process          */
+};
+
+/* filemap_get_pages ran inside the current syscall. */
+#define ZC_CF_FILEMAP_GET_PAGES 0x1
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct zc_task_ctx);
+} zc_tasks SEC(".maps");
+
+/* All aggregated figures. Per CPU so that the two sides of a transfer running
+ * on two CPUs never share a cache line; user space sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct zc_counter_key);
+	__type(value, struct zc_counter_val);
+} zc_counters SEC(".maps");
+
+/* Bookkeeping that must never be lost silently (enum zc_health_slot). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ZC_HEALTH_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} zc_health SEC(".maps");
+
+/* Streamed events. Size set by user space (--ringbuf-size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} zc_events SEC(".maps");
+
+/* Owners of work the kernel finishes outside the owner's context: sockets
+ * (transmits run from softirq, or from the peer's context on loopback) and
+ * block requests (completed from interrupts). Key: the kernel object's
+ * address (struct sock *, struct request *); value: role. Bios are keyed by
+ * (disk, sector) because a request is found from its first bio's sector.
+ * LRU so that a long trace can never fill them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, __u32);
+} zc_owners SEC(".maps");
+
+struct zc_bio_key {
+	__u64 disk;
+	__u64 sector;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct zc_bio_key);
+	__type(value, __u32);
+} zc_bios SEC(".maps");
+
+/* Role owning the packet a net device is transmitting on this CPU right now
+ * (set between net_dev_start_xmit and net_dev_xmit), so that the driver's DMA
+ * mappings in between can be attributed to it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} zc_xmit_owner SEC(".maps");
+
+static __always_inline void zc_health_inc(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&zc_health, &slot);
+
+	if (v)
+		*v += 1; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void zc_count(__u8 role, __u8 kind, __u16 site, __u8 dir, __u16 id,
+				     __u64 bytes)
+{
+	struct zc_counter_key key = {
+	    .role = role, .kind = kind, .dir = dir, .site = site, .id = id};
+	struct zc_counter_val *val = bpf_map_lookup_elem(&zc_counters, &key);
+
+	if (!val) {
+		struct zc_counter_val zero = {};
+
+		bpf_map_update_elem(&zc_counters, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&zc_counters, &key);
+		if (!val) {
+			zc_health_inc(ZC_HEALTH_COUNTERS_FULL);
+			return;
+		}
+	}
+	/* Per-CPU value, but an interrupt-context probe may update the same
+	 * slot while a process-context one is half way: keep it atomic. */
+	__sync_fetch_and_add(&val->count, 1);
+	__sync_fetch_and_add(&val->bytes, bytes);
+}
+
+/* Wake the consumer only once the ring is half full: a wakeup per event
+ * costs more than the event. The collector also polls on a short timeout,
+ * so nothing waits long. */
+static __always_inline __u64 zc_wakeup_flag(void)
+{
+	__u64 avail = bpf_ringbuf_query(&zc_events, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&zc_events, BPF_RB_RING_SIZE);
+
+	return avail * 2 >= size ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void zc_emit(__u8 kind, __u8 role, __u16 site, __u8 dir, __u16 id,
+				    __s64 value, __u64 aux, __u64 ts)
+{
+	struct zc_event *e;
+
+	if (!zc_stream_events)
+		return;
+	e = bpf_ringbuf_reserve(&zc_events, sizeof(*e), 0);
+	if (!e) {
+		zc_count(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_LOST, 0, kind, 0);
+		return;
+	}
+	__u64 id_tgid = bpf_get_current_pid_tgid();
+
+	e->ts_ns = ts ? ts : bpf_ktime_get_ns();
+	e->tid = (__u32)id_tgid;
+	e->tgid = id_tgid >> 32;
+	e->kind = kind;
+	e->role = role;
+	e->dir = dir;
+	e->pad = 0;
+	e->site = site;
+	e->id = id;
+	e->value = value;
+	e->aux = aux;
+	bpf_ringbuf_submit(e, zc_wakeup_flag());
+	zc_count(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_SUBMITTED, 0, kind, 0);
+}
+
+static __always_inline __u8 zc_role_of_tgid(__u32 tgid)
+{
+	struct zc_target *t = bpf_map_lookup_elem(&zc_targets, &tgid);
+
+	return t ? (__u8)t->role : ZC_ROLE_NONE;
+}
+
+static __always_inline __u8 zc_current_role(void)
+{
+	return zc_role_of_tgid(bpf_get_current_pid_tgid() >> 32);
+}
+
+static __always_inline struct zc_task_ctx *zc_current_ctx(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&zc_tasks, &tid);
+}
+
+/* The syscall the current thread is in, for attributing an event to it. */
+static __always_inline __u16 zc_current_syscall(void)
+{
+	struct zc_task_ctx *tc = zc_current_ctx();
+
+	return (tc && tc->in_syscall) ? (__u16)tc->nr : ZC_NO_SYSCALL;
+}
+
+static __always_inline void zc_remember_owner(void *map, const void *key, __u8 role)
+{
+	__u32 value = role;
+
+	if (bpf_map_update_elem(map, key, &value, BPF_ANY))
+		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
+}
+
+#endif /* ZCTRACE_COMMON_BPF_H */

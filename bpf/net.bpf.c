@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Network-device family: packets of a target's sockets handed to a net
+ * device. On loopback that is not a device transfer (lo hands the skb back to
+ * the stack; the receiver's CPU copy replaces the NIC's DMA), so lo and real
+ * devices are counted apart.
+ *
+ * Transmits run from the sender's syscall, from softirq, and on loopback from
+ * the peer's context (an ACK it processes lets the sender's queue go), so the
+ * owner comes from the skb's socket, recorded by the copy family.
+ */
+#include "common.bpf.h"
+
+/* include/uapi/linux/if.h */
+#define ZC_IFF_LOOPBACK 0x8
+
+SEC("tp_btf/net_dev_start_xmit")
+int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_device *dev)
+{
+	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
+	__u32 zero = 0;
+	__u32 *owner, *window;
+	__u16 site;
+
+	owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
+	window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
+	if (window)
+		*window = owner ? *owner : ZC_ROLE_NONE;
+	if (!owner)
+		return 0;
+	site = (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) ? ZC_NET_LOOPBACK : ZC_NET_DEVICE;
+	zc_count((__u8)*owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
+	zc_emit(ZC_EV_NET, (__u8)*owner, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len), 0, 0);
+	return 0;
+}
+
+/* The skb may be gone by now: only close the attribution window. */
+SEC("tp_btf/net_dev_xmit")
+int BPF_PROG(zc_net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
+	     unsigned int skb_len)
+{
+	__u32 zero = 0;
+	__u32 *window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
+
+	if (window)
+		*window = ZC_ROLE_NONE;
+	return 0;
+}

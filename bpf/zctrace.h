@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Structures shared by the BPF programs and the zctrace collector.
+ *
+ * Plain C with fixed-width types only: this header is compiled by clang for
+ * the BPF target and by g++ for user space, and both must agree on every
+ * byte. userspace/abi_check.cpp static_asserts the sizes.
+ */
+#ifndef ZCTRACE_H
+#define ZCTRACE_H
+
+#ifdef __VMLINUX_H__
+/* BPF side: vmlinux.h already defines __u8 .. __u64. */
+#else
+#include <linux/types.h>
+#endif
+
+/* Who a counter belongs to. ROLE_NONE holds device work whose owner could
+ * not be found (reported as unattributed, never dropped). */
+enum zc_role {
+	ZC_ROLE_NONE = 0,
+	ZC_ROLE_SOURCE = 1,
+	ZC_ROLE_SINK = 2,
+	ZC_ROLE_MAX = 3,
+};
+
+/* What a counter counts. */
+enum zc_kind {
+	ZC_KIND_SYSCALL = 1,	  /* id=nr; count=calls, bytes=sum of ret > 0   */
+	ZC_KIND_SYSCALL_ERR = 2,  /* id=nr; count=calls with ret < 0            */
+	ZC_KIND_SYSCALL_TIME = 3, /* id=nr; bytes=ns spent between enter/exit   */
+	ZC_KIND_PAYLOAD = 4,	  /* site, dir, id=nr; count=events, bytes       */
+	ZC_KIND_SWITCH = 5,	  /* site=zc_switch                               */
+	ZC_KIND_FAULT = 6,	  /* site=zc_fault_mode, id=nr (kernel mode)      */
+	ZC_KIND_FILEMAP = 7,	  /* site=zc_filemap, id=nr; bytes=pages*4096    */
+	ZC_KIND_BLOCK = 8,	  /* site=zc_block, dir=read/write; bytes         */
+	ZC_KIND_DMA = 9,	  /* site=zc_dma; bytes mapped for a device       */
+	ZC_KIND_NET = 10,	  /* site=zc_net; bytes handed to a net device    */
+	ZC_KIND_SOCK = 11,	  /* site=zc_sock; bytes the socket layer moved   */
+	ZC_KIND_STREAM = 12,	  /* site=zc_stream; ring buffer bookkeeping      */
+};
+
+/* Where payload bytes moved (ZC_KIND_PAYLOAD site). */
+enum zc_site {
+	ZC_SITE_FILEMAP_READ = 1,      /* page cache -> user buffer (read family) */
+	ZC_SITE_TCP_SENDMSG = 2,       /* tcp_sendmsg_locked: iter -> skb          */
+	ZC_SITE_SOCK_SENDMSG = 3,      /* send on a non-TCP socket                 */
+	ZC_SITE_SKB_COPY_DATAGRAM = 4, /* skb -> user buffer (recv)             */
+	ZC_SITE_FILE_WRITE = 5,	       /* user/kernel -> page cache (write_end)    */
+	ZC_SITE_MAX = 6,
+};
+
+/* Direction of a payload movement. ZC_DIR_REFERENCE: the bytes changed hands
+ * by page reference (splice, MSG_ZEROCOPY with SG): no CPU copy. */
+enum zc_dir {
+	ZC_DIR_UNKNOWN = 0,
+	ZC_DIR_USER_TO_KERNEL = 1,
+	ZC_DIR_KERNEL_TO_USER = 2,
+	ZC_DIR_KERNEL_TO_KERNEL = 3,
+	ZC_DIR_REFERENCE = 4,
+};
+
+enum zc_switch {
+	ZC_SWITCH_VOLUNTARY = 0,
+	ZC_SWITCH_INVOLUNTARY = 1,
+};
+
+enum zc_fault_mode {
+	ZC_FAULT_USER = 0,   /* exceptions:page_fault_user                */
+	ZC_FAULT_KERNEL = 1, /* exceptions:page_fault_kernel, user address */
+};
+
+enum zc_filemap {
+	ZC_FILEMAP_GET_PAGES = 0, /* filemap_get_pages (read/splice lookups) */
+	ZC_FILEMAP_MAP_PAGES = 1, /* fault-around mapped a range             */
+	ZC_FILEMAP_FAULT = 2,	  /* filemap_fault: page not mapped around   */
+};
+
+enum zc_block {
+	ZC_BLOCK_READ = 0,
+	ZC_BLOCK_WRITE = 1,
+};
+
+enum zc_dma {
+	ZC_DMA_TO_DEVICE = 0,
+	ZC_DMA_FROM_DEVICE = 1,
+	ZC_DMA_BIDIRECTIONAL = 2,
+};
+
+enum zc_net {
+	ZC_NET_LOOPBACK = 0, /* handed to lo: no device transfer */
+	ZC_NET_DEVICE = 1,   /* handed to a real (or emulated) NIC */
+};
+
+enum zc_sock {
+	ZC_SOCK_SEND = 0, /* sock:sock_send_length ret */
+	ZC_SOCK_RECV = 1, /* sock:sock_recv_length ret */
+};
+
+enum zc_stream {
+	ZC_STREAM_SUBMITTED = 0, /* events written to the ring buffer   */
+	ZC_STREAM_LOST = 1,	 /* events the ring buffer had no room for */
+};
+
+/* Slots of the zc_health per-CPU array: updates that could not be made. */
+enum zc_health_slot {
+	ZC_HEALTH_COUNTERS_FULL = 0, /* a counter update found zc_counters full */
+	ZC_HEALTH_OWNERS_FULL = 1,   /* a socket/bio owner could not be recorded */
+	ZC_HEALTH_TASKS_FULL = 2,    /* a task context could not be created     */
+	ZC_HEALTH_MAX = 4,
+};
+
+/* Syscall number used when an event happened outside any syscall. */
+#define ZC_NO_SYSCALL 0xffff
+
+/* Key of the in-kernel counters (ZC map "counters"). 8 bytes. */
+struct zc_counter_key {
+	__u8 role;
+	__u8 kind;
+	__u8 dir;
+	__u8 pad;
+	__u16 site;
+	__u16 id;
+};
+
+/* Value of the in-kernel counters (per CPU; user space sums). */
+struct zc_counter_val {
+	__u64 count;
+	__u64 bytes;
+};
+
+/* What the targets map says about a process (key: tgid). */
+struct zc_target {
+	__u32 role;
+	__u32 follow_children; /* add forked children with the same role */
+};
+
+/* Event kinds streamed through the ring buffer. */
+enum zc_event_kind {
+	ZC_EV_SYSCALL = 1, /* id=nr, value=ret, aux=duration ns, ts=enter */
+	ZC_EV_PAYLOAD = 2, /* site, dir, id=nr, value=bytes             */
+	ZC_EV_FAULT = 3,   /* site=mode, id=nr, aux=address             */
+	ZC_EV_SWITCH = 4,  /* site=voluntary/involuntary                */
+	ZC_EV_BLOCK = 5,   /* site=read/write, value=bytes, aux=sector  */
+	ZC_EV_DMA = 6,	   /* site=direction, value=bytes               */
+	ZC_EV_NET = 7,	   /* site=zc_net, value=bytes                  */
+	ZC_EV_MAX = 8,
+};
+
+/* One streamed event. 40 bytes. */
+struct zc_event {
+	__u64 ts_ns;
+	__u32 tid;
+	__u32 tgid;
+	__u8 kind;
+	__u8 role;
+	__u8 dir;
+	__u8 pad;
+	__u16 site;
+	__u16 id;
+	__s64 value;
+	__u64 aux;
+};
+
+#endif /* ZCTRACE_H */

@@ -1,0 +1,15 @@
+# Generates syscall_table.inc ({nr, "name"} rows) from the x86_64 syscall
+# numbers of Debian's linux-libc-dev, so names never drift from numbers.
+set(ZCTRACE_UNISTD /usr/include/x86_64-linux-gnu/asm/unistd_64.h)
+if(NOT EXISTS ${ZCTRACE_UNISTD})
+  message(FATAL_ERROR "${ZCTRACE_UNISTD} not found: install linux-libc-dev")
+endif()
+file(STRINGS ${ZCTRACE_UNISTD} zctrace_nr_lines REGEX "^#define __NR_[a-z0-9_]+ [0-9]+")
+set(zctrace_rows "")
+foreach(line IN LISTS zctrace_nr_lines)
+  string(REGEX REPLACE "^#define __NR_([a-z0-9_]+) ([0-9]+).*" "{\\2, \"\\1\"}," row "${line}")
+  string(APPEND zctrace_rows "${row}\n")
+endforeach()
+file(WRITE ${ZCTRACE_GENERATED}/syscall_table.inc.tmp "${zctrace_rows}")
+configure_file(${ZCTRACE_GENERATED}/syscall_table.inc.tmp ${ZCTRACE_GENERATED}/syscall_table.inc COPYONLY)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ZCTRACE_UNISTD})

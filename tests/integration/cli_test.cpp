@@ -1,0 +1,198 @@
+// The zctrace binary as users run it: output, JSON, and one clear line with a
+// non-zero exit for each kind of bad input or missing kernel feature.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+#include "probe_catalog.h"
+
+namespace zc::test {
+namespace {
+
+// One line on stderr, starting "zctrace: error: " and containing `what`.
+void expect_one_line_error(const Command &c, int exit_code, const std::string &what) {
+  EXPECT_EQ(c.exit_code, exit_code) << c.err;
+  EXPECT_EQ(c.err.rfind("zctrace: error: ", 0), 0u) << c.err;
+  EXPECT_NE(c.err.find(what), std::string::npos) << c.err;
+  EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
+}
+
+TEST(Cli, RunPrintsTheAccountBesideTheClaims) {
+  const Command c = run_command(zctrace({"run", "mmap_write", "--size", "16M"}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("zctrace run mmap_write: 16 MiB in 64 KiB chunks"), std::string::npos);
+  EXPECT_NE(c.out.find("integrity: ok"), std::string::npos);
+  EXPECT_NE(c.out.find("claim: mmap + write"), std::string::npos);
+  EXPECT_NE(c.out.find("CPU copy passes"), std::string::npos);
+  EXPECT_NE(c.out.find("tcp_sendmsg_locked"), std::string::npos);
+}
+
+TEST(Cli, JsonOfARun) {
+  const auto path = std::filesystem::temp_directory_path() / "zctrace-cli-run.json";
+  std::filesystem::remove(path);
+  const Command c =
+      run_command(zctrace({"run", "splice", "--size", "8M", "--json", path.string()}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("schema"), "zctrace.run/1");
+  EXPECT_EQ(j.at("method"), "splice");
+  EXPECT_EQ(j.at("params").at("size"), 8u << 20);
+  EXPECT_EQ(j.at("integrity").at("ok"), true);
+  EXPECT_EQ(j.at("lost_events"), 0);
+  EXPECT_EQ(j.at("source").at("cpu_copy").at("bytes"), 0);
+  // No copy seen: the evidence is every watched site, the read-return one included.
+  EXPECT_EQ(j.at("source").at("evidence").at("cpu_copy.bytes").at("kind"), "derived");
+  EXPECT_EQ(j.at("source").at("by_reference").at("bytes"), 8u << 20);
+  EXPECT_EQ(j.at("source").at("evidence").at("by_reference.bytes").at("kind"), "tracepoint");
+  EXPECT_EQ(j.at("sink").at("cpu_copy").at("passes"), 1.0);
+  EXPECT_EQ(j.at("claims").at(0).at("id"), "splice");
+  std::size_t attached = 0;
+  for (const auto &p : j.at("probes"))
+    attached += p.at("attached").get<bool>();
+  EXPECT_GE(attached, 3u);
+  std::filesystem::remove(path);
+}
+
+TEST(Cli, ListShowsEveryMethodWithItsClaims) {
+  const Command c = run_command(zctrace({"list"}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  for (const char *m : {"read_write", "mmap_write", "sendfile", "splice"})
+    EXPECT_NE(c.out.find(std::string(m) + "  "), std::string::npos) << m;
+  EXPECT_NE(c.out.find("claimed (sendfile + DMA gather): 0 CPU copies"), std::string::npos);
+}
+
+TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
+  const auto path = std::filesystem::temp_directory_path() / "zctrace-cli-probes.json";
+  const Command c = run_command(zctrace({"probes", "--json", path.string()}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("attached via tp_btf:sys_enter"), std::string::npos);
+  std::ifstream in(path);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j.at("schema"), "zctrace.probes/1");
+  bool some_refusal_explained = false;
+  for (const auto &p : j.at("probes")) {
+    if (p.at("required").get<bool>()) {
+      EXPECT_TRUE(p.at("attached").get<bool>()) << p.dump();
+    }
+    if (!p.at("attached").get<bool>()) {
+      EXPECT_FALSE(p.at("reason").get<std::string>().empty()) << p.dump();
+    }
+    for (const auto &alt : p.at("alternatives"))
+      if (!alt.at("usable").get<bool>()) {
+        EXPECT_FALSE(alt.at("reason").get<std::string>().empty());
+        some_refusal_explained = true;
+      }
+  }
+  // dma:dma_map_page was renamed dma:dma_map_phys: one of them is absent on any kernel.
+  EXPECT_TRUE(some_refusal_explained);
+  std::filesystem::remove(path);
+}
+
+TEST(CliErrors, UnknownMethod) {
+  expect_one_line_error(run_command(zctrace({"run", "memcpy"})), 2, "unknown method 'memcpy'");
+}
+
+TEST(CliErrors, BadSize) {
+  expect_one_line_error(run_command(zctrace({"run", "sendfile", "--size", "64X"})), 2,
+                        "bad size '64X'");
+  expect_one_line_error(run_command(zctrace({"run", "sendfile", "--chunk", "0"})), 2,
+                        "bad size '0'");
+}
+
+TEST(CliErrors, NotRootAndNoCapabilities) {
+  expect_one_line_error(run_command({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     "--inh-caps=-all", ZCTRACE_BINARY, "run", "mmap_write"}),
+                        1, "needs root, or CAP_BPF and CAP_PERFMON");
+  // Root, but with every capability dropped.
+  expect_one_line_error(run_command({"setpriv", "--inh-caps=-all", "--bounding-set=-all",
+                                     ZCTRACE_BINARY, "run", "mmap_write"}),
+                        1, "needs root, or CAP_BPF and CAP_PERFMON");
+}
+
+TEST(CliErrors, NoKernelBtf) {
+  // Hide the kernel's BTF in a private mount namespace.
+  const std::string script = "mount -t tmpfs none /sys/kernel/btf && exec \"$0\" run mmap_write";
+  expect_one_line_error(run_command({"unshare", "--mount", "sh", "-c", script, ZCTRACE_BINARY}), 1,
+                        "no kernel BTF at /sys/kernel/btf/vmlinux");
+}
+
+TEST(CliErrors, RequiredProbeMissingOnThisKernel) {
+  // Find an attach point of the catalog this kernel does not have (the
+  // dma_map_page / dma_map_phys rename guarantees one), and require it.
+  std::string absent;
+  for (const ProbeDef &def : probe_catalog())
+    for (const auto &alt : def.alternatives)
+      if (absent.empty() && !features().check(alt.kind, alt.target).ok)
+        absent = alt.attach_point();
+  ASSERT_FALSE(absent.empty()) << "every catalog attach point exists here";
+  expect_one_line_error(run_command(zctrace({"run", "mmap_write", "--require", absent})), 1,
+                        "required probe " + absent + " cannot attach on this kernel");
+}
+
+TEST(CliErrors, UnknownRequiredProbe) {
+  expect_one_line_error(
+      run_command(zctrace({"run", "mmap_write", "--require", "tp_btf:no_such_thing"})), 2,
+      "unknown probe 'tp_btf:no_such_thing'");
+}
+
+TEST(CliErrors, InterruptDetachesEverything) {
+  const auto before = loaded_bpf_programs();
+  int err[2];
+  ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(err[1], 2);
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    // Small chunks make a transfer that lasts seconds.
+    execl(ZCTRACE_BINARY, ZCTRACE_BINARY, "run", "read_write", "--size", "256M", "--chunk", "512",
+          static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  close(err[1]);
+  std::string stderr_text;
+  char buf[4096];
+  while (stderr_text.find("probes attached") == std::string::npos) {
+    const ssize_t n = read(err[0], buf, sizeof(buf));
+    ASSERT_GT(n, 0) << "zctrace ended before attaching: " << stderr_text;
+    stderr_text.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_GT(loaded_bpf_programs().size(), before.size());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof(buf))) > 0)
+    stderr_text.append(buf, static_cast<std::size_t>(n));
+  close(err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << stderr_text;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << stderr_text;
+  EXPECT_NE(stderr_text.find("zctrace: error: interrupted"), std::string::npos) << stderr_text;
+  // Programs are freed after an RCU grace period: allow a moment.
+  auto after = loaded_bpf_programs();
+  for (int i = 0; i < 50 && after != before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    after = loaded_bpf_programs();
+  }
+  EXPECT_EQ(after, before);
+  // And the data file is gone.
+  for (const auto &e : std::filesystem::directory_iterator("/var/tmp"))
+    EXPECT_EQ(e.path().filename().string().rfind("zctrace-data-", 0), std::string::npos)
+        << e.path();
+}
+
+} // namespace
+} // namespace zc::test

@@ -1,0 +1,42 @@
+// Shared by the integration tests: real BPF programs, real workloads, as root.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernel_features.h"
+#include "run_session.h"
+
+namespace zc::test {
+
+inline constexpr std::uint64_t kSize = 64ull << 20;
+inline constexpr std::uint64_t kChunk = 64ull << 10;
+inline constexpr std::uint64_t kChunks = kSize / kChunk;
+
+// One Features per test binary: its probes are cached.
+Features &features();
+
+RunRequest request(const std::string &method);
+RunResult run(const RunRequest &req);
+inline RunResult run(const std::string &method) { return run(request(method)); }
+
+// Bytes of the account's by_site rows at `site` going `direction`.
+std::uint64_t site_bytes(const Account &a, const std::string &site, const std::string &direction);
+std::uint64_t calls(const Account &a, const std::string &syscall);
+
+struct Command {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a command to completion, capturing its output.
+Command run_command(const std::vector<std::string> &argv);
+// The zctrace binary under test, with arguments.
+std::vector<std::string> zctrace(std::vector<std::string> args);
+
+// Ids of the BPF programs loaded on the machine now.
+std::vector<std::uint32_t> loaded_bpf_programs();
+
+} // namespace zc::test

@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "cli.h"
+#include "error.h"
+
+namespace zc {
+namespace {
+
+const std::vector<std::string> kMethods = {"read_write", "mmap_write", "sendfile", "splice"};
+
+Cli parse(std::vector<const char *> args) {
+  args.insert(args.begin(), "zctrace");
+  return parse_cli(static_cast<int>(args.size()), args.data(), kMethods);
+}
+
+std::string usage_error(std::vector<const char *> args) {
+  try {
+    parse(std::move(args));
+  } catch (const UsageError &e) {
+    EXPECT_EQ(e.exit_code(), kExitUsage);
+    return e.what();
+  }
+  ADD_FAILURE() << "parsed without error";
+  return "";
+}
+
+TEST(Cli, RunDefaults) {
+  const Cli cli = parse({"run", "mmap_write"});
+  const auto &run = std::get<RunOptions>(cli.command);
+  EXPECT_EQ(run.method, "mmap_write");
+  EXPECT_EQ(run.size, 64ull << 20);
+  EXPECT_EQ(run.chunk, 64ull << 10);
+  EXPECT_EQ(run.cache, "warm");
+  EXPECT_FALSE(run.json_path.has_value());
+  EXPECT_TRUE(run.stream_events);
+  EXPECT_EQ(run.ringbuf_bytes, 4ull << 20);
+}
+
+TEST(Cli, RunOptions) {
+  const Cli cli = parse({"run",         "sendfile",
+                         "--size",      "1G",
+                         "--chunk",     "4K",
+                         "--cache",     "cold",
+                         "--json",      "out.json",
+                         "--require",   "copies:tcp_sendmsg_locked",
+                         "--require",   "fentry:tcp_sendmsg_locked",
+                         "--no-events", "--seed",
+                         "7",           "--ringbuf-size",
+                         "64K",         "--dir",
+                         "/tmp"});
+  const auto &run = std::get<RunOptions>(cli.command);
+  EXPECT_EQ(run.size, 1ull << 30);
+  EXPECT_EQ(run.chunk, 4096u);
+  EXPECT_EQ(run.cache, "cold");
+  EXPECT_EQ(run.json_path, "out.json");
+  EXPECT_EQ(run.require.size(), 2u);
+  EXPECT_FALSE(run.stream_events);
+  EXPECT_EQ(run.seed, 7u);
+  EXPECT_EQ(run.ringbuf_bytes, 65536u);
+  EXPECT_EQ(run.dir, "/tmp");
+}
+
+TEST(Cli, UnknownMethodNamesTheKnownOnes) {
+  const std::string msg = usage_error({"run", "memcpy"});
+  EXPECT_NE(msg.find("unknown method 'memcpy'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("read_write, mmap_write, sendfile, splice"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+}
+
+TEST(Cli, BadSizes) {
+  EXPECT_NE(usage_error({"run", "splice", "--size", "12Q"}).find("bad size '12Q'"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "splice", "--chunk", "0"}).find("bad size '0'"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "splice", "--ringbuf-size", "3000"}).find("power of two"),
+            std::string::npos);
+}
+
+TEST(Cli, BadCacheAndMissingMethod) {
+  EXPECT_NE(usage_error({"run", "splice", "--cache", "lukewarm"}).find("lukewarm"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run"}).find("method"), std::string::npos);
+  EXPECT_NE(usage_error({}).find("subcommand"), std::string::npos);
+  EXPECT_NE(usage_error({"frobnicate"}).find("frobnicate"), std::string::npos);
+}
+
+TEST(Cli, HelpIsAnAnswerNotAnError) {
+  const Cli top = parse({"--help"});
+  EXPECT_TRUE(top.done);
+  EXPECT_NE(top.output.find("run"), std::string::npos);
+  const Cli run = parse({"run", "--help"});
+  EXPECT_TRUE(run.done);
+  EXPECT_NE(run.output.find("--chunk"), std::string::npos);
+}
+
+TEST(Cli, OtherCommands) {
+  EXPECT_TRUE(std::holds_alternative<ListOptions>(parse({"list"}).command));
+  const Cli probes = parse({"probes", "--json", "p.json"});
+  EXPECT_EQ(std::get<ProbesOptions>(probes.command).json_path, "p.json");
+  EXPECT_TRUE(parse({"-v", "list"}).verbose);
+}
+
+} // namespace
+} // namespace zc

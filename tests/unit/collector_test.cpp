@@ -1,0 +1,236 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "collector.h"
+#include "probe_catalog.h"
+
+namespace zc {
+namespace {
+
+constexpr std::uint64_t kPayload = 64ull << 20;
+constexpr std::uint16_t kRead = 0, kWrite = 1, kSendfile = 40, kMmap = 9;
+
+// Reports as the probe set makes them: every catalog probe attached through
+// its first alternative, except those named in `missing`.
+std::vector<ProbeReport> reports(std::vector<std::string> missing = {}) {
+  std::vector<ProbeReport> out;
+  for (const ProbeDef &def : probe_catalog()) {
+    ProbeReport r;
+    r.name = def.name;
+    r.family = def.family;
+    r.attached = std::find(missing.begin(), missing.end(), def.name) == missing.end();
+    if (r.attached) {
+      r.via = def.alternatives.front().attach_point();
+      r.kind = def.alternatives.front().kind;
+    } else {
+      r.reason = "no tracepoint in this kernel";
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+CounterSample sample(std::uint8_t role, std::uint8_t kind, std::uint16_t site, std::uint8_t dir,
+                     std::uint16_t id, std::uint64_t count, std::uint64_t bytes) {
+  CounterSample s;
+  s.key.role = role;
+  s.key.kind = kind;
+  s.key.site = site;
+  s.key.dir = dir;
+  s.key.id = id;
+  s.val.count = count;
+  s.val.bytes = bytes;
+  return s;
+}
+
+// What the kernel side aggregates for read+write of 64 MiB in 1024 chunks.
+RawCounters read_write_counters() {
+  RawCounters c;
+  c.samples = {
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL, 0, 0, kRead, 1024, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL, 0, 0, kWrite, 1024, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL, 0, 0, kMmap, 3, 0xffff000000),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL_TIME, 0, 0, kWrite, 0, 5000000),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL_ERR, 0, 0, kWrite, 2, 0),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, kRead,
+             1024, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_SENDMSG, ZC_DIR_USER_TO_KERNEL, kWrite,
+             1024, kPayload),
+      sample(ZC_ROLE_SINK, ZC_KIND_PAYLOAD, ZC_SITE_SKB_COPY_DATAGRAM, ZC_DIR_KERNEL_TO_USER, kRead,
+             4000, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SWITCH, ZC_SWITCH_VOLUNTARY, 0, kWrite, 7, 0),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_SWITCH, ZC_SWITCH_INVOLUNTARY, 0, kWrite, 3, 0),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FAULT, ZC_FAULT_USER, 0, ZC_NO_SYSCALL, 20, 0),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FAULT, ZC_FAULT_KERNEL, 0, kWrite, 5, 0),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_BLOCK, ZC_BLOCK_READ, 0, ZC_NO_SYSCALL, 10, kPayload / 2),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_LOOPBACK, 0, ZC_NO_SYSCALL, 100, kPayload + 6000),
+      sample(ZC_ROLE_NONE, ZC_KIND_DMA, ZC_DMA_TO_DEVICE, 0, ZC_NO_SYSCALL, 3, 12288),
+  };
+  return c;
+}
+
+TEST(Collector, CopiesArePassesOfThePayload) {
+  const auto probes = reports();
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(a.role, "source");
+  ASSERT_TRUE(a.cpu_copy.bytes.value);
+  EXPECT_EQ(*a.cpu_copy.bytes.value, 2 * kPayload);
+  EXPECT_DOUBLE_EQ(*a.cpu_copy.passes.value, 2.0);
+  EXPECT_EQ(*a.by_reference.bytes.value, 0u);
+  ASSERT_EQ(a.cpu_copy.by_site.size(), 2u);
+  for (const SiteRow &row : a.cpu_copy.by_site) {
+    EXPECT_TRUE(row.cpu_copy);
+    EXPECT_DOUBLE_EQ(row.passes, 1.0);
+  }
+  // The read copy's bytes are its syscall's return: derived; the send's are
+  // read at the socket layer by tracepoints.
+  auto row = [&](const std::string &site) {
+    return *std::find_if(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
+                         [&](const SiteRow &r) { return r.site == site; });
+  };
+  EXPECT_EQ(row("filemap_read").evidence.kind, EvidenceKind::Derived);
+  EXPECT_EQ(row("filemap_read").direction, "kernel->user");
+  EXPECT_EQ(row("filemap_read").syscall, "read");
+  EXPECT_EQ(row("tcp_sendmsg_locked").evidence.kind, EvidenceKind::Tracepoint);
+  EXPECT_EQ(row("tcp_sendmsg_locked").direction, "user->kernel");
+  // The sum is only as strong as its weakest part.
+  EXPECT_EQ(a.cpu_copy.bytes.evidence.kind, EvidenceKind::Derived);
+}
+
+TEST(Collector, ReferenceHandOffIsNotACpuCopy) {
+  RawCounters c;
+  c.samples = {sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_SENDMSG, ZC_DIR_REFERENCE,
+                      kSendfile, 1024, kPayload)};
+  const auto probes = reports();
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(*a.cpu_copy.bytes.value, 0u);
+  EXPECT_DOUBLE_EQ(*a.cpu_copy.passes.value, 0.0);
+  EXPECT_EQ(*a.by_reference.bytes.value, kPayload);
+  EXPECT_EQ(a.cpu_copy.by_site.at(0).direction, "by reference");
+  EXPECT_FALSE(a.cpu_copy.by_site.at(0).cpu_copy);
+  EXPECT_EQ(a.by_reference.bytes.evidence.kind, EvidenceKind::Tracepoint);
+}
+
+TEST(Collector, UndeterminedBytesAreNeitherCopiedNorReferenced) {
+  RawCounters c;
+  c.samples = {sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_SOCK_SENDMSG, ZC_DIR_UNKNOWN,
+                      kSendfile, 10, 1000)};
+  const auto probes = reports();
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(*a.cpu_copy.bytes.value, 0u);
+  EXPECT_EQ(*a.by_reference.bytes.value, 0u);
+  EXPECT_EQ(a.cpu_copy.undetermined_bytes, 1000u);
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("1000 bytes"), std::string::npos);
+}
+
+TEST(Collector, FigureWithoutEvidenceIsNullNotZero) {
+  // No sched_switch and no block probes on this imaginary kernel.
+  const auto probes =
+      reports({"sched:sched_switch", "block:block_rq_complete", "net:net_dev_start_xmit"});
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(a.context_switches.voluntary.value);
+  EXPECT_EQ(a.context_switches.voluntary.evidence.kind, EvidenceKind::Unavailable);
+  EXPECT_NE(a.context_switches.voluntary.evidence.how.find("sched:sched_switch is not attached"),
+            std::string::npos);
+  EXPECT_FALSE(a.device.storage_bytes.value);
+  EXPECT_FALSE(a.device.nic_bytes.value);
+  EXPECT_FALSE(a.device.bytes.value);
+  EXPECT_FALSE(a.device.passes.value);
+  // Syscalls are still there.
+  EXPECT_EQ(*a.syscalls.total.value, 2051u);
+}
+
+TEST(Collector, CopySiteWithoutItsProbesIsReportedUnwatched) {
+  const auto probes = reports({"copies:skb_copy_datagram_iovec"});
+  const Account sink =
+      build_account(ZC_ROLE_SINK, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  // The sink's only site is unwatched: its copy row has no evidence, and the
+  // total says which site is missing.
+  EXPECT_NE(sink.cpu_copy.bytes.evidence.how.find("not watched here: skb_copy_datagram_iter"),
+            std::string::npos)
+      << sink.cpu_copy.bytes.evidence.how;
+  const auto no_copies = reports({"copies:mm_filemap_get_pages", "copies:tcp_sendmsg_locked",
+                                  "copies:sock_send_length", "copies:skb_copy_datagram_iovec",
+                                  "copies:ext4_da_write_end", "copies:ext4_write_end"});
+  const Account blind =
+      build_account(ZC_ROLE_SOURCE, RawCounters{}, ProbeIndex(no_copies), {}, kPayload);
+  EXPECT_FALSE(blind.cpu_copy.bytes.value);
+  EXPECT_FALSE(blind.cpu_copy.passes.value);
+  EXPECT_FALSE(blind.by_reference.bytes.value);
+}
+
+TEST(Collector, SyscallsAndModeSwitches) {
+  const auto probes = reports();
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(*a.syscalls.total.value, 2051u);
+  EXPECT_EQ(*a.mode_switches.value, 4102u);
+  EXPECT_EQ(a.mode_switches.evidence.kind, EvidenceKind::Derived);
+  const SyscallRow &write = a.syscalls.by_name.at("write");
+  EXPECT_EQ(write.count, 1024u);
+  EXPECT_EQ(write.errors, 2u);
+  EXPECT_EQ(write.time_ns, 5000000u);
+  EXPECT_EQ(write.bytes, kPayload);
+  // mmap returns an address, not a byte count.
+  EXPECT_FALSE(a.syscalls.by_name.at("mmap").bytes.has_value());
+}
+
+TEST(Collector, SwitchesFaultsAndDevices) {
+  const auto probes = reports();
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(*a.context_switches.voluntary.value, 7u);
+  EXPECT_EQ(*a.context_switches.involuntary.value, 3u);
+  EXPECT_EQ(*a.page_faults.user.value, 20u);
+  EXPECT_EQ(*a.page_faults.kernel.value, 5u);
+  EXPECT_EQ(a.page_faults.kernel_by_syscall.at("write"), 5u);
+  EXPECT_EQ(*a.device.storage_bytes.value, kPayload / 2);
+  EXPECT_EQ(*a.device.nic_bytes.value, 0u);
+  EXPECT_EQ(*a.device.bytes.value, kPayload / 2);
+  EXPECT_DOUBLE_EQ(*a.device.passes.value, 0.5);
+  EXPECT_EQ(*a.device.loopback_bytes.value, kPayload + 6000);
+  // Unowned DMA is not the source's, but is not dropped either.
+  EXPECT_EQ(*a.device.dma_mapped_bytes.value, 0u);
+  EXPECT_EQ(*unattributed_dma(read_write_counters(), ProbeIndex(probes)).value, 12288u);
+}
+
+TEST(Collector, ProcessFiguresComeFromTheProcess) {
+  const auto probes = reports();
+  ProcessObservation p;
+  p.wall_ns = 123456;
+  p.usage = ProcessUsage{1000, 2000, 30, 4, 5, 6};
+  const Account a = build_account(ZC_ROLE_SINK, RawCounters{}, ProbeIndex(probes), p, kPayload);
+  EXPECT_EQ(*a.time.wall_ns.value, 123456u);
+  EXPECT_EQ(a.time.wall_ns.evidence.kind, EvidenceKind::Clock);
+  EXPECT_EQ(*a.time.user_ns.value, 1000u);
+  EXPECT_EQ(*a.time.sys_ns.value, 2000u);
+  EXPECT_EQ(*a.page_faults.minor.value, 30u);
+  EXPECT_EQ(*a.page_faults.major.value, 4u);
+  EXPECT_EQ(*a.rusage.voluntary_switches.value, 5u);
+  EXPECT_EQ(*a.rusage.involuntary_switches.value, 6u);
+  EXPECT_EQ(a.page_faults.minor.evidence.kind, EvidenceKind::Rusage);
+  const Account none = build_account(ZC_ROLE_SINK, RawCounters{}, ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(none.time.wall_ns.value);
+  EXPECT_FALSE(none.page_faults.major.value);
+}
+
+TEST(Collector, StreamStatsCountLossesByKind) {
+  RawCounters c;
+  c.samples = {sample(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_SUBMITTED, 0, ZC_EV_SYSCALL, 900, 0),
+               sample(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_SUBMITTED, 0, ZC_EV_PAYLOAD, 100, 0),
+               sample(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_LOST, 0, ZC_EV_SYSCALL, 40, 0),
+               sample(ZC_ROLE_NONE, ZC_KIND_STREAM, ZC_STREAM_LOST, 0, ZC_EV_FAULT, 2, 0)};
+  const StreamStats st = stream_stats(c, 1000);
+  EXPECT_EQ(st.submitted, 1000u);
+  EXPECT_EQ(st.received, 1000u);
+  EXPECT_EQ(st.lost, 42u);
+  ASSERT_EQ(st.lost_by_kind.size(), 2u);
+  EXPECT_EQ(st.lost_by_kind[0], (std::pair<std::string, std::uint64_t>{"syscall", 40}));
+  EXPECT_EQ(st.lost_by_kind[1], (std::pair<std::string, std::uint64_t>{"fault", 2}));
+}
+
+} // namespace
+} // namespace zc

@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "error.h"
+#include "json_file.h"
+#include "probe_catalog.h"
+#include "run_json.h"
+
+namespace zc {
+namespace {
+
+RunResult sample_run() {
+  RunResult r;
+  r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
+  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1};
+  r.integrity = {true, 64ull << 20, 64ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
+  r.events.submitted = 10;
+  r.events.received = 10;
+  r.events.lost = 3;
+  r.events.lost_by_kind = {{"syscall", 3}};
+  ProbeReport p;
+  p.name = "syscalls:sys_enter";
+  p.family = "syscalls";
+  p.attached = true;
+  p.via = "tp_btf:sys_enter";
+  p.alternatives = {{"tp_btf:sys_enter", true, ""}};
+  r.probes = {p};
+  r.source.role = "source";
+  r.source.cpu_copy.bytes = {64ull << 20,
+                             {EvidenceKind::Tracepoint, {"tp_btf:tcp_sendmsg_locked"}, "sum"}};
+  r.source.cpu_copy.passes = {1.0, {EvidenceKind::Derived, {}, "bytes / payload"}};
+  r.source.syscalls.by_name["write"] = {1024, 0, 5000, 64ull << 20};
+  r.source.syscalls.by_name["mmap"] = {1, 0, 10, std::nullopt};
+  r.source.page_faults.kernel_by_syscall["write"] = 80;
+  r.sink.role = "sink";
+  return r;
+}
+
+TEST(RunJson, HasTheSchemaFields) {
+  const nlohmann::json j = to_json(sample_run());
+  EXPECT_EQ(j.at("schema"), "zctrace.run/1");
+  EXPECT_EQ(j.at("kernel").at("release"), "6.18.0");
+  EXPECT_EQ(j.at("method"), "mmap_write");
+  EXPECT_EQ(j.at("params").at("size"), 64ull << 20);
+  EXPECT_EQ(j.at("params").at("chunk"), 64ull << 10);
+  EXPECT_EQ(j.at("params").at("cache"), "warm");
+  EXPECT_EQ(j.at("integrity").at("ok"), true);
+  EXPECT_EQ(j.at("integrity").at("expected_checksum"), "0xdeadbeef");
+  EXPECT_EQ(j.at("lost_events"), 3);
+  EXPECT_EQ(j.at("events").at("lost_by_kind").at("syscall"), 3);
+  EXPECT_EQ(j.at("probes").at(0).at("name"), "syscalls:sys_enter");
+  EXPECT_EQ(j.at("probes").at(0).at("attached"), true);
+  EXPECT_TRUE(j.at("probes").at(0).at("reason").is_null());
+  for (const char *role : {"source", "sink"}) {
+    const auto &a = j.at(role);
+    for (const char *path :
+         {"/cpu_copy/bytes", "/cpu_copy/passes", "/cpu_copy/by_site", "/device/bytes",
+          "/syscalls/total", "/syscalls/by_name", "/mode_switches", "/context_switches/voluntary",
+          "/context_switches/involuntary", "/page_faults/user", "/page_faults/kernel",
+          "/time/wall_ns", "/time/user_ns", "/time/sys_ns"})
+      EXPECT_TRUE(a.contains(nlohmann::json::json_pointer(path))) << role << path;
+  }
+}
+
+TEST(RunJson, MissingFiguresAreNullWithTheirEvidence) {
+  const nlohmann::json j = to_json(sample_run());
+  const auto &src = j.at("source");
+  EXPECT_EQ(src.at("cpu_copy").at("bytes"), 64ull << 20);
+  EXPECT_DOUBLE_EQ(src.at("cpu_copy").at("passes").get<double>(), 1.0);
+  EXPECT_TRUE(src.at("device").at("bytes").is_null());
+  EXPECT_TRUE(src.at("context_switches").at("voluntary").is_null());
+  // Every figure, null or not, has an evidence entry.
+  Account probe;
+  for_each_figure(probe, [&](const char *path, const auto &) {
+    EXPECT_TRUE(src.at("evidence").contains(path)) << path;
+  });
+  EXPECT_EQ(src.at("evidence").at("cpu_copy.bytes").at("kind"), "tracepoint");
+  EXPECT_EQ(src.at("evidence").at("cpu_copy.bytes").at("probes").at(0),
+            "tp_btf:tcp_sendmsg_locked");
+  EXPECT_EQ(src.at("evidence").at("device.bytes").at("kind"), "unavailable");
+  EXPECT_EQ(src.at("syscalls").at("by_name").at("write").at("count"), 1024);
+  EXPECT_TRUE(src.at("syscalls").at("by_name").at("mmap").at("bytes").is_null());
+  EXPECT_EQ(src.at("page_faults").at("kernel_by_syscall").at("write"), 80);
+}
+
+TEST(JsonFile, WritesAtomicallyAndLeavesNoTemporary) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("zctrace-json-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "run.json").string();
+  write_json_atomically(path, to_json(sample_run()));
+  write_json_atomically(path, to_json(sample_run())); // replaces
+  std::ifstream in(path);
+  const nlohmann::json back = nlohmann::json::parse(in);
+  EXPECT_EQ(back.at("schema"), "zctrace.run/1");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto &e : std::filesystem::directory_iterator(dir))
+    ++files;
+  EXPECT_EQ(files, 1u);
+  EXPECT_THROW(write_json_atomically((dir / "no/such/dir/x.json").string(), {}), Error);
+  std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace zc

@@ -1,0 +1,134 @@
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+
+#include "error.h"
+#include "units.h"
+
+namespace zc {
+
+namespace {
+
+std::string join(const std::vector<std::string> &items) {
+  std::string out;
+  for (const auto &s : items)
+    out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// An option holding a byte size ("64M"); parsed with zctrace's own rules.
+CLI::Option *add_size(CLI::App &app, const std::string &name, std::uint64_t &target,
+                      const std::string &help) {
+  return app
+      .add_option_function<std::string>(
+          name, [&target](const std::string &text) { target = parse_size(text); }, help)
+      ->check([](const std::string &text) {
+        try {
+          parse_size(text);
+          return std::string();
+        } catch (const UsageError &e) {
+          return std::string(e.what());
+        }
+      });
+}
+
+} // namespace
+
+Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods) {
+  Cli cli;
+  CLI::App app{"zctrace: measure what Linux really does when a program moves data"};
+  app.name("zctrace");
+  app.require_subcommand(1);
+  app.add_flag("-v,--verbose", cli.verbose, "print libbpf's messages to stderr");
+
+  RunOptions run;
+  CLI::App *run_cmd = app.add_subcommand(
+      "run", "run one copy method under the probes and print its account next to the claims");
+  run_cmd->add_option("method", run.method, "copy method (zctrace list)")
+      ->required()
+      ->check([&methods](const std::string &m) {
+        if (std::find(methods.begin(), methods.end(), m) != methods.end())
+          return std::string();
+        return "unknown method '" + m + "' (known: " + join(methods) + ")";
+      });
+  add_size(*run_cmd, "--size", run.size, "bytes to move (default 64M)");
+  add_size(*run_cmd, "--chunk", run.chunk, "bytes per call (default 64K)");
+  run_cmd->add_option("--cache", run.cache, "warm: file in the page cache; cold: dropped first")
+      ->check(CLI::IsMember({"warm", "cold"}));
+  run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE");
+  run_cmd->add_option("--dir", run.dir, "directory of the data file (default /var/tmp)")
+      ->check(CLI::ExistingDirectory);
+  run_cmd->add_option("--timeout", run.timeout_s, "give up after this many seconds")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--require", run.require,
+                      "probe name or attach point that must attach (repeatable)");
+  run_cmd->add_option("--seed", run.seed, "seed of the data file's contents");
+  add_size(*run_cmd, "--ringbuf-size", run.ringbuf_bytes,
+           "event ring buffer size, a power of two of at least 4K (default 4M)")
+      ->check([](const std::string &text) {
+        try {
+          const std::uint64_t v = parse_size(text);
+          if (v < 4096 || (v & (v - 1)) != 0 || v > (1ull << 30))
+            return "ring buffer size " + text + " must be a power of two between 4K and 1G";
+          return std::string();
+        } catch (const UsageError &e) {
+          return std::string(e.what());
+        }
+      });
+  bool no_events = false;
+  run_cmd->add_flag("--no-events", no_events,
+                    "aggregate in the kernel only; stream no events through the ring buffer");
+
+  ProbesOptions probes;
+  CLI::App *probes_cmd = app.add_subcommand(
+      "probes", "show which probes attach on this kernel, through what, and why the rest do not");
+  probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE");
+
+  CLI::App *list_cmd =
+      app.add_subcommand("list", "list the copy methods and what the articles claim for each");
+
+  // CLI11 would only say "a subcommand is required": name the stray word.
+  std::vector<std::string> commands;
+  for (const CLI::App *sub : app.get_subcommands({}))
+    commands.push_back(sub->get_name());
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-')
+      continue;
+    if (std::find(commands.begin(), commands.end(), word) == commands.end())
+      throw UsageError("unknown command '" + word + "' (commands: " + join(commands) + ")");
+    break;
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &) {
+    // The help of the subcommand asked about, if any.
+    const CLI::App *about = &app;
+    for (const CLI::App *sub : app.get_subcommands())
+      about = sub;
+    cli.done = true;
+    cli.output = about->help();
+    return cli;
+  } catch (const CLI::CallForAllHelp &) {
+    cli.done = true;
+    cli.output = app.help("", CLI::AppFormatMode::All);
+    return cli;
+  } catch (const CLI::ParseError &e) {
+    throw UsageError(e.what());
+  }
+
+  if (run_cmd->parsed()) {
+    run.stream_events = !no_events;
+    cli.command = run;
+  } else if (probes_cmd->parsed()) {
+    cli.command = probes;
+  } else if (list_cmd->parsed()) {
+    cli.command = ListOptions{};
+  }
+  return cli;
+}
+
+} // namespace zc

@@ -1,0 +1,44 @@
+// Command-line parsing (CLI11) into plain option structs, kept apart from
+// what the commands do so that it is unit-tested without root.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace zc {
+
+struct RunOptions {
+  std::string method;
+  std::uint64_t size = 64ull << 20;
+  std::uint64_t chunk = 64ull << 10;
+  std::string cache = "warm";
+  std::optional<std::string> json_path;
+  std::string dir = "/var/tmp";
+  double timeout_s = 300;
+  std::vector<std::string> require;
+  std::uint64_t seed = 1;
+  std::uint64_t ringbuf_bytes = 4ull << 20;
+  bool stream_events = true;
+};
+
+struct ListOptions {};
+
+struct ProbesOptions {
+  std::optional<std::string> json_path;
+};
+
+struct Cli {
+  bool verbose = false;
+  std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions> command;
+  // Set when parsing already answered (--help): print `output`, exit 0.
+  bool done = false;
+  std::string output;
+};
+
+// Throws UsageError with a one-line message on bad input.
+Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods);
+
+} // namespace zc

@@ -1,0 +1,448 @@
+#include "collector.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <map>
+#include <string_view>
+#include <tuple>
+
+#include "copy_sites.h"
+#include "syscall_names.h"
+
+namespace zc {
+
+std::string role_name(std::uint8_t role) {
+  switch (role) {
+  case ZC_ROLE_SOURCE:
+    return "source";
+  case ZC_ROLE_SINK:
+    return "sink";
+  default:
+    return "unattributed";
+  }
+}
+
+std::string event_kind_name(std::uint16_t kind) {
+  switch (kind) {
+  case ZC_EV_SYSCALL:
+    return "syscall";
+  case ZC_EV_PAYLOAD:
+    return "payload";
+  case ZC_EV_FAULT:
+    return "fault";
+  case ZC_EV_SWITCH:
+    return "switch";
+  case ZC_EV_BLOCK:
+    return "block";
+  case ZC_EV_DMA:
+    return "dma";
+  case ZC_EV_NET:
+    return "net";
+  default:
+    return "kind_" + std::to_string(kind);
+  }
+}
+
+namespace {
+
+// Evidence of a figure measured by a set of probes that must all be attached.
+// With one missing, the figure is unavailable, and the evidence says why.
+Evidence all_of(const ProbeIndex &probes, std::initializer_list<std::string_view> names,
+                std::string how, bool derived = false) {
+  Evidence ev;
+  bool at_site = true;
+  for (std::string_view name : names) {
+    const ProbeReport *r = probes.attached(name);
+    if (!r) {
+      const ProbeReport *known = probes.find(name);
+      ev.kind = EvidenceKind::Unavailable;
+      ev.probes.clear();
+      ev.how = std::string(name) + " is not attached" +
+               (known && !known->reason.empty() ? ": " + known->reason : "");
+      return ev;
+    }
+    ev.probes.push_back(r->via);
+    at_site = at_site && r->kind != AttachKind::TpBtf;
+  }
+  ev.kind =
+      derived ? EvidenceKind::Derived : (at_site ? EvidenceKind::Site : EvidenceKind::Tracepoint);
+  ev.how = std::move(how);
+  return ev;
+}
+
+// Evidence of a figure any one of several probes measures (alternative sites
+// of the same thing, e.g. the two ext4 write_end tracepoints).
+Evidence any_of(const ProbeIndex &probes, std::initializer_list<std::string_view> names,
+                std::string how) {
+  Evidence ev;
+  std::string missing;
+  for (std::string_view name : names) {
+    if (const ProbeReport *r = probes.attached(name)) {
+      ev.probes.push_back(r->via);
+      ev.kind = r->kind == AttachKind::TpBtf ? EvidenceKind::Tracepoint : EvidenceKind::Site;
+    } else {
+      const ProbeReport *known = probes.find(name);
+      missing += (missing.empty() ? "" : "; ") + std::string(name) + " is not attached" +
+                 (known && !known->reason.empty() ? ": " + known->reason : "");
+    }
+  }
+  ev.how = ev.probes.empty() ? missing : std::move(how);
+  return ev;
+}
+
+Count count_of(std::uint64_t value, Evidence ev) {
+  Count c;
+  c.evidence = std::move(ev);
+  if (c.evidence.kind != EvidenceKind::Unavailable)
+    c.value = value;
+  return c;
+}
+
+Ratio passes_of(const Count &bytes, std::uint64_t payload, const std::string &what) {
+  Ratio r;
+  if (!bytes.value || payload == 0) {
+    r.evidence.kind = EvidenceKind::Unavailable;
+    r.evidence.how = bytes.evidence.how;
+    return r;
+  }
+  r.value = static_cast<double>(*bytes.value) / static_cast<double>(payload);
+  r.evidence.kind = EvidenceKind::Derived;
+  r.evidence.probes = bytes.evidence.probes;
+  r.evidence.how = what + " / payload size (" + std::to_string(payload) + " bytes)";
+  return r;
+}
+
+// Weakest evidence kind wins when figures are combined.
+int strength(EvidenceKind k) {
+  switch (k) {
+  case EvidenceKind::Site:
+    return 3;
+  case EvidenceKind::Tracepoint:
+    return 2;
+  case EvidenceKind::Derived:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+void merge_into(Evidence &into, const Evidence &from) {
+  for (const auto &p : from.probes)
+    if (std::find(into.probes.begin(), into.probes.end(), p) == into.probes.end())
+      into.probes.push_back(p);
+  if (into.kind == EvidenceKind::Unavailable || strength(from.kind) < strength(into.kind))
+    into.kind = from.kind;
+}
+
+Evidence site_evidence(const ProbeIndex &probes, const CopySite &site) {
+  Evidence ev;
+  std::string missing;
+  for (const auto &name : site.probes) {
+    const ProbeReport *r = probes.attached(name);
+    if (!r) {
+      const ProbeReport *known = probes.find(name);
+      missing += (missing.empty() ? "" : "; ") + name + " is not attached" +
+                 (known && !known->reason.empty() ? ": " + known->reason : "");
+      continue;
+    }
+    ev.probes.push_back(r->via);
+  }
+  // The ext4 write_end pair are alternatives; every other site needs all.
+  const bool alternatives = site.id == ZC_SITE_FILE_WRITE;
+  if ((alternatives && ev.probes.empty()) || (!alternatives && !missing.empty())) {
+    ev.kind = EvidenceKind::Unavailable;
+    ev.probes.clear();
+    ev.how = missing;
+    return ev;
+  }
+  bool all_site = true;
+  for (const auto &name : site.probes)
+    if (const ProbeReport *r = probes.attached(name))
+      all_site = all_site && r->kind != AttachKind::TpBtf;
+  ev.kind = !site.bytes_at_site ? EvidenceKind::Derived
+                                : (all_site ? EvidenceKind::Site : EvidenceKind::Tracepoint);
+  ev.how = site.moves + "; bytes: " + site.bytes_from + "; " + site.zero_copy;
+  return ev;
+}
+
+void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
+                   const ProbeIndex &probes, std::uint64_t payload) {
+  // Group by (site, direction, syscall).
+  std::map<std::tuple<std::uint16_t, std::uint8_t, std::uint16_t>, zc_counter_val> groups;
+  for (const auto &s : counters.samples) {
+    if (s.key.role != role || s.key.kind != ZC_KIND_PAYLOAD)
+      continue;
+    auto &g = groups[{s.key.site, s.key.dir, s.key.id}];
+    g.count += s.val.count;
+    g.bytes += s.val.bytes;
+  }
+
+  std::uint64_t copied = 0, referenced = 0;
+  Evidence copy_ev, ref_ev;
+  for (const auto &[key, val] : groups) {
+    const auto [site_id, dir, nr] = key;
+    const CopySite *site = find_copy_site(site_id);
+    SiteRow row;
+    row.site = site ? site->name : "site_" + std::to_string(site_id);
+    row.direction = direction_name(dir);
+    row.syscall = nr == ZC_NO_SYSCALL ? "(none)" : syscall_name(nr);
+    row.cpu_copy = dir == ZC_DIR_USER_TO_KERNEL || dir == ZC_DIR_KERNEL_TO_USER ||
+                   dir == ZC_DIR_KERNEL_TO_KERNEL;
+    row.bytes = val.bytes;
+    row.events = val.count;
+    row.passes = payload ? static_cast<double>(val.bytes) / static_cast<double>(payload) : 0;
+    if (site)
+      row.evidence = site_evidence(probes, *site);
+    if (row.cpu_copy) {
+      copied += val.bytes;
+      merge_into(copy_ev, row.evidence);
+    } else if (dir == ZC_DIR_REFERENCE) {
+      referenced += val.bytes;
+      merge_into(ref_ev, row.evidence);
+    } else {
+      a.cpu_copy.undetermined_bytes += val.bytes;
+    }
+    a.cpu_copy.by_site.push_back(std::move(row));
+  }
+  std::sort(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
+            [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
+
+  // Which sites are watched on this kernel, and which are not; a figure that
+  // saw nothing rests on the sites that would have seen it.
+  Evidence watched, watching_references;
+  std::string unwatched;
+  for (const CopySite &site : copy_sites()) {
+    Evidence ev = site_evidence(probes, site);
+    if (ev.kind == EvidenceKind::Unavailable) {
+      unwatched += (unwatched.empty() ? "" : "; ") + site.name + " (" + ev.how + ")";
+      continue;
+    }
+    merge_into(watched, ev);
+    if (site.sees_references)
+      merge_into(watching_references, ev);
+  }
+  const std::string unwatched_note = unwatched.empty() ? "" : "; not watched here: " + unwatched;
+
+  // CPU copies: any watched site could have seen one.
+  if (watched.kind == EvidenceKind::Unavailable) {
+    a.cpu_copy.bytes.evidence.how = "no copy site is watched on this kernel: " + unwatched;
+  } else {
+    Evidence ev = copied ? copy_ev : watched;
+    ev.how =
+        (copied ? "sum of the CPU-copy rows of by_site" : "no CPU copy seen at any watched site") +
+        (a.cpu_copy.undetermined_bytes
+             ? "; " + std::to_string(a.cpu_copy.undetermined_bytes) +
+                   " bytes moved where copy or reference could not be told"
+             : "") +
+        unwatched_note;
+    a.cpu_copy.bytes = count_of(copied, std::move(ev));
+  }
+  // References: only sites that tell a page-reference hand-off from a copy.
+  if (!referenced && watching_references.kind == EvidenceKind::Unavailable) {
+    a.by_reference.bytes.evidence.how =
+        "no watched site can tell a page-reference hand-off on this kernel" + unwatched_note;
+  } else {
+    Evidence ev = referenced ? ref_ev : watching_references;
+    ev.how = (referenced ? "sum of the by-reference rows of by_site"
+                         : "no page-reference hand-off seen at any watched site") +
+             unwatched_note;
+    a.by_reference.bytes = count_of(referenced, std::move(ev));
+  }
+  a.cpu_copy.passes = passes_of(a.cpu_copy.bytes, payload, "cpu_copy.bytes");
+  a.by_reference.passes = passes_of(a.by_reference.bytes, payload, "by_reference.bytes");
+}
+
+void build_device(Account &a, std::uint8_t role, const RawCounters &counters,
+                  const ProbeIndex &probes, std::uint64_t payload) {
+  auto kind_sum = [&](std::uint8_t kind, std::optional<std::uint16_t> site = {}) {
+    return counters
+        .sum([&](const zc_counter_key &k) {
+          return k.role == role && k.kind == kind && (!site || k.site == *site);
+        })
+        .bytes;
+  };
+  a.device.storage_bytes = count_of(
+      kind_sum(ZC_KIND_BLOCK),
+      all_of(probes, {"block:block_bio_queue", "block:block_rq_issue", "block:block_rq_complete"},
+             "bytes of completed block requests whose bios this process queued"));
+  a.device.nic_bytes = count_of(
+      kind_sum(ZC_KIND_NET, ZC_NET_DEVICE),
+      all_of(probes, {"net:net_dev_start_xmit"},
+             "bytes of this process's socket buffers handed to a network device other than lo"));
+  a.device.loopback_bytes = count_of(
+      kind_sum(ZC_KIND_NET, ZC_NET_LOOPBACK),
+      all_of(probes, {"net:net_dev_start_xmit"},
+             "bytes (headers included) handed to lo: the stack loops them back, no device moves "
+             "them"));
+  a.device.dma_mapped_bytes =
+      count_of(kind_sum(ZC_KIND_DMA),
+               any_of(probes, {"block:dma_map_page", "block:dma_map_sg"},
+                      "bytes DMA-mapped for a device in this process's context or transmit "
+                      "window; how devices reached memory, not added to device.bytes"));
+
+  Count total;
+  for (const Count *part : {&a.device.storage_bytes, &a.device.nic_bytes}) {
+    if (!part->value)
+      continue;
+    total.value = total.value.value_or(0) + *part->value;
+    merge_into(total.evidence, part->evidence);
+  }
+  if (total.value) {
+    total.evidence.kind = EvidenceKind::Derived;
+    total.evidence.how = "device.storage_bytes + device.nic_bytes";
+    for (const Count *part : {&a.device.storage_bytes, &a.device.nic_bytes})
+      if (!part->value)
+        total.evidence.how += "; missing part: " + part->evidence.how;
+  } else {
+    total.evidence.how = "neither storage nor NIC transfers are watched on this kernel";
+  }
+  a.device.bytes = total;
+  a.device.passes = passes_of(a.device.bytes, payload, "device.bytes");
+}
+
+void build_syscalls(Account &a, std::uint8_t role, const RawCounters &counters,
+                    const ProbeIndex &probes) {
+  Evidence ev = all_of(probes, {"syscalls:sys_enter", "syscalls:sys_exit"},
+                       "every syscall the process entered (exit and exit_group when they enter)");
+  std::uint64_t total = 0;
+  for (const auto &s : counters.samples) {
+    if (s.key.role != role)
+      continue;
+    const std::string name = syscall_name(s.key.id);
+    switch (s.key.kind) {
+    case ZC_KIND_SYSCALL: {
+      auto &row = a.syscalls.by_name[name];
+      row.count += s.val.count;
+      total += s.val.count;
+      if (syscall_returns_bytes(s.key.id))
+        row.bytes = row.bytes.value_or(0) + s.val.bytes;
+      break;
+    }
+    case ZC_KIND_SYSCALL_ERR:
+      a.syscalls.by_name[name].errors += s.val.count;
+      break;
+    case ZC_KIND_SYSCALL_TIME:
+      a.syscalls.by_name[name].time_ns += s.val.bytes;
+      break;
+    default:
+      break;
+    }
+  }
+  a.syscalls.total = count_of(total, ev);
+  Count modes;
+  if (a.syscalls.total.value) {
+    modes.value = 2 * total;
+    modes.evidence = {EvidenceKind::Derived, ev.probes,
+                      "2 x syscalls.total: one user->kernel and one kernel->user switch each"};
+  } else {
+    modes.evidence = ev;
+  }
+  a.mode_switches = modes;
+}
+
+void build_sched_and_faults(Account &a, std::uint8_t role, const RawCounters &counters,
+                            const ProbeIndex &probes) {
+  auto sum = [&](std::uint8_t kind, std::uint16_t site) {
+    return counters.sum([&](const zc_counter_key &k) {
+      return k.role == role && k.kind == kind && k.site == site;
+    });
+  };
+  a.context_switches.voluntary =
+      count_of(sum(ZC_KIND_SWITCH, ZC_SWITCH_VOLUNTARY).count,
+               all_of(probes, {"sched:sched_switch"},
+                      "switched out while blocking (not preempted, state not running)"));
+  a.context_switches.involuntary =
+      count_of(sum(ZC_KIND_SWITCH, ZC_SWITCH_INVOLUNTARY).count,
+               all_of(probes, {"sched:sched_switch"},
+                      "switched out while runnable (preempted, or yielded)"));
+  a.page_faults.user = count_of(
+      sum(ZC_KIND_FAULT, ZC_FAULT_USER).count,
+      all_of(probes, {"faults:page_fault_user"}, "page faults the process took in user mode"));
+  a.page_faults.kernel =
+      count_of(sum(ZC_KIND_FAULT, ZC_FAULT_KERNEL).count,
+               all_of(probes, {"faults:page_fault_kernel"},
+                      "faults on user addresses taken in kernel mode, inside syscalls"));
+  for (const auto &s : counters.samples)
+    if (s.key.role == role && s.key.kind == ZC_KIND_FAULT && s.key.site == ZC_FAULT_KERNEL)
+      a.page_faults
+          .kernel_by_syscall[s.key.id == ZC_NO_SYSCALL ? "(none)" : syscall_name(s.key.id)] +=
+          s.val.count;
+  a.page_faults.file_fault_around =
+      count_of(sum(ZC_KIND_FILEMAP, ZC_FILEMAP_MAP_PAGES).count,
+               all_of(probes, {"faults:mm_filemap_map_pages"},
+                      "file faults that fault-around served from the page cache"));
+  a.page_faults.file_fault = count_of(
+      sum(ZC_KIND_FILEMAP, ZC_FILEMAP_FAULT).count,
+      all_of(probes, {"faults:mm_filemap_fault"}, "file faults that reached filemap_fault"));
+}
+
+void build_process(Account &a, const ProcessObservation &p) {
+  if (p.wall_ns) {
+    a.time.wall_ns.value = static_cast<std::uint64_t>(*p.wall_ns);
+    a.time.wall_ns.evidence = {
+        EvidenceKind::Clock, {}, "CLOCK_MONOTONIC in the process, from its start to its end"};
+  } else {
+    a.time.wall_ns.evidence.how = "the process did not report its time";
+  }
+  const char *rusage_how = "wait4() rusage minus the /proc baseline taken before the start";
+  auto from_usage = [&](Count &c, std::uint64_t ProcessUsage::*field) {
+    if (p.usage) {
+      c.value = (*p.usage).*field;
+      c.evidence = {EvidenceKind::Rusage, {}, rusage_how};
+    } else {
+      c.evidence.how = "no rusage for the process";
+    }
+  };
+  from_usage(a.time.user_ns, &ProcessUsage::user_ns);
+  from_usage(a.time.sys_ns, &ProcessUsage::sys_ns);
+  from_usage(a.page_faults.minor, &ProcessUsage::minor_faults);
+  from_usage(a.page_faults.major, &ProcessUsage::major_faults);
+  from_usage(a.rusage.voluntary_switches, &ProcessUsage::voluntary_switches);
+  from_usage(a.rusage.involuntary_switches, &ProcessUsage::involuntary_switches);
+}
+
+} // namespace
+
+Account build_account(std::uint8_t role, const RawCounters &counters, const ProbeIndex &probes,
+                      const ProcessObservation &process, std::uint64_t payload_bytes) {
+  Account a;
+  a.role = role_name(role);
+  build_payload(a, role, counters, probes, payload_bytes);
+  build_device(a, role, counters, probes, payload_bytes);
+  build_syscalls(a, role, counters, probes);
+  build_sched_and_faults(a, role, counters, probes);
+  build_process(a, process);
+  return a;
+}
+
+StreamStats stream_stats(const RawCounters &counters, std::uint64_t received) {
+  StreamStats st;
+  st.received = received;
+  std::map<std::uint16_t, std::uint64_t> lost;
+  for (const auto &s : counters.samples) {
+    if (s.key.kind != ZC_KIND_STREAM)
+      continue;
+    if (s.key.site == ZC_STREAM_SUBMITTED)
+      st.submitted += s.val.count;
+    else if (s.key.site == ZC_STREAM_LOST) {
+      st.lost += s.val.count;
+      lost[s.key.id] += s.val.count;
+    }
+  }
+  for (const auto &[kind, n] : lost)
+    st.lost_by_kind.emplace_back(event_kind_name(kind), n);
+  return st;
+}
+
+Count unattributed_dma(const RawCounters &counters, const ProbeIndex &probes) {
+  return count_of(
+      counters
+          .sum([](const zc_counter_key &k) {
+            return k.role == ZC_ROLE_NONE && k.kind == ZC_KIND_DMA;
+          })
+          .bytes,
+      any_of(probes, {"block:dma_map_page", "block:dma_map_sg"},
+             "bytes DMA-mapped during the run outside any target's context or transmit window"));
+}
+
+} // namespace zc

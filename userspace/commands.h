@@ -1,0 +1,12 @@
+// The subcommands. Each returns the process exit status or throws zc::Error.
+#pragma once
+
+#include "cli.h"
+
+namespace zc {
+
+int run_command(const RunOptions &options);
+int list_command();
+int probes_command(const ProbesOptions &options);
+
+} // namespace zc

@@ -1,0 +1,14 @@
+// Writing result files atomically: readers see the old file or the whole new
+// one, never a half-written one (a run interrupted mid-write leaves no
+// truncated JSON behind).
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace zc {
+
+void write_json_atomically(const std::string &path, const nlohmann::json &doc);
+
+} // namespace zc

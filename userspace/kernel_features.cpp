@@ -1,0 +1,68 @@
+#include "kernel_features.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "error.h"
+
+namespace zc {
+
+Features::Features() {
+  vmlinux_ = btf__load_vmlinux_btf();
+  if (!vmlinux_) {
+    const int err = errno;
+    throw Error("cannot read the kernel's BTF: " + errno_text(err));
+  }
+}
+
+Features::~Features() { btf__free(vmlinux_); }
+
+const Availability &Features::check(AttachKind kind, const std::string &target) {
+  const std::string key = std::string(attach_kind_name(kind)) + ":" + target;
+  auto it = cache_.find(key);
+  if (it == cache_.end())
+    it = cache_.emplace(key, probe(kind, target)).first;
+  return it->second;
+}
+
+Availability Features::probe(AttachKind kind, const std::string &target) {
+  // tp_btf programs attach to the tracepoint's btf_trace_<name> typedef,
+  // fentry/fexit programs to the function itself.
+  const bool tracepoint = kind == AttachKind::TpBtf;
+  const std::string btf_name = tracepoint ? "btf_trace_" + target : target;
+  const int id = btf__find_by_name_kind(vmlinux_, btf_name.c_str(),
+                                        tracepoint ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
+  if (id <= 0)
+    return {false, tracepoint ? "no tracepoint " + target + " in this kernel (no " + btf_name +
+                                    " in its BTF)"
+                              : "no function " + target + " in this kernel's BTF"};
+
+  // r0 = 0; exit: nothing to verify but the attach target itself.
+  const bpf_insn insns[] = {
+      {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0},
+      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+  };
+  LIBBPF_OPTS(bpf_prog_load_opts, opts);
+  opts.expected_attach_type = tracepoint                   ? BPF_TRACE_RAW_TP
+                              : kind == AttachKind::Fentry ? BPF_TRACE_FENTRY
+                                                           : BPF_TRACE_FEXIT;
+  opts.attach_btf_id = static_cast<__u32>(id);
+  const int prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "zc_probe", "GPL", insns, 2, &opts);
+  if (prog < 0)
+    return {false, "the kernel refused to load a " + std::string(attach_kind_name(kind)) +
+                       " program for " + target + ": " + errno_text(-prog)};
+  const int link = bpf_raw_tracepoint_open(nullptr, prog);
+  close(prog);
+  if (link < 0)
+    return {false, "the kernel refused to attach a " + std::string(attach_kind_name(kind)) +
+                       " program to " + target + ": " + errno_text(-link)};
+  close(link);
+  return {true, ""};
+}
+
+} // namespace zc

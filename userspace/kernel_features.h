@@ -1,0 +1,38 @@
+// What this kernel lets zctrace attach, decided by really loading a minimal
+// program of the kind and attaching it to the target (never by comparing
+// kernel versions). Results are cached for the life of the object.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "probe_catalog.h"
+
+struct btf;
+
+namespace zc {
+
+struct Availability {
+  bool ok = false;
+  std::string reason; // why not, when not ok
+};
+
+class Features {
+public:
+  Features();
+  ~Features();
+  Features(const Features &) = delete;
+  Features &operator=(const Features &) = delete;
+
+  // Can a program of `kind` attach to `target` (a tracepoint for tp_btf, a
+  // kernel function for fentry/fexit)?
+  const Availability &check(AttachKind kind, const std::string &target);
+
+private:
+  Availability probe(AttachKind kind, const std::string &target);
+
+  struct btf *vmlinux_ = nullptr;
+  std::map<std::string, Availability> cache_;
+};
+
+} // namespace zc

@@ -1,0 +1,14 @@
+#include <sys/utsname.h>
+
+#include "run_result.h"
+
+namespace zc {
+
+KernelInfo running_kernel() {
+  struct utsname u {};
+  if (uname(&u) != 0)
+    return {};
+  return {u.release, u.version, u.machine};
+}
+
+} // namespace zc

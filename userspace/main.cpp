@@ -1,0 +1,32 @@
+// zctrace: the one place errors are printed.
+#include <cstdio>
+#include <iostream>
+
+#include "cli.h"
+#include "commands.h"
+#include "error.h"
+#include "libbpf_log.h"
+#include "workload.h"
+
+int main(int argc, char **argv) {
+  try {
+    const zc::Cli cli = zc::parse_cli(argc, argv, zc::workloads::workload_names());
+    if (cli.done) {
+      std::cout << cli.output;
+      return 0;
+    }
+    zc::set_libbpf_verbose(cli.verbose);
+    if (const auto *run = std::get_if<zc::RunOptions>(&cli.command))
+      return zc::run_command(*run);
+    if (const auto *probes = std::get_if<zc::ProbesOptions>(&cli.command))
+      return zc::probes_command(*probes);
+    if (std::holds_alternative<zc::ListOptions>(cli.command))
+      return zc::list_command();
+    throw zc::UsageError("no command given (try zctrace --help)");
+  } catch (const std::exception &e) {
+    const zc::ErrorReport report = zc::describe(e);
+    std::fflush(stdout);
+    std::fprintf(stderr, "zctrace: error: %s\n", report.message.c_str());
+    return report.exit_code;
+  }
+}

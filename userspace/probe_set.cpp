@@ -1,0 +1,346 @@
+#include "probe_set.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "error.h"
+#include "libbpf_log.h"
+#include "run_result.h"
+
+#include "block.skel.h"
+#include "copies.skel.h"
+#include "faults.skel.h"
+#include "net.skel.h"
+#include "sched.skel.h"
+#include "syscalls.skel.h"
+
+namespace zc {
+
+namespace {
+
+// One family's BPF object, behind its generated skeleton.
+class Family {
+public:
+  virtual ~Family() = default;
+  virtual bpf_object *object() const = 0;
+  virtual void set_stream_events(bool on) = 0;
+  virtual int load() = 0;
+};
+
+template <typename Skel, Skel *(*Open)(), int (*Load)(Skel *), void (*Destroy)(Skel *)>
+class SkeletonFamily final : public Family {
+public:
+  SkeletonFamily() : skel_(Open()) {
+    if (!skel_)
+      throw_errno("cannot open the BPF object");
+  }
+  ~SkeletonFamily() override { Destroy(skel_); }
+  bpf_object *object() const override { return skel_->obj; }
+  void set_stream_events(bool on) override { skel_->rodata->zc_stream_events = on; }
+  int load() override { return Load(skel_); }
+
+private:
+  Skel *skel_;
+};
+
+#define ZC_FAMILY(name)                                                                            \
+  if (family == #name)                                                                             \
+    return std::make_unique<SkeletonFamily<zc_##name##_bpf, zc_##name##_bpf__open,                 \
+                                           zc_##name##_bpf__load, zc_##name##_bpf__destroy>>();
+
+std::unique_ptr<Family> open_family(const std::string &family) {
+  ZC_FAMILY(syscalls)
+  ZC_FAMILY(sched)
+  ZC_FAMILY(faults)
+  ZC_FAMILY(copies)
+  ZC_FAMILY(block)
+  ZC_FAMILY(net)
+  throw Error("unknown probe family " + family);
+}
+#undef ZC_FAMILY
+
+struct Plan {
+  ProbeReport report;
+  const ProbeDef *def = nullptr;
+  const ProbeAlternative *chosen = nullptr;
+  bool must_attach = false;
+};
+
+std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &require) {
+  // Every --require entry must name a probe or one of its attach points.
+  for (const auto &want : require) {
+    bool known = false;
+    for (const auto &def : probe_catalog()) {
+      known = known || def.name == want;
+      for (const auto &alt : def.alternatives)
+        known = known || alt.attach_point() == want;
+    }
+    if (!known)
+      throw UsageError("unknown probe '" + want +
+                       "' in --require (`zctrace probes` lists probe names and attach points)");
+  }
+
+  std::vector<Plan> plan;
+  for (const auto &def : probe_catalog()) {
+    Plan p;
+    p.def = &def;
+    p.report.name = def.name;
+    p.report.family = def.family;
+    p.report.measures = def.measures;
+    p.report.required = def.required;
+    std::string forced; // an attach point the user insists on
+    p.must_attach = def.required;
+    for (const auto &want : require) {
+      if (want == def.name)
+        p.must_attach = true;
+      for (const auto &alt : def.alternatives)
+        if (alt.attach_point() == want) {
+          forced = want;
+          p.must_attach = true;
+        }
+    }
+    std::string refused;
+    for (const auto &alt : def.alternatives) {
+      const Availability &a = features.check(alt.kind, alt.target);
+      p.report.alternatives.push_back({alt.attach_point(), a.ok, a.reason});
+      const bool wanted = forced.empty() || forced == alt.attach_point();
+      if (a.ok && wanted && !p.chosen) {
+        p.chosen = &alt;
+        p.report.via = alt.attach_point();
+        p.report.kind = alt.kind;
+      } else if (!a.ok && wanted) {
+        refused += (refused.empty() ? "" : "; ") + a.reason;
+      }
+    }
+    if (!p.chosen) {
+      p.report.reason = refused;
+      if (p.must_attach)
+        throw Error("required probe " + (forced.empty() ? def.name : forced) +
+                    " cannot attach on this kernel (" + running_kernel().release + "): " + refused);
+    }
+    plan.push_back(std::move(p));
+  }
+  return plan;
+}
+
+std::string last_line(const std::string &log) {
+  std::string trimmed = log;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' '))
+    trimmed.pop_back();
+  const auto nl = trimmed.rfind('\n');
+  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+}
+
+} // namespace
+
+std::vector<ProbeReport> plan_probes(Features &features, const std::vector<std::string> &require) {
+  std::vector<ProbeReport> reports;
+  for (auto &p : make_plan(features, require))
+    reports.push_back(std::move(p.report));
+  return reports;
+}
+
+struct ProbeSet::Impl {
+  std::vector<ProbeReport> reports;
+  std::vector<std::unique_ptr<Family>> families;
+  std::vector<bpf_link *> links;
+  std::map<std::string, int> shared_maps; // name -> fd, owned by the first family's object
+  ring_buffer *rb = nullptr;
+  std::uint64_t received = 0;
+  const EventHandler *handler = nullptr;
+
+  ~Impl() {
+    ring_buffer__free(rb);
+    for (bpf_link *l : links)
+      bpf_link__destroy(l);
+    // Later families reuse (dup) the first family's map fds: free them first.
+    while (!families.empty())
+      families.pop_back();
+  }
+
+  int map_fd(const char *name) const {
+    auto it = shared_maps.find(name);
+    if (it == shared_maps.end())
+      throw Error(std::string("BPF map ") + name + " was not created");
+    return it->second;
+  }
+
+  static int on_event(void *ctx, void *data, std::size_t size) {
+    auto *self = static_cast<Impl *>(ctx);
+    if (size < sizeof(zc_event))
+      return 0;
+    ++self->received;
+    if (self->handler && *self->handler)
+      (*self->handler)(*static_cast<const zc_event *>(data));
+    return 0;
+  }
+
+  void load_family(const std::string &name, std::vector<Plan *> &plans,
+                   const ProbeSetOptions &options) {
+    LibbpfLogCapture log;
+    std::unique_ptr<Family> fam = open_family(name);
+    bpf_object *obj = fam->object();
+    std::set<std::string> wanted;
+    for (Plan *p : plans)
+      wanted.insert(p->chosen->program);
+    bpf_program *prog;
+    bpf_object__for_each_program(prog, obj) {
+      bpf_program__set_autoload(prog, wanted.count(bpf_program__name(prog)) > 0);
+    }
+    bpf_map *map;
+    bpf_object__for_each_map(map, obj) {
+      const std::string map_name = bpf_map__name(map);
+      if (auto it = shared_maps.find(map_name); it != shared_maps.end()) {
+        if (int err = bpf_map__reuse_fd(map, it->second))
+          throw Error("cannot share map " + map_name + ": " + errno_text(-err));
+      } else if (map_name == "zc_events") {
+        bpf_map__set_max_entries(map, static_cast<__u32>(options.ringbuf_bytes));
+      }
+    }
+    fam->set_stream_events(options.stream_events);
+    if (int err = fam->load()) {
+      const std::string why =
+          "loading the " + name + " probes failed: " + errno_text(-err) +
+          (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
+      for (Plan *p : plans) {
+        if (p->must_attach)
+          throw Error(p->report.name + ": " + why);
+        p->report.reason = why;
+      }
+      return;
+    }
+    if (shared_maps.empty())
+      bpf_object__for_each_map(map, obj) {
+        const std::string map_name = bpf_map__name(map);
+        if (map_name.rfind("zc_", 0) == 0)
+          shared_maps[map_name] = bpf_map__fd(map);
+      }
+    for (Plan *p : plans) {
+      bpf_program *program = bpf_object__find_program_by_name(obj, p->chosen->program.c_str());
+      bpf_link *link = program ? bpf_program__attach(program) : nullptr;
+      if (!link) {
+        const int err = program ? errno : ENOENT;
+        const std::string why =
+            "attaching " + p->report.via + " failed: " + errno_text(err) +
+            (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
+        if (p->must_attach)
+          throw Error(p->report.name + ": " + why);
+        p->report.reason = why;
+        continue;
+      }
+      links.push_back(link);
+      p->report.attached = true;
+    }
+    families.push_back(std::move(fam));
+  }
+};
+
+ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
+    : impl_(std::make_unique<Impl>()) {
+  std::vector<Plan> plan = make_plan(features, options.require);
+  for (const auto &family : probe_families()) {
+    std::vector<Plan *> in_family;
+    for (auto &p : plan)
+      if (p.def->family == family && p.chosen)
+        in_family.push_back(&p);
+    if (in_family.empty())
+      continue;
+    with_context(family + " probes", [&] { impl_->load_family(family, in_family, options); });
+  }
+  for (auto &p : plan)
+    impl_->reports.push_back(std::move(p.report));
+  impl_->rb = ring_buffer__new(impl_->map_fd("zc_events"), &Impl::on_event, impl_.get(), nullptr);
+  if (!impl_->rb)
+    throw_errno("cannot open the event ring buffer");
+}
+
+ProbeSet::~ProbeSet() = default;
+
+const std::vector<ProbeReport> &ProbeSet::reports() const { return impl_->reports; }
+
+void ProbeSet::add_target(pid_t tgid, std::uint8_t role, bool follow_children) {
+  const __u32 key = static_cast<__u32>(tgid);
+  const zc_target value{role, follow_children ? 1u : 0u};
+  if (bpf_map_update_elem(impl_->map_fd("zc_targets"), &key, &value, BPF_ANY) != 0)
+    throw_errno("cannot register process " + std::to_string(tgid) + " with the probes");
+}
+
+void ProbeSet::clear_targets() {
+  const int fd = impl_->map_fd("zc_targets");
+  __u32 key, next;
+  bool first = true;
+  std::vector<__u32> keys;
+  while (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0) {
+    keys.push_back(next);
+    key = next;
+    first = false;
+  }
+  for (__u32 k : keys)
+    bpf_map_delete_elem(fd, &k);
+}
+
+void ProbeSet::poll_events(int timeout_ms, const EventHandler &handler) {
+  impl_->handler = &handler;
+  const int rc = ring_buffer__poll(impl_->rb, timeout_ms);
+  impl_->handler = nullptr;
+  if (rc < 0 && rc != -EINTR)
+    throw Error("reading the event ring buffer: " + errno_text(-rc));
+}
+
+void ProbeSet::drain_events(const EventHandler &handler) {
+  impl_->handler = &handler;
+  const int rc = ring_buffer__consume(impl_->rb);
+  impl_->handler = nullptr;
+  if (rc < 0)
+    throw Error("reading the event ring buffer: " + errno_text(-rc));
+}
+
+std::uint64_t ProbeSet::events_received() const { return impl_->received; }
+
+RawCounters ProbeSet::read_counters() const {
+  RawCounters out;
+  const int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0)
+    throw Error("cannot count the possible CPUs: " + errno_text(-ncpu));
+
+  const int counters = impl_->map_fd("zc_counters");
+  std::vector<zc_counter_val> per_cpu(static_cast<std::size_t>(ncpu));
+  zc_counter_key key{}, next{};
+  bool first = true;
+  while (bpf_map_get_next_key(counters, first ? nullptr : &key, &next) == 0) {
+    if (bpf_map_lookup_elem(counters, &next, per_cpu.data()) == 0) {
+      CounterSample s;
+      s.key = next;
+      for (const auto &v : per_cpu) {
+        s.val.count += v.count;
+        s.val.bytes += v.bytes;
+      }
+      out.samples.push_back(s);
+    }
+    key = next;
+    first = false;
+  }
+
+  const int health = impl_->map_fd("zc_health");
+  std::vector<__u64> slots(static_cast<std::size_t>(ncpu));
+  auto slot_sum = [&](__u32 index) {
+    std::uint64_t total = 0;
+    if (bpf_map_lookup_elem(health, &index, slots.data()) == 0)
+      for (auto v : slots)
+        total += v;
+    return total;
+  };
+  out.counters_full = slot_sum(ZC_HEALTH_COUNTERS_FULL);
+  out.owners_full = slot_sum(ZC_HEALTH_OWNERS_FULL);
+  out.tasks_full = slot_sum(ZC_HEALTH_TASKS_FULL);
+  return out;
+}
+
+} // namespace zc

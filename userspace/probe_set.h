@@ -1,0 +1,64 @@
+// The probes of a run, loaded and attached: one BPF object per family, the
+// program of each probe chosen among its alternatives by what Features found
+// this kernel accepts, the shared maps created once and handed to every
+// family. Destroying the ProbeSet detaches and unloads everything.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bpf_abi.h"
+#include "collector.h"
+#include "kernel_features.h"
+#include "probe_report.h"
+
+namespace zc {
+
+struct ProbeSetOptions {
+  bool stream_events = true;
+  std::uint64_t ringbuf_bytes = 4 << 20;
+  // Probe names ("copies:tcp_sendmsg_locked") or attach points
+  // ("fentry:tcp_sendmsg_locked") that must attach, or the run fails.
+  std::vector<std::string> require;
+};
+
+// Decides, for every probe of the catalog, which alternative this kernel
+// takes, without loading anything but Features' minimal probes. Throws
+// UsageError for an unknown name in `require`, Error for a required probe
+// this kernel cannot take.
+std::vector<ProbeReport> plan_probes(Features &features, const std::vector<std::string> &require);
+
+class ProbeSet {
+public:
+  using EventHandler = std::function<void(const zc_event &)>;
+
+  ProbeSet(Features &features, const ProbeSetOptions &options);
+  ~ProbeSet();
+  ProbeSet(const ProbeSet &) = delete;
+  ProbeSet &operator=(const ProbeSet &) = delete;
+
+  const std::vector<ProbeReport> &reports() const;
+
+  void add_target(pid_t tgid, std::uint8_t role, bool follow_children);
+  void clear_targets();
+
+  // Delivers streamed events to `handler`; waits up to timeout_ms for some.
+  void poll_events(int timeout_ms, const EventHandler &handler);
+  // Delivers every event still in the ring buffer, without waiting.
+  void drain_events(const EventHandler &handler);
+  std::uint64_t events_received() const;
+
+  // The aggregated counters and the health slots, per-CPU values summed.
+  RawCounters read_counters() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace zc

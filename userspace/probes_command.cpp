@@ -1,0 +1,73 @@
+#include <iostream>
+
+#include "commands.h"
+#include "copy_sites.h"
+#include "json_file.h"
+#include "preflight.h"
+#include "probe_set.h"
+#include "run_json.h"
+#include "run_result.h"
+#include "text_table.h"
+
+namespace zc {
+
+int probes_command(const ProbesOptions &o) {
+  require_bpf_privileges();
+  require_kernel_btf();
+  Features features;
+  // Really load and attach everything, as a run would: a probe that passes
+  // the feature probe but fails the verifier shows up here too.
+  ProbeSetOptions options;
+  options.stream_events = false;
+  options.ringbuf_bytes = 4096;
+  ProbeSet probes(features, options);
+  const auto &reports = probes.reports();
+  const KernelInfo kernel = running_kernel();
+
+  std::cout << "probes on kernel " << kernel.release << "\n";
+  analysis::TextTable t({"  probe", "state", "measures"});
+  for (const auto &r : reports) {
+    t.add({"  " + r.name, r.attached ? "attached via " + r.via : "NOT ATTACHED", r.measures});
+    if (!r.attached)
+      t.add({"", "  why: " + r.reason, ""});
+    for (const auto &alt : r.alternatives)
+      if (!alt.usable && alt.attach_point != r.via && r.attached)
+        t.add({"", "  not " + alt.attach_point + ": " + alt.reason, ""});
+  }
+  std::cout << t.render();
+
+  std::cout << "\ncopy sites\n";
+  analysis::TextTable sites({"  site", "moves", "watched by"});
+  const ProbeIndex index(reports);
+  for (const CopySite &site : copy_sites()) {
+    std::string watched;
+    for (const auto &name : site.probes) {
+      const ProbeReport *r = index.find(name);
+      watched +=
+          (watched.empty() ? "" : ", ") + (r && r->attached ? r->via : name + " (not attached)");
+    }
+    sites.add({"  " + site.name, site.moves, watched});
+  }
+  std::cout << sites.render();
+
+  if (o.json_path) {
+    nlohmann::json doc;
+    doc["schema"] = "zctrace.probes/1";
+    doc["kernel"] = {
+        {"release", kernel.release}, {"version", kernel.version}, {"machine", kernel.machine}};
+    doc["probes"] = nlohmann::json::array();
+    for (const auto &r : reports)
+      doc["probes"].push_back(to_json(r));
+    doc["copy_sites"] = nlohmann::json::array();
+    for (const CopySite &site : copy_sites())
+      doc["copy_sites"].push_back({{"site", site.name},
+                                   {"moves", site.moves},
+                                   {"bytes_from", site.bytes_from},
+                                   {"zero_copy", site.zero_copy},
+                                   {"probes", site.probes}});
+    write_json_atomically(*o.json_path, doc);
+  }
+  return 0;
+}
+
+} // namespace zc

@@ -1,0 +1,55 @@
+#include <iostream>
+
+#include "claims.h"
+#include "commands.h"
+#include "interrupt.h"
+#include "json_file.h"
+#include "preflight.h"
+#include "run_json.h"
+#include "run_report.h"
+#include "run_session.h"
+#include "units.h"
+
+namespace zc {
+
+int run_command(const RunOptions &o) {
+  install_interrupt_handlers();
+  require_bpf_privileges();
+  require_kernel_btf();
+  Features features;
+
+  RunRequest req;
+  req.method = o.method;
+  req.size = o.size;
+  req.chunk = o.chunk;
+  req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+  req.dir = o.dir;
+  req.seed = o.seed;
+  req.timeout_s = o.timeout_s;
+  req.probes.stream_events = o.stream_events;
+  req.probes.ringbuf_bytes = o.ringbuf_bytes;
+  req.probes.require = o.require;
+  req.on_attached = [&](const std::vector<ProbeReport> &reports) {
+    std::size_t attached = 0;
+    for (const auto &r : reports)
+      attached += r.attached;
+    std::cerr << "zctrace: " << attached << " of " << reports.size() << " probes attached; moving "
+              << format_size(o.size) << " with " << o.method << std::endl;
+  };
+
+  const RunResult result = run_traced(req, features);
+  std::cout << analysis::render_run(result) << std::flush;
+  if (o.json_path) {
+    nlohmann::json doc = to_json(result);
+    nlohmann::json claims = nlohmann::json::array();
+    for (const analysis::Claim *c : analysis::claims().for_method(o.method))
+      claims.push_back(analysis::to_json(*c));
+    doc["claims"] = std::move(claims);
+    write_json_atomically(*o.json_path, doc);
+  }
+  if (!result.integrity.ok)
+    throw Error("integrity check failed: " + result.integrity.error, kExitIntegrity);
+  return 0;
+}
+
+} // namespace zc

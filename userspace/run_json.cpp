@@ -1,0 +1,137 @@
+#include "run_json.h"
+
+#include <cstdio>
+
+namespace zc {
+
+using nlohmann::json;
+
+namespace {
+
+// Sets j["a"]["b"] for path "a.b".
+void set_path(json &j, std::string_view path, json value) {
+  json *node = &j;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    const std::string key(path.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) {
+      (*node)[key] = std::move(value);
+      return;
+    }
+    node = &(*node)[key];
+    start = dot + 1;
+  }
+}
+
+template <typename T> json value_of(const Figure<T> &f) {
+  return f.value ? json(*f.value) : json(nullptr);
+}
+
+std::string hex32(std::uint32_t v) {
+  char buf[11];
+  std::snprintf(buf, sizeof(buf), "0x%08x", v);
+  return buf;
+}
+
+json nullable(const std::string &s) { return s.empty() ? json(nullptr) : json(s); }
+
+} // namespace
+
+json to_json(const Evidence &ev) {
+  return json{{"kind", evidence_kind_name(ev.kind)}, {"probes", ev.probes}, {"how", ev.how}};
+}
+
+json to_json(const Account &a) {
+  json j;
+  j["role"] = a.role;
+  json evidence = json::object();
+  for_each_figure(a, [&](const char *path, const auto &fig) {
+    set_path(j, path, value_of(fig));
+    evidence[path] = to_json(fig.evidence);
+  });
+  json sites = json::array();
+  for (const SiteRow &r : a.cpu_copy.by_site)
+    sites.push_back({{"site", r.site},
+                     {"direction", r.direction},
+                     {"syscall", r.syscall},
+                     {"cpu_copy", r.cpu_copy},
+                     {"bytes", r.bytes},
+                     {"events", r.events},
+                     {"passes", r.passes},
+                     {"evidence", to_json(r.evidence)}});
+  j["cpu_copy"]["by_site"] = std::move(sites);
+  j["cpu_copy"]["undetermined_bytes"] = a.cpu_copy.undetermined_bytes;
+  json by_name = json::object();
+  for (const auto &[name, row] : a.syscalls.by_name)
+    by_name[name] = {{"count", row.count},
+                     {"errors", row.errors},
+                     {"time_ns", row.time_ns},
+                     {"bytes", row.bytes ? json(*row.bytes) : json(nullptr)}};
+  j["syscalls"]["by_name"] = std::move(by_name);
+  j["page_faults"]["kernel_by_syscall"] = a.page_faults.kernel_by_syscall;
+  j["evidence"] = std::move(evidence);
+  return j;
+}
+
+json to_json(const ProbeReport &p) {
+  json alternatives = json::array();
+  for (const auto &alt : p.alternatives)
+    alternatives.push_back({{"attach_point", alt.attach_point},
+                            {"usable", alt.usable},
+                            {"reason", nullable(alt.reason)}});
+  return json{{"name", p.name},
+              {"family", p.family},
+              {"measures", p.measures},
+              {"required", p.required},
+              {"attached", p.attached},
+              {"via", nullable(p.via)},
+              {"reason", nullable(p.reason)},
+              {"alternatives", std::move(alternatives)}};
+}
+
+json to_json(const RunResult &r) {
+  json j;
+  j["schema"] = kRunSchema;
+  j["kernel"] = {
+      {"release", r.kernel.release}, {"version", r.kernel.version}, {"machine", r.kernel.machine}};
+  j["method"] = r.params.method;
+  j["params"] = {
+      {"size", r.params.size}, {"chunk", r.params.chunk},           {"cache", r.params.cache},
+      {"dir", r.params.dir},   {"filesystem", r.params.filesystem}, {"seed", r.params.seed}};
+  j["integrity"] = {{"ok", r.integrity.ok},
+                    {"algorithm", "crc32c"},
+                    {"expected_bytes", r.integrity.expected_bytes},
+                    {"received_bytes", r.integrity.received_bytes},
+                    {"expected_checksum", hex32(r.integrity.expected_crc32c)},
+                    {"received_checksum", hex32(r.integrity.received_crc32c)},
+                    {"error", nullable(r.integrity.error)}};
+  j["cache"] = {{"file_pages", r.cache.file_pages},
+                {"resident_pages_before", r.cache.resident_before}};
+  j["lost_events"] = r.events.lost;
+  json lost_by_kind = json::object();
+  for (const auto &[kind, n] : r.events.lost_by_kind)
+    lost_by_kind[kind] = n;
+  j["events"] = {{"streamed", r.events.submitted},
+                 {"received", r.events.received},
+                 {"lost", r.events.lost},
+                 {"lost_by_kind", std::move(lost_by_kind)},
+                 {"counter_updates_lost", r.counter_updates_lost},
+                 {"owner_records_lost", r.owner_records_lost},
+                 {"task_contexts_lost", r.task_contexts_lost}};
+  json probes = json::array();
+  for (const auto &p : r.probes)
+    probes.push_back(to_json(p));
+  j["probes"] = std::move(probes);
+  j["transfer"] = {{"wall_ns", value_of(r.transfer_wall_ns)},
+                   {"throughput_bytes_per_s", value_of(r.throughput_bytes_per_s)}};
+  j["unattributed"] = {{"dma_mapped_bytes", value_of(r.unattributed_dma_bytes)}};
+  j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
+                   {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)},
+                   {"unattributed.dma_mapped_bytes", to_json(r.unattributed_dma_bytes.evidence)}};
+  j["source"] = to_json(r.source);
+  j["sink"] = to_json(r.sink);
+  return j;
+}
+
+} // namespace zc

@@ -1,0 +1,64 @@
+// Everything one `zctrace run` produced: parameters, integrity, probes, event
+// bookkeeping and the two accounts. Serialised by run_json.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "account.h"
+#include "collector.h"
+#include "probe_report.h"
+
+namespace zc {
+
+struct KernelInfo {
+  std::string release; // uname -r
+  std::string version; // uname -v
+  std::string machine; // uname -m
+};
+
+KernelInfo running_kernel();
+
+struct RunParams {
+  std::string method;
+  std::uint64_t size = 0;
+  std::uint64_t chunk = 0;
+  std::string cache; // "warm" or "cold"
+  std::string dir;
+  std::string filesystem; // of dir, e.g. "ext4"
+  std::uint64_t seed = 0;
+};
+
+struct IntegrityReport {
+  bool ok = false;
+  std::uint64_t expected_bytes = 0;
+  std::uint64_t received_bytes = 0;
+  std::uint32_t expected_crc32c = 0;
+  std::uint32_t received_crc32c = 0;
+  std::string error; // empty when ok
+};
+
+struct CacheReport {
+  std::uint64_t file_pages = 0;
+  std::uint64_t resident_before = 0; // pages of the file in the page cache at the start
+};
+
+struct RunResult {
+  KernelInfo kernel;
+  RunParams params;
+  IntegrityReport integrity;
+  CacheReport cache;
+  StreamStats events;
+  std::uint64_t counter_updates_lost = 0;
+  std::uint64_t owner_records_lost = 0;
+  std::uint64_t task_contexts_lost = 0;
+  std::vector<ProbeReport> probes;
+  Account source;
+  Account sink;
+  Count unattributed_dma_bytes;
+  Count transfer_wall_ns;       // source start to sink end
+  Ratio throughput_bytes_per_s; // payload / transfer_wall_ns
+};
+
+} // namespace zc

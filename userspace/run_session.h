@@ -1,0 +1,42 @@
+// One traced run of a copy method, end to end: fork the gated source and
+// sink, load and attach the probes, register the two processes, open the
+// gate, stream events until both exit, read the counters, and build the
+// accounts. Everything is detached and cleaned up when it returns or throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "kernel_features.h"
+#include "page_cache.h"
+#include "probe_set.h"
+#include "run_result.h"
+
+namespace zc {
+
+struct RunRequest {
+  std::string method;
+  std::uint64_t size = 64ull << 20;
+  std::uint64_t chunk = 64ull << 10;
+  workloads::CacheMode cache = workloads::CacheMode::Warm;
+  std::string dir = "/var/tmp";
+  std::uint64_t seed = 1;
+  double timeout_s = 300;
+  ProbeSetOptions probes;
+  // Called once the probes are attached, just before the transfer starts.
+  std::function<void(const std::vector<ProbeReport> &)> on_attached;
+};
+
+// Called for every streamed event, in order of arrival.
+using EventSink = std::function<void(const zc_event &)>;
+
+RunResult run_traced(const RunRequest &request, Features &features, const EventSink &on_event = {});
+
+// The same transfer with no probe loaded at all (for measuring what tracing
+// costs). Returns the transfer's wall time in ns; throws on integrity failure.
+std::int64_t run_untraced(const RunRequest &request);
+
+std::string cache_mode_name(workloads::CacheMode mode);
+
+} // namespace zc

@@ -1,0 +1,18 @@
+// x86_64 syscall names by number, generated at build time from Debian's
+// <asm/unistd_64.h>.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zc {
+
+// "write" for 1; "syscall_999" for a number the table does not know.
+std::string syscall_name(std::uint32_t nr);
+
+// Does this syscall's return value count bytes of data moved (read, write,
+// sendfile, splice, ...)? Only for these are returned bytes summed.
+bool syscall_returns_bytes(std::uint32_t nr);
+
+} // namespace zc

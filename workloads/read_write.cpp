@@ -1,0 +1,33 @@
+// read + write: the file is copied into a user buffer, then from it into the
+// socket's buffers.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "error.h"
+#include "io.h"
+#include "methods.h"
+
+namespace zc::workloads {
+
+void ReadWrite::send(const SourceContext &ctx) const {
+  Fd file = open_file(ctx.path, O_RDONLY);
+  Fd sock = connect_loopback(ctx.port);
+  std::vector<char> buf(ctx.chunk);
+  std::uint64_t sent = 0;
+  while (sent < ctx.size) {
+    const ssize_t n = read(file.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      throw_errno("read " + ctx.path);
+    if (n == 0)
+      throw Error("read " + ctx.path + ": end of file after " + std::to_string(sent) + " bytes");
+    write_all(sock.get(), buf.data(), static_cast<std::size_t>(n), "write to socket");
+    sent += static_cast<std::uint64_t>(n);
+  }
+}
+
+} // namespace zc::workloads

@@ -1,0 +1,357 @@
+#include "transfer.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "error.h"
+#include "io.h"
+
+namespace zc::workloads {
+
+namespace {
+
+// Written by a workload process into memory it shares with zctrace: no
+// syscall is needed to report, so none pollutes the account.
+struct ChildReport {
+  int finished; // the workload function returned or threw
+  int ok;
+  std::int64_t start_ns;
+  std::int64_t end_ns;
+  std::uint64_t bytes;
+  std::uint32_t crc32c;
+  char error[512];
+};
+
+struct SharedReports {
+  ChildReport source;
+  ChildReport sink;
+};
+
+// Exit codes of a workload process that never ran its workload.
+constexpr int kExitGateClosed = 111;
+constexpr int kExitOrphaned = 112;
+
+std::int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+void close_all_except(std::vector<int> keep) {
+  std::sort(keep.begin(), keep.end());
+  unsigned int from = 3;
+  for (int fd : keep) {
+    if (fd < static_cast<int>(from))
+      continue;
+    if (static_cast<unsigned int>(fd) > from)
+      close_range(from, static_cast<unsigned int>(fd) - 1, 0);
+    from = static_cast<unsigned int>(fd) + 1;
+  }
+  close_range(from, ~0u, 0);
+}
+
+// Everything after fork() in a workload process. Never returns.
+template <typename Body>
+[[noreturn]] void child_main(pid_t parent, int gate, std::vector<int> keep, ChildReport *report,
+                             Body &&body) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent)
+    _exit(kExitOrphaned);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error line, not a silent death
+  keep.push_back(gate);
+  close_all_except(keep);
+  // Touch the report now so its page is mapped before tracing starts.
+  report->finished = 0;
+  char go = 0;
+  if (read(gate, &go, 1) != 1)
+    _exit(kExitGateClosed);
+  report->start_ns = monotonic_ns();
+  try {
+    body();
+    report->ok = 1;
+  } catch (const std::exception &e) {
+    const std::string msg = describe(e).message;
+    std::snprintf(report->error, sizeof(report->error), "%s", msg.c_str());
+  }
+  report->end_ns = monotonic_ns();
+  report->finished = 1;
+  _exit(report->ok ? 0 : 1);
+}
+
+std::string read_text(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// CPU time, faults and switches of a process so far, from /proc (used as the
+// baseline subtracted from wait4's rusage, so only the run window remains).
+Usage proc_usage(pid_t pid) {
+  Usage u;
+  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  const auto close_paren = stat.rfind(')');
+  if (close_paren != std::string::npos) {
+    std::istringstream fields(stat.substr(close_paren + 2));
+    std::vector<std::string> f;
+    for (std::string s; fields >> s;)
+      f.push_back(s);
+    // Fields after the command, from 3 (state): minflt 10, majflt 12, utime 14, stime 15.
+    if (f.size() > 12) {
+      const auto tick_ns = 1000000000ull / static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
+      u.minor_faults = std::stoull(f[10 - 3]);
+      u.major_faults = std::stoull(f[12 - 3]);
+      u.user_ns = std::stoull(f[14 - 3]) * tick_ns;
+      u.sys_ns = std::stoull(f[15 - 3]) * tick_ns;
+    }
+  }
+  std::istringstream status(read_text("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
+      u.voluntary_switches = std::stoull(line.substr(line.find(':') + 1));
+    else if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0)
+      u.involuntary_switches = std::stoull(line.substr(line.find(':') + 1));
+  }
+  return u;
+}
+
+std::uint64_t timeval_ns(const timeval &tv) {
+  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000ull +
+         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
+}
+
+std::uint64_t minus(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
+
+Usage usage_since(const rusage &ru, const Usage &base) {
+  Usage u;
+  u.user_ns = minus(timeval_ns(ru.ru_utime), base.user_ns);
+  u.sys_ns = minus(timeval_ns(ru.ru_stime), base.sys_ns);
+  u.minor_faults = minus(static_cast<std::uint64_t>(ru.ru_minflt), base.minor_faults);
+  u.major_faults = minus(static_cast<std::uint64_t>(ru.ru_majflt), base.major_faults);
+  u.voluntary_switches = minus(static_cast<std::uint64_t>(ru.ru_nvcsw), base.voluntary_switches);
+  u.involuntary_switches =
+      minus(static_cast<std::uint64_t>(ru.ru_nivcsw), base.involuntary_switches);
+  return u;
+}
+
+// Is the process parked in read() on the gate? (/proc/PID/syscall: "0 0x<fd> ...")
+bool parked_on(pid_t pid, int gate) {
+  std::istringstream in(read_text("/proc/" + std::to_string(pid) + "/syscall"));
+  std::string nr, fd;
+  in >> nr >> fd;
+  return nr == "0" && fd.size() > 2 && std::stoul(fd, nullptr, 16) == static_cast<unsigned>(gate);
+}
+
+} // namespace
+
+struct Transfer::Impl {
+  struct Child {
+    explicit Child(const char *r) : role(r) {}
+    const char *role;
+    pid_t pid = -1;
+    bool reaped = false;
+    int status = 0;
+    rusage ru{};
+    Usage baseline;
+    ChildReport *report = nullptr;
+  };
+
+  TransferSpec spec;
+  std::unique_ptr<DataFile> file;
+  SharedReports *shared = nullptr;
+  int gate_r = -1;
+  int gate_w = -1;
+  Child source{"source"};
+  Child sink{"sink"};
+  std::uint64_t resident_before = 0;
+
+  // Also runs when the constructor throws half way: nothing is left behind.
+  ~Impl() {
+    kill_child(source);
+    kill_child(sink);
+    if (gate_r >= 0)
+      close(gate_r);
+    if (gate_w >= 0)
+      close(gate_w);
+    if (shared)
+      munmap(shared, sizeof(SharedReports));
+  }
+
+  void reap(Child &c, bool block) {
+    if (c.pid <= 0 || c.reaped)
+      return;
+    const pid_t r = wait4(c.pid, &c.status, block ? 0 : WNOHANG, &c.ru);
+    if (r == c.pid)
+      c.reaped = true;
+  }
+
+  void kill_child(Child &c) {
+    if (c.pid > 0 && !c.reaped) {
+      ::kill(c.pid, SIGKILL);
+      reap(c, true);
+    }
+  }
+
+  void wait_parked(Child &c) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!parked_on(c.pid, gate_r)) {
+      reap(c, false);
+      if (c.reaped)
+        throw Error(std::string("the ") + c.role + " process exited before the start (status " +
+                    std::to_string(c.status) + ")");
+      if (std::chrono::steady_clock::now() > deadline)
+        throw Error(std::string("the ") + c.role + " process did not reach the start gate");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  ProcessResult result_of(const Child &c) const {
+    ProcessResult r;
+    r.pid = c.pid;
+    const ChildReport &rep = *c.report;
+    if (!c.reaped) {
+      r.error = "still running";
+      return r;
+    }
+    if (rep.finished) {
+      r.start_ns = rep.start_ns;
+      r.end_ns = rep.end_ns;
+    }
+    r.usage = usage_since(c.ru, c.baseline);
+    if (WIFSIGNALED(c.status)) {
+      r.error = std::string("killed by signal ") + strsignal(WTERMSIG(c.status));
+    } else if (!rep.finished) {
+      r.error = "exited with status " + std::to_string(WEXITSTATUS(c.status)) +
+                " before running its workload";
+    } else if (!rep.ok) {
+      r.error = rep.error;
+    } else {
+      r.ok = WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0;
+      if (!r.ok)
+        r.error = "exited with status " + std::to_string(WEXITSTATUS(c.status));
+    }
+    return r;
+  }
+};
+
+Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
+  Impl &s = *impl_;
+  s.spec = spec;
+  if (!spec.workload)
+    throw Error("no workload given");
+  s.file = std::make_unique<DataFile>(spec.dir, spec.size, spec.seed);
+
+  std::uint16_t port = 0;
+  Fd listener = listen_loopback(port);
+  int gate[2];
+  if (pipe2(gate, O_CLOEXEC) != 0)
+    throw_errno("pipe2");
+  s.gate_r = gate[0];
+  s.gate_w = gate[1];
+  void *mem = mmap(nullptr, sizeof(SharedReports), PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED)
+    throw_errno("mmap shared reports");
+  s.shared = new (mem) SharedReports{};
+  s.source.report = &s.shared->source;
+  s.sink.report = &s.shared->sink;
+
+  const pid_t parent = getpid();
+  const Workload *w = spec.workload;
+
+  s.sink.pid = fork();
+  if (s.sink.pid < 0)
+    throw_errno("fork the sink");
+  if (s.sink.pid == 0) {
+    const int listen_fd = listener.get();
+    ChildReport *rep = s.sink.report;
+    child_main(parent, s.gate_r, {listen_fd}, rep, [&] {
+      const Received got = w->receive(SinkContext{listen_fd, spec.chunk});
+      rep->bytes = got.bytes;
+      rep->crc32c = got.crc32c;
+    });
+  }
+
+  s.source.pid = fork();
+  if (s.source.pid < 0)
+    throw_errno("fork the source");
+  if (s.source.pid == 0) {
+    const SourceContext ctx{s.file->path(), port, spec.size, spec.chunk};
+    child_main(parent, s.gate_r, {}, s.source.report, [&] { w->send(ctx); });
+  }
+
+  s.wait_parked(s.sink);
+  s.wait_parked(s.source);
+}
+
+Transfer::~Transfer() = default;
+
+pid_t Transfer::source_pid() const { return impl_->source.pid; }
+pid_t Transfer::sink_pid() const { return impl_->sink.pid; }
+
+void Transfer::start() {
+  Impl &s = *impl_;
+  s.resident_before = prepare_cache(s.file->path(), s.spec.size, s.spec.cache);
+  s.sink.baseline = proc_usage(s.sink.pid);
+  s.source.baseline = proc_usage(s.source.pid);
+  const char go[2] = {'g', 'g'};
+  if (write(s.gate_w, go, sizeof(go)) != sizeof(go))
+    throw_errno("open the start gate");
+  close(s.gate_w);
+  s.gate_w = -1;
+}
+
+bool Transfer::poll() {
+  impl_->reap(impl_->source, false);
+  impl_->reap(impl_->sink, false);
+  return impl_->source.reaped && impl_->sink.reaped;
+}
+
+void Transfer::kill_all() {
+  impl_->kill_child(impl_->source);
+  impl_->kill_child(impl_->sink);
+}
+
+TransferOutcome Transfer::outcome() const {
+  const Impl &s = *impl_;
+  TransferOutcome o;
+  o.source = s.result_of(s.source);
+  o.sink = s.result_of(s.sink);
+  o.expected_bytes = s.spec.size;
+  o.expected_crc32c = s.file->crc32c();
+  o.received_bytes = s.shared->sink.bytes;
+  o.received_crc32c = s.shared->sink.crc32c;
+  o.file_pages = page_count(s.spec.size);
+  o.resident_before = s.resident_before;
+  o.filesystem = s.file->filesystem();
+  if (!o.source.ok)
+    o.integrity_error = "the source failed: " + o.source.error;
+  else if (!o.sink.ok)
+    o.integrity_error = "the sink failed: " + o.sink.error;
+  else if (o.received_bytes != o.expected_bytes)
+    o.integrity_error = "the sink received " + std::to_string(o.received_bytes) + " bytes of " +
+                        std::to_string(o.expected_bytes);
+  else if (o.received_crc32c != o.expected_crc32c)
+    o.integrity_error = "the received bytes differ from the file (CRC32C mismatch)";
+  o.integrity_ok = o.integrity_error.empty();
+  return o;
+}
+
+} // namespace zc::workloads

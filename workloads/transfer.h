@@ -1,0 +1,94 @@
+// One transfer of a data file from a source process to a sink process over
+// loopback TCP, with a given workload (copy method).
+//
+// Both processes are forked when the Transfer is built, before any BPF object
+// exists (so they never hold BPF file descriptors), and park in read() on a
+// start gate. The caller then registers their pids with the probes and calls
+// start(): the gate's read returns in a process that is already traced, so
+// every syscall of the method is seen from its enter, and none before.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "data_file.h"
+#include "page_cache.h"
+#include "workload.h"
+
+namespace zc::workloads {
+
+struct TransferSpec {
+  const Workload *workload = nullptr;
+  std::uint64_t size = 0;
+  std::uint64_t chunk = 0;
+  CacheMode cache = CacheMode::Warm;
+  std::string dir;
+  std::uint64_t seed = 1;
+};
+
+// Resource usage of a process over its run window (after the start gate).
+struct Usage {
+  std::uint64_t user_ns = 0;
+  std::uint64_t sys_ns = 0;
+  std::uint64_t minor_faults = 0;
+  std::uint64_t major_faults = 0;
+  std::uint64_t voluntary_switches = 0;
+  std::uint64_t involuntary_switches = 0;
+};
+
+struct ProcessResult {
+  pid_t pid = -1;
+  bool ok = false;                      // ran to the end without error
+  std::string error;                    // one line, when not ok
+  std::optional<std::int64_t> start_ns; // CLOCK_MONOTONIC, after the gate opened
+  std::optional<std::int64_t> end_ns;
+  std::optional<Usage> usage;
+};
+
+struct TransferOutcome {
+  ProcessResult source;
+  ProcessResult sink;
+  std::uint64_t expected_bytes = 0;
+  std::uint32_t expected_crc32c = 0;
+  std::uint64_t received_bytes = 0;
+  std::uint32_t received_crc32c = 0;
+  bool integrity_ok = false;
+  std::string integrity_error; // empty when integrity_ok
+  std::uint64_t file_pages = 0;
+  std::uint64_t resident_before = 0;
+  std::string filesystem;
+};
+
+class Transfer {
+public:
+  explicit Transfer(const TransferSpec &spec);
+  ~Transfer(); // kills what still runs, reaps it, removes the data file
+  Transfer(const Transfer &) = delete;
+  Transfer &operator=(const Transfer &) = delete;
+
+  pid_t source_pid() const;
+  pid_t sink_pid() const;
+
+  // Puts the file's pages in the requested cache state, takes the processes'
+  // usage baselines and opens the gate.
+  void start();
+
+  // Reaps the processes that exited; true once both have.
+  bool poll();
+
+  // Kills both processes (used on timeout and interruption).
+  void kill_all();
+
+  // What happened; valid once poll() returned true.
+  TransferOutcome outcome() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace zc::workloads
