@@ -25,16 +25,19 @@ int probes_command(const ProbesOptions &o) {
   const KernelInfo kernel = running_kernel();
 
   std::cout << "probes on kernel " << kernel.release << "\n";
-  analysis::TextTable t({"  probe", "state", "measures"});
+  analysis::TextTable t({"  probe", "attached via", "measures"});
+  std::string refusals;
   for (const auto &r : reports) {
-    t.add({"  " + r.name, r.attached ? "attached via " + r.via : "NOT ATTACHED", r.measures});
+    t.add({"  " + r.name, r.attached ? r.via : "NOT ATTACHED", r.measures});
     if (!r.attached)
-      t.add({"", "  why: " + r.reason, ""});
+      refusals += "  " + r.name + ": " + r.reason + "\n";
     for (const auto &alt : r.alternatives)
-      if (!alt.usable && alt.attach_point != r.via && r.attached)
-        t.add({"", "  not " + alt.attach_point + ": " + alt.reason, ""});
+      if (!alt.usable && r.attached)
+        refusals += "  " + r.name + " (not through " + alt.attach_point + "): " + alt.reason + "\n";
   }
   std::cout << t.render();
+  if (!refusals.empty())
+    std::cout << "\nrefused on this kernel\n" << refusals;
 
   std::cout << "\ncopy sites\n";
   analysis::TextTable sites({"  site", "moves", "watched by"});
