@@ -45,6 +45,11 @@ std::string event_kind_name(std::uint16_t kind) {
 
 namespace {
 
+// The syscall an event happened in, "(none)" outside any.
+std::string syscall_label(std::uint16_t nr) {
+  return nr == ZC_NO_SYSCALL ? "(none)" : syscall_name(nr);
+}
+
 // Evidence of a figure measured by a set of probes that must all be attached.
 // With one missing, the figure is unavailable, and the evidence says why.
 Evidence all_of(const ProbeIndex &probes, std::initializer_list<std::string_view> names,
@@ -185,7 +190,7 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
     SiteRow row;
     row.site = site ? site->name : "site_" + std::to_string(site_id);
     row.direction = direction_name(dir);
-    row.syscall = nr == ZC_NO_SYSCALL ? "(none)" : syscall_name(nr);
+    row.syscall = syscall_label(nr);
     row.cpu_copy = dir == ZC_DIR_USER_TO_KERNEL || dir == ZC_DIR_KERNEL_TO_USER ||
                    dir == ZC_DIR_KERNEL_TO_KERNEL;
     row.bytes = val.bytes;
@@ -342,38 +347,32 @@ void build_syscalls(Account &a, std::uint8_t role, const RawCounters &counters,
 
 void build_sched_and_faults(Account &a, std::uint8_t role, const RawCounters &counters,
                             const ProbeIndex &probes) {
-  auto sum = [&](std::uint8_t kind, std::uint16_t site) {
-    return counters.sum([&](const zc_counter_key &k) {
+  // Events of one kind and site, counted by the one probe that sees them.
+  auto counted = [&](std::uint8_t kind, std::uint16_t site, std::string_view probe,
+                     std::string how) {
+    const auto total = counters.sum([&](const zc_counter_key &k) {
       return k.role == role && k.kind == kind && k.site == site;
     });
+    return count_of(total.count, all_of(probes, {probe}, std::move(how)));
   };
   a.context_switches.voluntary =
-      count_of(sum(ZC_KIND_SWITCH, ZC_SWITCH_VOLUNTARY).count,
-               all_of(probes, {"sched:sched_switch"},
-                      "switched out while blocking (not preempted, state not running)"));
+      counted(ZC_KIND_SWITCH, ZC_SWITCH_VOLUNTARY, "sched:sched_switch",
+              "switched out while blocking (not preempted, state not running)");
   a.context_switches.involuntary =
-      count_of(sum(ZC_KIND_SWITCH, ZC_SWITCH_INVOLUNTARY).count,
-               all_of(probes, {"sched:sched_switch"},
-                      "switched out while runnable (preempted, or yielded)"));
-  a.page_faults.user = count_of(
-      sum(ZC_KIND_FAULT, ZC_FAULT_USER).count,
-      all_of(probes, {"faults:page_fault_user"}, "page faults the process took in user mode"));
-  a.page_faults.kernel =
-      count_of(sum(ZC_KIND_FAULT, ZC_FAULT_KERNEL).count,
-               all_of(probes, {"faults:page_fault_kernel"},
-                      "faults on user addresses taken in kernel mode, inside syscalls"));
+      counted(ZC_KIND_SWITCH, ZC_SWITCH_INVOLUNTARY, "sched:sched_switch",
+              "switched out while runnable (preempted, or yielded)");
+  a.page_faults.user = counted(ZC_KIND_FAULT, ZC_FAULT_USER, "faults:page_fault_user",
+                               "page faults the process took in user mode");
+  a.page_faults.kernel = counted(ZC_KIND_FAULT, ZC_FAULT_KERNEL, "faults:page_fault_kernel",
+                                 "faults on user addresses taken in kernel mode, inside syscalls");
   for (const auto &s : counters.samples)
     if (s.key.role == role && s.key.kind == ZC_KIND_FAULT && s.key.site == ZC_FAULT_KERNEL)
-      a.page_faults
-          .kernel_by_syscall[s.key.id == ZC_NO_SYSCALL ? "(none)" : syscall_name(s.key.id)] +=
-          s.val.count;
+      a.page_faults.kernel_by_syscall[syscall_label(s.key.id)] += s.val.count;
   a.page_faults.file_fault_around =
-      count_of(sum(ZC_KIND_FILEMAP, ZC_FILEMAP_MAP_PAGES).count,
-               all_of(probes, {"faults:mm_filemap_map_pages"},
-                      "file faults that fault-around served from the page cache"));
-  a.page_faults.file_fault = count_of(
-      sum(ZC_KIND_FILEMAP, ZC_FILEMAP_FAULT).count,
-      all_of(probes, {"faults:mm_filemap_fault"}, "file faults that reached filemap_fault"));
+      counted(ZC_KIND_FILEMAP, ZC_FILEMAP_MAP_PAGES, "faults:mm_filemap_map_pages",
+              "file faults that fault-around served from the page cache");
+  a.page_faults.file_fault = counted(ZC_KIND_FILEMAP, ZC_FILEMAP_FAULT, "faults:mm_filemap_fault",
+                                     "file faults that reached filemap_fault");
 }
 
 void build_process(Account &a, const ProcessObservation &p) {

@@ -10,6 +10,7 @@
 #include "account.h"
 #include "bpf_abi.h"
 #include "probe_report.h"
+#include "process_usage.h"
 
 namespace zc {
 
@@ -35,16 +36,6 @@ struct RawCounters {
       }
     return total;
   }
-};
-
-// A workload process's view of its own run window.
-struct ProcessUsage {
-  std::uint64_t user_ns = 0;
-  std::uint64_t sys_ns = 0;
-  std::uint64_t minor_faults = 0;
-  std::uint64_t major_faults = 0;
-  std::uint64_t voluntary_switches = 0;
-  std::uint64_t involuntary_switches = 0;
 };
 
 struct ProcessObservation {

@@ -56,13 +56,7 @@ ProcessObservation observe(const workloads::ProcessResult &p) {
   ProcessObservation o;
   if (p.start_ns && p.end_ns)
     o.wall_ns = *p.end_ns - *p.start_ns;
-  if (p.usage)
-    o.usage = ProcessUsage{p.usage->user_ns,
-                           p.usage->sys_ns,
-                           p.usage->minor_faults,
-                           p.usage->major_faults,
-                           p.usage->voluntary_switches,
-                           p.usage->involuntary_switches};
+  o.usage = p.usage;
   return o;
 }
 

@@ -104,8 +104,8 @@ std::string read_text(const std::string &path) {
 
 // CPU time, faults and switches of a process so far, from /proc (used as the
 // baseline subtracted from wait4's rusage, so only the run window remains).
-Usage proc_usage(pid_t pid) {
-  Usage u;
+ProcessUsage proc_usage(pid_t pid) {
+  ProcessUsage u;
   const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
   const auto close_paren = stat.rfind(')');
   if (close_paren != std::string::npos) {
@@ -139,8 +139,8 @@ std::uint64_t timeval_ns(const timeval &tv) {
 
 std::uint64_t minus(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
 
-Usage usage_since(const rusage &ru, const Usage &base) {
-  Usage u;
+ProcessUsage usage_since(const rusage &ru, const ProcessUsage &base) {
+  ProcessUsage u;
   u.user_ns = minus(timeval_ns(ru.ru_utime), base.user_ns);
   u.sys_ns = minus(timeval_ns(ru.ru_stime), base.sys_ns);
   u.minor_faults = minus(static_cast<std::uint64_t>(ru.ru_minflt), base.minor_faults);
@@ -169,7 +169,7 @@ struct Transfer::Impl {
     bool reaped = false;
     int status = 0;
     rusage ru{};
-    Usage baseline;
+    ProcessUsage baseline;
     ChildReport *report = nullptr;
   };
 

@@ -17,6 +17,7 @@
 
 #include "data_file.h"
 #include "page_cache.h"
+#include "process_usage.h"
 #include "workload.h"
 
 namespace zc::workloads {
@@ -30,23 +31,13 @@ struct TransferSpec {
   std::uint64_t seed = 1;
 };
 
-// Resource usage of a process over its run window (after the start gate).
-struct Usage {
-  std::uint64_t user_ns = 0;
-  std::uint64_t sys_ns = 0;
-  std::uint64_t minor_faults = 0;
-  std::uint64_t major_faults = 0;
-  std::uint64_t voluntary_switches = 0;
-  std::uint64_t involuntary_switches = 0;
-};
-
 struct ProcessResult {
   pid_t pid = -1;
   bool ok = false;                      // ran to the end without error
   std::string error;                    // one line, when not ok
   std::optional<std::int64_t> start_ns; // CLOCK_MONOTONIC, after the gate opened
   std::optional<std::int64_t> end_ns;
-  std::optional<Usage> usage;
+  std::optional<ProcessUsage> usage; // over the run window, after the start gate
 };
 
 struct TransferOutcome {
