@@ -60,6 +60,13 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE");
   run_cmd->add_option("--dir", run.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
+  run_cmd->add_option("--address", run.address,
+                      "IPv4 address the sink listens on and the source connects to "
+                      "(default 127.0.0.1)");
+  run_cmd
+      ->add_option("--sink-netns", run.sink_netns,
+                   "run the sink in this network namespace (a file such as /run/netns/NAME)")
+      ->check(CLI::ExistingFile);
   run_cmd->add_option("--timeout", run.timeout_s, "give up after this many seconds")
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--require", run.require,

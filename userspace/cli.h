@@ -17,6 +17,8 @@ struct RunOptions {
   std::string cache = "warm";
   std::optional<std::string> json_path;
   std::string dir = "/var/tmp";
+  std::string address = "127.0.0.1";
+  std::string sink_netns;
   double timeout_s = 300;
   std::vector<std::string> require;
   std::uint64_t seed = 1;

@@ -25,6 +25,8 @@ int run_command(const RunOptions &o) {
   req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
   req.dir = o.dir;
   req.seed = o.seed;
+  req.address = o.address;
+  req.sink_netns = o.sink_netns;
   req.timeout_s = o.timeout_s;
   req.probes.stream_events = o.stream_events;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;

@@ -96,9 +96,14 @@ json to_json(const RunResult &r) {
   j["kernel"] = {
       {"release", r.kernel.release}, {"version", r.kernel.version}, {"machine", r.kernel.machine}};
   j["method"] = r.params.method;
-  j["params"] = {
-      {"size", r.params.size}, {"chunk", r.params.chunk},           {"cache", r.params.cache},
-      {"dir", r.params.dir},   {"filesystem", r.params.filesystem}, {"seed", r.params.seed}};
+  j["params"] = {{"size", r.params.size},
+                 {"chunk", r.params.chunk},
+                 {"cache", r.params.cache},
+                 {"dir", r.params.dir},
+                 {"filesystem", r.params.filesystem},
+                 {"seed", r.params.seed},
+                 {"address", r.params.address},
+                 {"sink_netns", nullable(r.params.sink_netns)}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},
                     {"expected_bytes", r.integrity.expected_bytes},

@@ -28,6 +28,8 @@ struct RunParams {
   std::string dir;
   std::string filesystem; // of dir, e.g. "ext4"
   std::uint64_t seed = 0;
+  std::string address;    // where the sink listened
+  std::string sink_netns; // empty: the sink shared zctrace's network namespace
 };
 
 struct IntegrityReport {

@@ -23,7 +23,14 @@ const workloads::Workload &workload_for(const std::string &method) {
 }
 
 workloads::TransferSpec spec_for(const RunRequest &req) {
-  return {&workload_for(req.method), req.size, req.chunk, req.cache, req.dir, req.seed};
+  return {&workload_for(req.method),
+          req.size,
+          req.chunk,
+          req.cache,
+          req.dir,
+          req.seed,
+          req.address,
+          req.sink_netns};
 }
 
 std::unique_ptr<workloads::Transfer> prepare(const RunRequest &req) {
@@ -91,8 +98,9 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
 
   RunResult r;
   r.kernel = running_kernel();
-  r.params = {req.method, req.size,     req.chunk, cache_mode_name(req.cache),
-              req.dir,    o.filesystem, req.seed};
+  r.params = {req.method,    req.size,     req.chunk, cache_mode_name(req.cache),
+              req.dir,       o.filesystem, req.seed,  req.address,
+              req.sink_netns};
   r.integrity = {o.integrity_ok,    o.expected_bytes,  o.received_bytes,
                  o.expected_crc32c, o.received_crc32c, o.integrity_error};
   r.cache = {o.file_pages, o.resident_before};

@@ -22,6 +22,8 @@ struct RunRequest {
   workloads::CacheMode cache = workloads::CacheMode::Warm;
   std::string dir = "/var/tmp";
   std::uint64_t seed = 1;
+  std::string address = "127.0.0.1"; // where the sink listens
+  std::string sink_netns;            // network namespace of the sink, if not ours
   double timeout_s = 300;
   ProbeSetOptions probes;
   // Called once the probes are attached, just before the transfer starts.

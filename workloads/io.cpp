@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,33 +35,34 @@ Fd open_file(const std::string &path, int flags) {
 
 namespace {
 
-sockaddr_in loopback(std::uint16_t port) {
+sockaddr_in ipv4(const std::string &address, std::uint16_t port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, address.c_str(), &a.sin_addr) != 1)
+    throw Error("not an IPv4 address: '" + address + "'");
   return a;
 }
 
 } // namespace
 
-Fd connect_loopback(std::uint16_t port) {
+Fd connect_to(const std::string &address, std::uint16_t port) {
   Fd s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (s.get() < 0)
     throw_errno("socket");
-  const sockaddr_in a = loopback(port);
+  const sockaddr_in a = ipv4(address, port);
   if (connect(s.get(), reinterpret_cast<const sockaddr *>(&a), sizeof(a)) != 0)
-    throw_errno("connect to 127.0.0.1:" + std::to_string(port));
+    throw_errno("connect to " + address + ":" + std::to_string(port));
   return s;
 }
 
-Fd listen_loopback(std::uint16_t &port) {
+Fd listen_on(const std::string &address, std::uint16_t &port) {
   Fd s(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (s.get() < 0)
     throw_errno("socket");
-  sockaddr_in a = loopback(0);
+  sockaddr_in a = ipv4(address, 0);
   if (bind(s.get(), reinterpret_cast<const sockaddr *>(&a), sizeof(a)) != 0)
-    throw_errno("bind 127.0.0.1");
+    throw_errno("bind " + address);
   if (listen(s.get(), 1) != 0)
     throw_errno("listen");
   socklen_t len = sizeof(a);
@@ -68,6 +70,12 @@ Fd listen_loopback(std::uint16_t &port) {
     throw_errno("getsockname");
   port = ntohs(a.sin_port);
   return s;
+}
+
+void enter_netns(const std::string &path) {
+  Fd ns = open_file(path, O_RDONLY);
+  if (setns(ns.get(), CLONE_NEWNET) != 0)
+    throw_errno("enter network namespace " + path);
 }
 
 void write_all(int fd, const void *buf, std::size_t len, const char *what) {

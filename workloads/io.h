@@ -28,9 +28,15 @@ private:
 };
 
 Fd open_file(const std::string &path, int flags);
-Fd connect_loopback(std::uint16_t port);
-// A TCP socket listening on 127.0.0.1 at an ephemeral port; returns the port.
-Fd listen_loopback(std::uint16_t &port);
+// TCP to an IPv4 address ("127.0.0.1", "10.99.0.2").
+Fd connect_to(const std::string &address, std::uint16_t port);
+// A TCP socket listening on an IPv4 address at an ephemeral port; returns the port.
+Fd listen_on(const std::string &address, std::uint16_t &port);
+inline Fd connect_loopback(std::uint16_t port) { return connect_to("127.0.0.1", port); }
+inline Fd listen_loopback(std::uint16_t &port) { return listen_on("127.0.0.1", port); }
+// Moves the calling thread into the network namespace at `path`
+// (for example /run/netns/NAME).
+void enter_netns(const std::string &path);
 
 // write() until all `len` bytes are written (a socket may take fewer).
 void write_all(int fd, const void *buf, std::size_t len, const char *what);

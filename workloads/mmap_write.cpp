@@ -13,7 +13,7 @@ namespace zc::workloads {
 
 void MmapWrite::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
-  Fd sock = connect_loopback(ctx.port);
+  Fd sock = ctx.connect();
   void *map = mmap(nullptr, ctx.size, PROT_READ, MAP_SHARED, file.get(), 0);
   if (map == MAP_FAILED)
     throw_errno("mmap " + ctx.path);

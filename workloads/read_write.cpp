@@ -14,7 +14,7 @@ namespace zc::workloads {
 
 void ReadWrite::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
-  Fd sock = connect_loopback(ctx.port);
+  Fd sock = ctx.connect();
   std::vector<char> buf(ctx.chunk);
   std::uint64_t sent = 0;
   while (sent < ctx.size) {

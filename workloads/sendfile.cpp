@@ -14,7 +14,7 @@ namespace zc::workloads {
 
 void Sendfile::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
-  Fd sock = connect_loopback(ctx.port);
+  Fd sock = ctx.connect();
   off_t offset = 0;
   while (static_cast<std::uint64_t>(offset) < ctx.size) {
     const std::uint64_t left = ctx.size - static_cast<std::uint64_t>(offset);

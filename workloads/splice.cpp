@@ -32,7 +32,7 @@ std::size_t splice_some(int in, loff_t *off_in, int out, std::size_t len, const 
 
 void Splice::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
-  Fd sock = connect_loopback(ctx.port);
+  Fd sock = ctx.connect();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     throw_errno("pipe2");

@@ -30,6 +30,7 @@ namespace {
 struct ChildReport {
   int finished; // the workload function returned or threw
   int ok;
+  std::uint16_t port; // the sink's listening port, set before it parks
   std::int64_t start_ns;
   std::int64_t end_ns;
   std::uint64_t bytes;
@@ -45,6 +46,7 @@ struct SharedReports {
 // Exit codes of a workload process that never ran its workload.
 constexpr int kExitGateClosed = 111;
 constexpr int kExitOrphaned = 112;
+constexpr int kExitPrepareFailed = 113;
 
 std::int64_t monotonic_ns() {
   timespec ts{};
@@ -65,10 +67,16 @@ void close_all_except(std::vector<int> keep) {
   close_range(from, ~0u, 0);
 }
 
-// Everything after fork() in a workload process. Never returns.
-template <typename Body>
+void report_error(ChildReport *report, const std::exception &e) {
+  const std::string msg = describe(e).message;
+  std::snprintf(report->error, sizeof(report->error), "%s", msg.c_str());
+}
+
+// Everything after fork() in a workload process: `prepare` runs before the
+// start gate (untraced), `body` after it. Never returns.
+template <typename Prepare, typename Body>
 [[noreturn]] void child_main(pid_t parent, int gate, std::vector<int> keep, ChildReport *report,
-                             Body &&body) {
+                             Prepare &&prepare, Body &&body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent)
     _exit(kExitOrphaned);
@@ -79,6 +87,12 @@ template <typename Body>
   close_all_except(keep);
   // Touch the report now so its page is mapped before tracing starts.
   report->finished = 0;
+  try {
+    prepare();
+  } catch (const std::exception &e) {
+    report_error(report, e);
+    _exit(kExitPrepareFailed);
+  }
   char go = 0;
   if (read(gate, &go, 1) != 1)
     _exit(kExitGateClosed);
@@ -87,8 +101,7 @@ template <typename Body>
     body();
     report->ok = 1;
   } catch (const std::exception &e) {
-    const std::string msg = describe(e).message;
-    std::snprintf(report->error, sizeof(report->error), "%s", msg.c_str());
+    report_error(report, e);
   }
   report->end_ns = monotonic_ns();
   report->finished = 1;
@@ -171,6 +184,7 @@ struct Transfer::Impl {
     rusage ru{};
     ProcessUsage baseline;
     ChildReport *report = nullptr;
+    std::string stopped_because; // set when zctrace killed it
   };
 
   TransferSpec spec;
@@ -202,6 +216,19 @@ struct Transfer::Impl {
       c.reaped = true;
   }
 
+  static bool failed(const Child &c) {
+    return c.reaped && !(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+  }
+
+  // A side that failed leaves its peer waiting forever (a sink in accept(),
+  // a source in a full socket): stop the peer too.
+  void stop_peer_of_failed(Child &a, Child &b) {
+    if (failed(a) && b.pid > 0 && !b.reaped) {
+      b.stopped_because = std::string("stopped after the ") + a.role + " failed";
+      kill_child(b);
+    }
+  }
+
   void kill_child(Child &c) {
     if (c.pid > 0 && !c.reaped) {
       ::kill(c.pid, SIGKILL);
@@ -214,8 +241,9 @@ struct Transfer::Impl {
     while (!parked_on(c.pid, gate_r)) {
       reap(c, false);
       if (c.reaped)
-        throw Error(std::string("the ") + c.role + " process exited before the start (status " +
-                    std::to_string(c.status) + ")");
+        throw Error(
+            std::string("the ") + c.role + " process could not get ready: " +
+            (c.report->error[0] ? c.report->error : "exit status " + std::to_string(c.status)));
       if (std::chrono::steady_clock::now() > deadline)
         throw Error(std::string("the ") + c.role + " process did not reach the start gate");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -235,7 +263,9 @@ struct Transfer::Impl {
       r.end_ns = rep.end_ns;
     }
     r.usage = usage_since(c.ru, c.baseline);
-    if (WIFSIGNALED(c.status)) {
+    if (!c.stopped_because.empty()) {
+      r.error = c.stopped_because;
+    } else if (WIFSIGNALED(c.status)) {
       r.error = std::string("killed by signal ") + strsignal(WTERMSIG(c.status));
     } else if (!rep.finished) {
       r.error = "exited with status " + std::to_string(WEXITSTATUS(c.status)) +
@@ -258,8 +288,6 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
     throw Error("no workload given");
   s.file = std::make_unique<DataFile>(spec.dir, spec.size, spec.seed);
 
-  std::uint16_t port = 0;
-  Fd listener = listen_loopback(port);
   int gate[2];
   if (pipe2(gate, O_CLOEXEC) != 0)
     throw_errno("pipe2");
@@ -280,24 +308,33 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
   if (s.sink.pid < 0)
     throw_errno("fork the sink");
   if (s.sink.pid == 0) {
-    const int listen_fd = listener.get();
     ChildReport *rep = s.sink.report;
-    child_main(parent, s.gate_r, {listen_fd}, rep, [&] {
-      const Received got = w->receive(SinkContext{listen_fd, spec.chunk});
-      rep->bytes = got.bytes;
-      rep->crc32c = got.crc32c;
-    });
+    Fd listener;
+    child_main(
+        parent, s.gate_r, {}, rep,
+        [&] {
+          if (!spec.sink_netns.empty())
+            enter_netns(spec.sink_netns);
+          listener = listen_on(spec.address, rep->port);
+        },
+        [&] {
+          const Received got = w->receive(SinkContext{listener.get(), spec.chunk});
+          rep->bytes = got.bytes;
+          rep->crc32c = got.crc32c;
+        });
   }
+  // The sink must be listening before the source may connect.
+  s.wait_parked(s.sink);
 
   s.source.pid = fork();
   if (s.source.pid < 0)
     throw_errno("fork the source");
   if (s.source.pid == 0) {
-    const SourceContext ctx{s.file->path(), port, spec.size, spec.chunk};
-    child_main(parent, s.gate_r, {}, s.source.report, [&] { w->send(ctx); });
+    const SourceContext ctx{s.file->path(), spec.address, s.shared->sink.port, spec.size,
+                            spec.chunk};
+    child_main(
+        parent, s.gate_r, {}, s.source.report, [] {}, [&] { w->send(ctx); });
   }
-
-  s.wait_parked(s.sink);
   s.wait_parked(s.source);
 }
 
@@ -319,9 +356,12 @@ void Transfer::start() {
 }
 
 bool Transfer::poll() {
-  impl_->reap(impl_->source, false);
-  impl_->reap(impl_->sink, false);
-  return impl_->source.reaped && impl_->sink.reaped;
+  Impl &s = *impl_;
+  s.reap(s.source, false);
+  s.reap(s.sink, false);
+  s.stop_peer_of_failed(s.source, s.sink);
+  s.stop_peer_of_failed(s.sink, s.source);
+  return s.source.reaped && s.sink.reaped;
 }
 
 void Transfer::kill_all() {
@@ -341,10 +381,13 @@ TransferOutcome Transfer::outcome() const {
   o.file_pages = page_count(s.spec.size);
   o.resident_before = s.resident_before;
   o.filesystem = s.file->filesystem();
-  if (!o.source.ok)
+  // Name the side that failed by itself, not the peer zctrace then stopped.
+  if (!o.source.ok && s.source.stopped_because.empty())
     o.integrity_error = "the source failed: " + o.source.error;
   else if (!o.sink.ok)
     o.integrity_error = "the sink failed: " + o.sink.error;
+  else if (!o.source.ok)
+    o.integrity_error = "the source failed: " + o.source.error;
   else if (o.received_bytes != o.expected_bytes)
     o.integrity_error = "the sink received " + std::to_string(o.received_bytes) + " bytes of " +
                         std::to_string(o.expected_bytes);

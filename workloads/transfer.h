@@ -29,6 +29,11 @@ struct TransferSpec {
   CacheMode cache = CacheMode::Warm;
   std::string dir;
   std::uint64_t seed = 1;
+  // Where the sink listens and the source connects. Another address than
+  // loopback, with the sink in another network namespace, sends the payload
+  // through real (or emulated) network devices.
+  std::string address = "127.0.0.1";
+  std::string sink_netns; // path of a network namespace file; empty: zctrace's own
 };
 
 struct ProcessResult {

@@ -8,13 +8,18 @@
 #include <string_view>
 #include <vector>
 
+#include "io.h"
+
 namespace zc::workloads {
 
 struct SourceContext {
-  std::string path;   // the data file to send
-  std::uint16_t port; // the sink's port on 127.0.0.1
-  std::uint64_t size; // bytes in the file
+  std::string path;    // the data file to send
+  std::string address; // the sink's IPv4 address
+  std::uint16_t port;  // and port
+  std::uint64_t size;  // bytes in the file
   std::uint64_t chunk;
+
+  Fd connect() const { return connect_to(address, port); }
 };
 
 struct SinkContext {

@@ -14,7 +14,8 @@ namespace {
 RunResult sample_run() {
   RunResult r;
   r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
-  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1};
+  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp",
+              "ext4",       1,           "127.0.0.1", ""};
   r.integrity = {true, 64ull << 20, 64ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
   r.events.submitted = 10;
   r.events.received = 10;

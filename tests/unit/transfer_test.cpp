@@ -1,0 +1,139 @@
+// The workload harness on its own (no probes, no root): both processes run,
+// the sink's check catches a single corrupted byte, and a failing side never
+// leaves its peer waiting.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "error.h"
+#include "io.h"
+#include "transfer.h"
+#include "workload.h"
+
+namespace zc::workloads {
+namespace {
+
+constexpr std::uint64_t kSize = 4ull << 20;
+
+TransferOutcome run_to_end(const Workload &w, std::uint64_t chunk = 64 << 10) {
+  TransferSpec spec;
+  spec.workload = &w;
+  spec.size = kSize;
+  spec.chunk = chunk;
+  spec.dir = "/var/tmp";
+  Transfer t(spec);
+  t.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!t.poll()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "the transfer hung";
+      t.kill_all();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return t.outcome();
+}
+
+TEST(Transfer, EveryMethodDeliversTheFileIntact) {
+  for (const Workload *w : all_workloads()) {
+    for (std::uint64_t chunk : {std::uint64_t{4096}, std::uint64_t{100000}}) {
+      const TransferOutcome o = run_to_end(*w, chunk);
+      EXPECT_TRUE(o.integrity_ok) << w->name() << " chunk " << chunk << ": " << o.integrity_error;
+      EXPECT_EQ(o.received_bytes, kSize) << w->name();
+      EXPECT_EQ(o.received_crc32c, o.expected_crc32c) << w->name();
+      EXPECT_TRUE(o.source.ok && o.sink.ok) << w->name();
+      ASSERT_TRUE(o.source.usage.has_value());
+      EXPECT_GT(o.sink.end_ns.value_or(0), o.sink.start_ns.value_or(0));
+    }
+  }
+}
+
+// Sends the file with its middle byte flipped.
+class CorruptingSource : public Workload {
+public:
+  std::string_view name() const override { return "corrupting"; }
+  std::string_view summary() const override { return "flips one byte"; }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &ctx) const override {
+    Fd file = open_file(ctx.path, O_RDONLY);
+    Fd sock = ctx.connect();
+    std::vector<char> data(ctx.size);
+    if (pread(file.get(), data.data(), data.size(), 0) != static_cast<ssize_t>(data.size()))
+      throw_errno("pread");
+    data[data.size() / 2] ^= 0x01;
+    write_all(sock.get(), data.data(), data.size(), "write");
+  }
+};
+
+TEST(Transfer, TheSinkCatchesASingleFlippedBit) {
+  const TransferOutcome o = run_to_end(CorruptingSource());
+  EXPECT_FALSE(o.integrity_ok);
+  EXPECT_EQ(o.received_bytes, kSize);
+  EXPECT_NE(o.received_crc32c, o.expected_crc32c);
+  EXPECT_NE(o.integrity_error.find("CRC32C mismatch"), std::string::npos) << o.integrity_error;
+}
+
+// Sends half the file and stops.
+class ShortSource : public Workload {
+public:
+  std::string_view name() const override { return "short"; }
+  std::string_view summary() const override { return "sends half"; }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &ctx) const override {
+    Fd sock = ctx.connect();
+    std::vector<char> half(ctx.size / 2, 'x');
+    write_all(sock.get(), half.data(), half.size(), "write");
+  }
+};
+
+TEST(Transfer, TheSinkCatchesMissingBytes) {
+  const TransferOutcome o = run_to_end(ShortSource());
+  EXPECT_FALSE(o.integrity_ok);
+  EXPECT_EQ(o.received_bytes, kSize / 2);
+  EXPECT_NE(o.integrity_error.find("received 2097152 bytes of 4194304"), std::string::npos)
+      << o.integrity_error;
+}
+
+// Fails before connecting: the sink would wait in accept() forever.
+class FailingSource : public Workload {
+public:
+  std::string_view name() const override { return "failing"; }
+  std::string_view summary() const override { return "throws"; }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &) const override { throw Error("no route to the sink"); }
+};
+
+TEST(Transfer, AFailingSourceDoesNotLeaveTheSinkWaiting) {
+  const auto start = std::chrono::steady_clock::now();
+  const TransferOutcome o = run_to_end(FailingSource());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_FALSE(o.integrity_ok);
+  EXPECT_EQ(o.integrity_error, "the source failed: no route to the sink");
+  EXPECT_EQ(o.sink.error, "stopped after the source failed");
+}
+
+TEST(Transfer, ASinkThatCannotListenFailsBeforeTheStart) {
+  TransferSpec spec;
+  spec.workload = find_workload("sendfile");
+  spec.size = kSize;
+  spec.chunk = 65536;
+  spec.dir = "/var/tmp";
+  spec.address = "192.0.2.1"; // TEST-NET-1: not an address of this machine
+  try {
+    Transfer t(spec);
+    FAIL() << "the sink listened on an address this machine does not have";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("the sink process could not get ready: bind 192.0.2.1"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+} // namespace
+} // namespace zc::workloads
