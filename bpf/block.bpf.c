@@ -4,10 +4,11 @@
  * target (the seeds' "DMA copy" from disk), and DMA mappings made for any
  * device while a target's work was being handed to it.
  *
- * A request completes in interrupt context, and may be issued from a kblockd
- * worker, so the owner is recorded where it is certain: when the target
- * queues the bio (its own context), by (disk, sector). The request found at
- * issue by its first sector inherits that owner, and its completion is
+ * A request completes in interrupt context, and may be issued (or re-issued
+ * after the device pushed back) from a kblockd worker, so the owner is
+ * recorded where it is certain: when the target queues the bio (its own
+ * context), by (disk, sector). The request found at issue by its first
+ * sector inherits that owner until it completes, and its completion is
  * counted for it. Requests nobody recorded belong to other processes.
  */
 #include "common.bpf.h"
@@ -41,26 +42,46 @@ int BPF_PROG(zc_block_bio_queue, struct bio *bio)
 	return 0;
 }
 
+/* A bio too large for the device is split; the remainder starts a request
+ * of its own at new_sector. */
+SEC("tp_btf/block_split")
+int BPF_PROG(zc_block_split, struct bio *bio, unsigned int new_sector)
+{
+	__u8 role = zc_current_role();
+	struct zc_bio_key key = {};
+
+	if (!role)
+		return 0;
+	key.disk = (__u64)BPF_CORE_READ(bio, bi_bdev, bd_disk);
+	key.sector = new_sector;
+	if (bpf_map_update_elem(&zc_bios, &key, &(__u32){ role }, BPF_ANY))
+		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
+	return 0;
+}
+
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(zc_block_rq_issue, struct request *rq)
 {
 	struct zc_bio_key key = {};
 	__u64 rq_key = (__u64)rq;
 	__u32 *owner;
-	__u8 role;
 
 	key.disk = (__u64)BPF_CORE_READ(rq, q, disk);
 	key.sector = BPF_CORE_READ(rq, __sector);
 	owner = bpf_map_lookup_elem(&zc_bios, &key);
-	role = owner ? (__u8)*owner : zc_current_role();
-	if (owner)
+	if (owner) {
+		zc_remember_owner(&zc_owners, &rq_key, (__u8)*owner);
 		bpf_map_delete_elem(&zc_bios, &key);
-	/* Requests are preallocated and reused: forget an earlier owner. */
-	if (!role) {
-		bpf_map_delete_elem(&zc_owners, &rq_key);
 		return 0;
 	}
-	zc_remember_owner(&zc_owners, &rq_key, role);
+	/* Issued from the target's own context (a plug flushed by its syscall). */
+	__u8 role = zc_current_role();
+
+	if (role)
+		zc_remember_owner(&zc_owners, &rq_key, role);
+	/* Otherwise it may be a request issued before and requeued (a busy
+	 * device pushes back; kblockd issues it again): it keeps the owner it
+	 * had. An owner is only forgotten when its request completes. */
 	return 0;
 }
 
@@ -69,18 +90,25 @@ int BPF_PROG(zc_block_rq_complete, struct request *rq, blk_status_t error, unsig
 {
 	__u64 rq_key = (__u64)rq;
 	__u32 *owner = bpf_map_lookup_elem(&zc_owners, &rq_key);
-	__u32 op;
+	__u32 op, role;
 	__u16 dir;
 
-	if (!owner || error)
+	if (!owner)
+		return 0;
+	role = *owner;
+	/* Requests are preallocated and reused: once this one is done, its
+	 * owner must not pass to the next use of the same struct request. */
+	if (error || nr_bytes >= BPF_CORE_READ(rq, __data_len))
+		bpf_map_delete_elem(&zc_owners, &rq_key);
+	if (error)
 		return 0;
 	op = BPF_CORE_READ(rq, cmd_flags) & ZC_REQ_OP_MASK;
 	if (op != ZC_REQ_OP_READ && op != ZC_REQ_OP_WRITE)
 		return 0;
 	dir = op == ZC_REQ_OP_READ ? ZC_BLOCK_READ : ZC_BLOCK_WRITE;
-	zc_count((__u8)*owner, ZC_KIND_BLOCK, dir, 0, ZC_NO_SYSCALL, nr_bytes);
-	zc_emit(ZC_EV_BLOCK, (__u8)*owner, dir, 0, ZC_NO_SYSCALL, nr_bytes,
-		BPF_CORE_READ(rq, __sector), 0);
+	zc_count((__u8)role, ZC_KIND_BLOCK, dir, 0, ZC_NO_SYSCALL, nr_bytes);
+	zc_emit(ZC_EV_BLOCK, (__u8)role, dir, 0, ZC_NO_SYSCALL, nr_bytes, BPF_CORE_READ(rq, __sector),
+		0);
 	return 0;
 }
 

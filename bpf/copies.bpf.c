@@ -189,9 +189,14 @@ SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(zc_skb_copy_datagram, const struct sk_buff *skb, int len)
 {
 	struct zc_task_ctx *tc = zc_current_ctx();
+	__u64 sk;
 
 	if (!tc || len <= 0)
 		return 0;
+	/* The reader owns the socket: its ACKs are its transmits. */
+	sk = (__u64)BPF_CORE_READ(skb, sk);
+	if (sk)
+		zc_remember_owner(&zc_owners, &sk, tc->role);
 	payload(tc->role, ZC_SITE_SKB_COPY_DATAGRAM, ZC_DIR_KERNEL_TO_USER,
 		tc->in_syscall ? (__u16)tc->nr : ZC_NO_SYSCALL, len);
 	return 0;

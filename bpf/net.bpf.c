@@ -7,7 +7,8 @@
  *
  * Transmits run from the sender's syscall, from softirq, and on loopback from
  * the peer's context (an ACK it processes lets the sender's queue go), so the
- * owner comes from the skb's socket, recorded by the copy family.
+ * owner comes from the skb's socket: recorded when the target itself sends,
+ * receives (copy family) or changes the socket's state (connect, close).
  */
 #include "common.bpf.h"
 
@@ -23,6 +24,15 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	__u16 site;
 
 	owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
+	if (!owner && sk) {
+		/* Transmitting from its own syscall: the target owns the socket. */
+		__u8 role = zc_current_role();
+
+		if (role) {
+			zc_remember_owner(&zc_owners, &sk, role);
+			owner = bpf_map_lookup_elem(&zc_owners, &sk);
+		}
+	}
 	window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
 	if (window)
 		*window = owner ? *owner : ZC_ROLE_NONE;
@@ -31,6 +41,20 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	site = (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) ? ZC_NET_LOOPBACK : ZC_NET_DEVICE;
 	zc_count((__u8)*owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
 	zc_emit(ZC_EV_NET, (__u8)*owner, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len), 0, 0);
+	return 0;
+}
+
+/* A socket changing state in a target's own context (connect, close) is the
+ * target's: this learns the owners of sockets on kernels without the
+ * socket-layer tracepoints of the copy family (sock_send_length is 6.3+). */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(zc_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	__u8 role = zc_current_role();
+	__u64 key = (__u64)sk;
+
+	if (role)
+		zc_remember_owner(&zc_owners, &key, role);
 	return 0;
 }
 

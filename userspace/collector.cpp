@@ -152,9 +152,8 @@ Evidence site_evidence(const ProbeIndex &probes, const CopySite &site) {
     }
     ev.probes.push_back(r->via);
   }
-  // The ext4 write_end pair are alternatives; every other site needs all.
-  const bool alternatives = site.id == ZC_SITE_FILE_WRITE;
-  if ((alternatives && ev.probes.empty()) || (!alternatives && !missing.empty())) {
+  if ((site.probes_are_alternatives && ev.probes.empty()) ||
+      (!site.probes_are_alternatives && !missing.empty())) {
     ev.kind = EvidenceKind::Unavailable;
     ev.probes.clear();
     ev.how = missing;
@@ -212,45 +211,51 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
   std::sort(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
             [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
 
-  // Which sites are watched on this kernel, and which are not; a figure that
-  // saw nothing rests on the sites that would have seen it.
+  // A total is only as good as its coverage: every kind of payload movement
+  // (page-cache reads and writes, socket sends and receives) must be watched,
+  // and every byte seen must have been told copy or reference. Otherwise
+  // the total is null and says what it lacks; by_site keeps what was seen.
   Evidence watched, watching_references;
   std::string unwatched;
   for (const CopySite &site : copy_sites()) {
     Evidence ev = site_evidence(probes, site);
     if (ev.kind == EvidenceKind::Unavailable) {
-      unwatched += (unwatched.empty() ? "" : "; ") + site.name + " (" + ev.how + ")";
+      if (!site.refines_another)
+        unwatched += (unwatched.empty() ? "" : "; ") + site.name + " (" + ev.how + ")";
       continue;
     }
     merge_into(watched, ev);
     if (site.sees_references)
       merge_into(watching_references, ev);
   }
-  const std::string unwatched_note = unwatched.empty() ? "" : "; not watched here: " + unwatched;
+  const std::uint64_t undetermined = a.cpu_copy.undetermined_bytes;
+  const std::string seen = std::to_string(copied) + " bytes copied and " +
+                           std::to_string(referenced) + " passed by reference were seen";
+  std::string missing;
+  if (!unwatched.empty())
+    missing = "incomplete on this kernel, not watched: " + unwatched + "; " + seen;
+  else if (undetermined)
+    missing = std::to_string(undetermined) +
+              " bytes moved where copy or reference could not be told (tcp_sendmsg_locked is not "
+              "watched); " +
+              seen;
 
-  // CPU copies: any watched site could have seen one.
-  if (watched.kind == EvidenceKind::Unavailable) {
-    a.cpu_copy.bytes.evidence.how = "no copy site is watched on this kernel: " + unwatched;
+  if (!missing.empty()) {
+    a.cpu_copy.bytes.evidence.how = missing;
   } else {
     Evidence ev = copied ? copy_ev : watched;
     ev.how =
-        (copied ? "sum of the CPU-copy rows of by_site" : "no CPU copy seen at any watched site") +
-        (a.cpu_copy.undetermined_bytes
-             ? "; " + std::to_string(a.cpu_copy.undetermined_bytes) +
-                   " bytes moved where copy or reference could not be told"
-             : "") +
-        unwatched_note;
+        copied ? "sum of the CPU-copy rows of by_site" : "no CPU copy seen at any watched site";
     a.cpu_copy.bytes = count_of(copied, std::move(ev));
   }
-  // References: only sites that tell a page-reference hand-off from a copy.
-  if (!referenced && watching_references.kind == EvidenceKind::Unavailable) {
+  if (!missing.empty() || (!referenced && watching_references.kind == EvidenceKind::Unavailable)) {
     a.by_reference.bytes.evidence.how =
-        "no watched site can tell a page-reference hand-off on this kernel" + unwatched_note;
+        missing.empty() ? "no watched site can tell a page-reference hand-off on this kernel"
+                        : missing;
   } else {
     Evidence ev = referenced ? ref_ev : watching_references;
-    ev.how = (referenced ? "sum of the by-reference rows of by_site"
-                         : "no page-reference hand-off seen at any watched site") +
-             unwatched_note;
+    ev.how = referenced ? "sum of the by-reference rows of by_site"
+                        : "no page-reference hand-off seen at any watched site";
     a.by_reference.bytes = count_of(referenced, std::move(ev));
   }
   a.cpu_copy.passes = passes_of(a.cpu_copy.bytes, payload, "cpu_copy.bytes");

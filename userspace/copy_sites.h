@@ -15,13 +15,18 @@ struct CopySite {
   std::string moves;               // what goes where
   std::string bytes_from;          // how the byte count is read
   std::string zero_copy;           // how a reference hand-off is told apart from a copy
-  std::vector<std::string> probes; // probe names (probe_catalog) that must be attached
-  // True when the byte count is read at the site itself; false when it is
-  // the syscall's return value (evidence "derived").
-  bool bytes_at_site;
-  // True when the site can see payload handed on by page reference instead
-  // of copied (so its silence is evidence of no reference hand-off).
-  bool sees_references;
+  std::vector<std::string> probes; // probe names (probe_catalog) the site needs
+  // Any one of `probes` suffices (alternative tracepoints of one site).
+  bool probes_are_alternatives = false;
+  // The byte count is read at the site itself; otherwise it is the
+  // syscall's return value (evidence "derived").
+  bool bytes_at_site = true;
+  // The site tells a page-reference hand-off from a copy, so its silence is
+  // evidence that there was none.
+  bool sees_references = false;
+  // The site only refines what another site already counts (which of a
+  // socket send's bytes were copied): totals are complete without it.
+  bool refines_another = false;
 };
 
 const std::vector<CopySite> &copy_sites();

@@ -77,6 +77,8 @@ const std::vector<ProbeDef> &probe_catalog() {
     // block and dma
     c.push_back(tracepoint("block", "block_bio_queue", "zc_block_bio_queue",
                            "records which target queued each bio"));
+    c.push_back(tracepoint("block", "block_split", "zc_block_split",
+                           "records which target queued the remainder of a split bio"));
     c.push_back(tracepoint("block", "block_rq_issue", "zc_block_rq_issue",
                            "hands a bio's owner to its request"));
     c.push_back(tracepoint("block", "block_rq_complete", "zc_block_rq_complete",
@@ -91,6 +93,8 @@ const std::vector<ProbeDef> &probe_catalog() {
     // net
     c.push_back(tracepoint("net", "net_dev_start_xmit", "zc_net_dev_start_xmit",
                            "packets of a target's sockets handed to a net device"));
+    c.push_back(tracepoint("net", "inet_sock_set_state", "zc_inet_sock_set_state",
+                           "learns which target owns a socket (connect, close)"));
     c.push_back(tracepoint("net", "net_dev_xmit", "zc_net_dev_xmit",
                            "closes the transmit window DMA mappings are attributed to"));
     return c;

@@ -113,16 +113,39 @@ TEST(Collector, ReferenceHandOffIsNotACpuCopy) {
   EXPECT_EQ(a.by_reference.bytes.evidence.kind, EvidenceKind::Tracepoint);
 }
 
-TEST(Collector, UndeterminedBytesAreNeitherCopiedNorReferenced) {
+TEST(Collector, UndeterminedBytesLeaveTheTotalsUnknown) {
+  // A sendfile on a kernel where tcp_sendmsg_locked cannot be watched: the
+  // send's bytes are seen, but not whether they were copied.
   RawCounters c;
   c.samples = {sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_SOCK_SENDMSG, ZC_DIR_UNKNOWN,
                       kSendfile, 10, 1000)};
-  const auto probes = reports();
+  const auto probes = reports({"copies:tcp_sendmsg_locked"});
   const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
-  EXPECT_EQ(*a.cpu_copy.bytes.value, 0u);
-  EXPECT_EQ(*a.by_reference.bytes.value, 0u);
+  EXPECT_FALSE(a.cpu_copy.bytes.value) << "a silent zero";
+  EXPECT_FALSE(a.cpu_copy.passes.value);
+  EXPECT_FALSE(a.by_reference.bytes.value);
   EXPECT_EQ(a.cpu_copy.undetermined_bytes, 1000u);
-  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("1000 bytes"), std::string::npos);
+  EXPECT_NE(
+      a.cpu_copy.bytes.evidence.how.find("1000 bytes moved where copy or reference could not"),
+      std::string::npos)
+      << a.cpu_copy.bytes.evidence.how;
+  EXPECT_EQ(a.cpu_copy.by_site.at(0).direction, "unknown");
+}
+
+TEST(Collector, WriteFamilySendsNeedNoTcpClassification) {
+  // Same kernel, read+write: a write() copies from user memory whatever the
+  // protocol does, so the total is complete without tcp_sendmsg_locked.
+  RawCounters c;
+  c.samples = {sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER,
+                      kRead, 1024, kPayload),
+               sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_SOCK_SENDMSG, ZC_DIR_USER_TO_KERNEL,
+                      kWrite, 1024, kPayload)};
+  const auto probes = reports({"copies:tcp_sendmsg_locked"});
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  ASSERT_TRUE(a.cpu_copy.bytes.value) << a.cpu_copy.bytes.evidence.how;
+  EXPECT_EQ(*a.cpu_copy.bytes.value, 2 * kPayload);
+  // But nothing here can tell a reference hand-off: no by-reference figure.
+  EXPECT_FALSE(a.by_reference.bytes.value);
 }
 
 TEST(Collector, FigureWithoutEvidenceIsNullNotZero) {
@@ -143,15 +166,20 @@ TEST(Collector, FigureWithoutEvidenceIsNullNotZero) {
   EXPECT_EQ(*a.syscalls.total.value, 2051u);
 }
 
-TEST(Collector, CopySiteWithoutItsProbesIsReportedUnwatched) {
+TEST(Collector, AnUnwatchedKindOfMovementLeavesTheTotalsUnknown) {
+  // No receive-copy probe: the sink's copy cannot be counted, and neither
+  // can anyone's total (a process could have received), though what the
+  // watched sites saw stays in by_site.
   const auto probes = reports({"copies:skb_copy_datagram_iovec"});
-  const Account sink =
-      build_account(ZC_ROLE_SINK, read_write_counters(), ProbeIndex(probes), {}, kPayload);
-  // The sink's only site is unwatched: its copy row has no evidence, and the
-  // total says which site is missing.
-  EXPECT_NE(sink.cpu_copy.bytes.evidence.how.find("not watched here: skb_copy_datagram_iter"),
+  const Account source =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(source.cpu_copy.bytes.value);
+  EXPECT_NE(source.cpu_copy.bytes.evidence.how.find("not watched: skb_copy_datagram_iter"),
             std::string::npos)
-      << sink.cpu_copy.bytes.evidence.how;
+      << source.cpu_copy.bytes.evidence.how;
+  EXPECT_NE(source.cpu_copy.bytes.evidence.how.find("134217728 bytes copied"), std::string::npos);
+  EXPECT_EQ(source.cpu_copy.by_site.size(), 2u);
+  // Nothing watched at all.
   const auto no_copies = reports({"copies:mm_filemap_get_pages", "copies:tcp_sendmsg_locked",
                                   "copies:sock_send_length", "copies:skb_copy_datagram_iovec",
                                   "copies:ext4_da_write_end", "copies:ext4_write_end"});
