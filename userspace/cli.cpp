@@ -93,6 +93,43 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       "probes", "show which probes attach on this kernel, through what, and why the rest do not");
   probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE");
 
+  auto add_vm_options = [](CLI::App &cmd, VmOptions &vm) {
+    cmd.add_option("-c,--config", vm.config,
+                   "vmtest.toml (default ./vmtest.toml, else vmtest/vmtest.toml)");
+    cmd.add_option("-f,--filter", vm.filter, "run only targets whose name matches this regex");
+    cmd.add_option("--out", vm.out_dir, "where each target's console log and files go");
+    cmd.add_option("--cache-dir", vm.cache_dir,
+                   "where kernels are kept (default $ZCTRACE_CACHE or /var/cache/zctrace)");
+    cmd.add_option("--guest-zctrace", vm.guest_zctrace,
+                   "static zctrace for the guests (default: zctrace-static next to zctrace)");
+    cmd.add_flag("--kvm", vm.kvm, "use KVM instead of TCG software emulation");
+    cmd.add_option("--timeout", vm.timeout_s, "seconds before a VM is killed (overrides targets)")
+        ->check(CLI::PositiveNumber);
+  };
+  VmtestOptions vmtest;
+  CLI::App *vmtest_cmd = app.add_subcommand(
+      "vmtest", "run vmtest.toml targets (danobi/vmtest's schema) in other kernels under qemu");
+  add_vm_options(*vmtest_cmd, vmtest.vm);
+
+  MatrixOptions matrix;
+  CLI::App *matrix_cmd = app.add_subcommand(
+      "matrix",
+      "run the methods in every vmtest target and on this host; one table across kernels");
+  add_vm_options(*matrix_cmd, matrix.vm);
+  matrix_cmd->add_option("--methods", matrix.methods, "methods (default: all)")
+      ->delimiter(',')
+      ->check([&methods](const std::string &m) {
+        if (std::find(methods.begin(), methods.end(), m) != methods.end())
+          return std::string();
+        return "unknown method '" + m + "' (known: " + join(methods) + ")";
+      });
+  add_size(*matrix_cmd, "--size", matrix.size, "bytes to move per run (default 64M)");
+  add_size(*matrix_cmd, "--chunk", matrix.chunk, "bytes per call (default 64K)");
+  matrix_cmd->add_option("--cache", matrix.cache, "warm or cold (default cold: disks transfer)")
+      ->check(CLI::IsMember({"warm", "cold"}));
+  matrix_cmd->add_flag("!--no-host", matrix.host, "leave out the column of this host");
+  matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE");
+
   CLI::App *list_cmd =
       app.add_subcommand("list", "list the copy methods and what the articles claim for each");
 
@@ -134,6 +171,12 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     cli.command = probes;
   } else if (list_cmd->parsed()) {
     cli.command = ListOptions{};
+  } else if (vmtest_cmd->parsed()) {
+    cli.command = vmtest;
+  } else if (matrix_cmd->parsed()) {
+    if (matrix.methods.empty())
+      matrix.methods = methods;
+    cli.command = matrix;
   }
   return cli;
 }

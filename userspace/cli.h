@@ -32,9 +32,35 @@ struct ProbesOptions {
   std::optional<std::string> json_path;
 };
 
+// Where vmtest and matrix find their targets and keep their kernels.
+struct VmOptions {
+  std::string config; // vmtest.toml; empty: ./vmtest.toml, else vmtest/vmtest.toml
+  std::string filter = ".*";
+  std::string out_dir = "vmtest-out";
+  std::string cache_dir;     // empty: $ZCTRACE_CACHE or /var/cache/zctrace
+  std::string guest_zctrace; // empty: zctrace-static next to zctrace
+  bool kvm = false;
+  std::optional<double> timeout_s;
+};
+
+struct VmtestOptions {
+  VmOptions vm;
+};
+
+struct MatrixOptions {
+  VmOptions vm;
+  std::vector<std::string> methods; // empty: all
+  std::uint64_t size = 64ull << 20;
+  std::uint64_t chunk = 64ull << 10;
+  std::string cache = "cold";
+  bool host = true;
+  std::optional<std::string> json_path;
+};
+
 struct Cli {
   bool verbose = false;
-  std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions> command;
+  std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions>
+      command;
   // Set when parsing already answered (--help): print `output`, exit 0.
   bool done = false;
   std::string output;

@@ -8,5 +8,7 @@ namespace zc {
 int run_command(const RunOptions &options);
 int list_command();
 int probes_command(const ProbesOptions &options);
+int vmtest_command(const VmtestOptions &options);
+int matrix_command(const MatrixOptions &options);
 
 } // namespace zc

@@ -22,6 +22,10 @@ int main(int argc, char **argv) {
       return zc::probes_command(*probes);
     if (std::holds_alternative<zc::ListOptions>(cli.command))
       return zc::list_command();
+    if (const auto *vmtest = std::get_if<zc::VmtestOptions>(&cli.command))
+      return zc::vmtest_command(*vmtest);
+    if (const auto *matrix = std::get_if<zc::MatrixOptions>(&cli.command))
+      return zc::matrix_command(*matrix);
     throw zc::UsageError("no command given (try zctrace --help)");
   } catch (const std::exception &e) {
     const zc::ErrorReport report = zc::describe(e);

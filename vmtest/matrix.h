@@ -1,0 +1,37 @@
+// The comparison across kernels: each method run by zctrace inside every
+// selected vmtest target and natively on this host, gathered as one JSON
+// document ("zctrace.matrix/1") of zctrace.run/1 results.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "config.h"
+#include "runner.h"
+
+namespace zc::vmtest {
+
+inline constexpr const char *kMatrixSchema = "zctrace.matrix/1";
+
+struct MatrixParams {
+  std::vector<std::string> methods;
+  std::uint64_t size = 64ull << 20;
+  std::uint64_t chunk = 64ull << 10;
+  std::string cache = "cold";
+};
+
+// The shell command a guest runs for the matrix: every method, its JSON and
+// its report left in /results; across the NIC pair when the guest has it.
+std::string guest_matrix_command(const MatrixParams &params);
+
+// One column of a VM target, from its run.
+nlohmann::json vm_column(const Target &target, const TargetResult &result,
+                         const MatrixParams &params);
+
+nlohmann::json matrix_document(const MatrixParams &params, std::vector<nlohmann::json> columns);
+
+} // namespace zc::vmtest
