@@ -13,8 +13,11 @@ using nlohmann::json;
 namespace {
 
 std::string short_kind(const std::string &kind) {
-  static const std::map<std::string, std::string> tags = {
-      {"site", "site"}, {"tracepoint", "tp"}, {"derived", "drv"}, {"rusage", "ru"}, {"clock", "clk"}};
+  static const std::map<std::string, std::string> tags = {{"site", "site"},
+                                                          {"tracepoint", "tp"},
+                                                          {"derived", "drv"},
+                                                          {"rusage", "ru"},
+                                                          {"clock", "clk"}};
   auto it = tags.find(kind);
   return it == tags.end() ? kind : it->second;
 }
@@ -66,8 +69,8 @@ std::string number(const json &v, int decimals) {
 }
 
 // One figure of one account, or n/a with a note.
-std::string figure(const json &run, const std::string &role, const std::string &path,
-                   int decimals, Notes &notes, double divide_by = 0) {
+std::string figure(const json &run, const std::string &role, const std::string &path, int decimals,
+                   Notes &notes, double divide_by = 0) {
   const json *account = at_path(run, role);
   const json *v = account ? at_path(*account, path) : nullptr;
   const json *ev = account ? at_path(*account, "evidence") : nullptr;
@@ -78,7 +81,8 @@ std::string figure(const json &run, const std::string &role, const std::string &
   const json *e = ev && ev->contains(ev_path) ? &ev->at(ev_path) : nullptr;
   if (!v || v->is_null())
     return "n/a " + notes.ref(e ? e->value("how", std::string("not measured")) : "not measured");
-  std::string text = divide_by > 0 ? fixed(v->get<double>() / divide_by, decimals) : number(*v, decimals);
+  std::string text =
+      divide_by > 0 ? fixed(v->get<double>() / divide_by, decimals) : number(*v, decimals);
   if (e)
     text += " " + short_kind(e->value("kind", std::string()));
   return text;
@@ -100,7 +104,8 @@ std::string render_matrix(const json &m) {
   std::vector<std::string> header = {""};
   for (const auto &col : m.at("columns"))
     header.push_back(col.at("name").get<std::string>() + " (" +
-                     (col.at("kernel").is_null() ? "?" : col.at("kernel").get<std::string>()) + ")");
+                     (col.at("kernel").is_null() ? "?" : col.at("kernel").get<std::string>()) +
+                     ")");
   TextTable t(header);
   Notes notes;
 
@@ -130,6 +135,14 @@ std::string render_matrix(const json &m) {
        [&](const json &r) {
          return pair(r, "source", "page_faults.user", "page_faults.kernel", notes);
        }},
+      {"  zctrace run s (attaching probes s)",
+       [&](const json &r) {
+         const json *t = at_path(r, "timing");
+         if (!t)
+           return std::string("-");
+         return fixed(t->at("total_ns").get<double>() / 1e9, 2) + " (" +
+                fixed(t->at("attach_ns").get<double>() / 1e9, 2) + ")";
+       }},
   };
 
   for (const auto &method_j : params.at("methods")) {
@@ -139,13 +152,14 @@ std::string render_matrix(const json &m) {
       const json &run = col.at("runs").contains(method) ? col.at("runs").at(method) : json();
       std::string state;
       if (run.is_null() || run.contains("error"))
-        state = "FAILED " + notes.ref(run.is_null() ? "not run" : run.at("error").get<std::string>());
+        state =
+            "FAILED " + notes.ref(run.is_null() ? "not run" : run.at("error").get<std::string>());
       else if (!run.at("integrity").at("ok").get<bool>())
         state = "INTEGRITY FAILED";
       else
         state = "ok, " + run.at("params").value("address", std::string("127.0.0.1")) +
                 (run.at("params").value("sink_netns", json()).is_null() ? " (loopback)"
-                                                                         : " (via NICs)");
+                                                                        : " (via NICs)");
       title.push_back(state);
     }
     t.add(title);
@@ -158,7 +172,7 @@ std::string render_matrix(const json &m) {
       t.add(cells);
     }
   }
-  std::vector<std::string> boot = {"boot s"}, run = {"run s"};
+  std::vector<std::string> boot = {"VM boot s"}, run = {"all runs s"};
   for (const auto &col : m.at("columns")) {
     boot.push_back(col.at("boot_s").is_null() ? "-" : fixed(col.at("boot_s").get<double>(), 1));
     run.push_back(col.at("run_s").is_null() ? "-" : fixed(col.at("run_s").get<double>(), 1));
@@ -175,7 +189,8 @@ std::string render_matrix(const json &m) {
          "ru = rusage\n";
   for (const auto &col : m.at("columns"))
     if (!col.at("error").is_null())
-      out << col.at("name").get<std::string>() << ": " << col.at("error").get<std::string>() << "\n";
+      out << col.at("name").get<std::string>() << ": " << col.at("error").get<std::string>()
+          << "\n";
   const std::string n = notes.render();
   if (!n.empty())
     out << "\nnotes\n" << n;

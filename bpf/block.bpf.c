@@ -54,7 +54,7 @@ int BPF_PROG(zc_block_split, struct bio *bio, unsigned int new_sector)
 		return 0;
 	key.disk = (__u64)BPF_CORE_READ(bio, bi_bdev, bd_disk);
 	key.sector = new_sector;
-	if (bpf_map_update_elem(&zc_bios, &key, &(__u32){ role }, BPF_ANY))
+	if (bpf_map_update_elem(&zc_bios, &key, &(__u32){role}, BPF_ANY))
 		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
 	return 0;
 }
@@ -107,8 +107,8 @@ int BPF_PROG(zc_block_rq_complete, struct request *rq, blk_status_t error, unsig
 		return 0;
 	dir = op == ZC_REQ_OP_READ ? ZC_BLOCK_READ : ZC_BLOCK_WRITE;
 	zc_count((__u8)role, ZC_KIND_BLOCK, dir, 0, ZC_NO_SYSCALL, nr_bytes);
-	zc_emit(ZC_EV_BLOCK, (__u8)role, dir, 0, ZC_NO_SYSCALL, nr_bytes, BPF_CORE_READ(rq, __sector),
-		0);
+	zc_emit(ZC_EV_BLOCK, (__u8)role, dir, 0, ZC_NO_SYSCALL, nr_bytes,
+		BPF_CORE_READ(rq, __sector), 0);
 	return 0;
 }
 

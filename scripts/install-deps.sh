@@ -3,18 +3,30 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
+# Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++.
+# Tests: GoogleTest, cpio, util-linux (setpriv, unshare).
+# vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
+# modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
   bpftool \
+  busybox-static \
   ca-certificates \
   clang \
   cmake \
+  cpio \
+  e2fsprogs \
   g++ \
+  kmod \
   libbpf-dev \
   libcli11-dev \
   libelf-dev \
   libgtest-dev \
+  libtomlplusplus-dev \
   linux-libc-dev \
   make \
   nlohmann-json3-dev \
+  qemu-system-x86 \
   util-linux \
-  zlib1g-dev
+  xz-utils \
+  zlib1g-dev \
+  zstd

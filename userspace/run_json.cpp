@@ -130,6 +130,7 @@ json to_json(const RunResult &r) {
   j["probes"] = std::move(probes);
   j["transfer"] = {{"wall_ns", value_of(r.transfer_wall_ns)},
                    {"throughput_bytes_per_s", value_of(r.throughput_bytes_per_s)}};
+  j["timing"] = {{"attach_ns", r.attach_ns}, {"total_ns", r.total_ns}};
   j["unattributed"] = {{"dma_mapped_bytes", value_of(r.unattributed_dma_bytes)}};
   j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
                    {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)},

@@ -81,10 +81,13 @@ std::string cache_mode_name(workloads::CacheMode mode) {
 }
 
 RunResult run_traced(const RunRequest &req, Features &features, const EventSink &on_event) {
+  const auto began = Clock::now();
   // Fork first: the workload processes must not inherit BPF descriptors.
   auto transfer = prepare(req);
+  const auto loading = Clock::now();
   auto probes = with_context("loading the probes",
                              [&] { return std::make_unique<ProbeSet>(features, req.probes); });
+  const auto attached = Clock::now();
   probes->add_target(transfer->source_pid(), ZC_ROLE_SOURCE, false);
   probes->add_target(transfer->sink_pid(), ZC_ROLE_SINK, false);
   if (req.on_attached)
@@ -125,6 +128,12 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     r.transfer_wall_ns.evidence.how = "a workload process did not report its times";
     r.throughput_bytes_per_s.evidence.how = r.transfer_wall_ns.evidence.how;
   }
+  auto ns = [](Clock::duration d) {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  };
+  r.attach_ns = ns(attached - loading);
+  r.total_ns = ns(Clock::now() - began);
   return r;
 }
 

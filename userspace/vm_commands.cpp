@@ -103,8 +103,12 @@ int matrix_command(const MatrixOptions &o) {
     require_bpf_privileges();
     require_kernel_btf();
     Features features;
-    nlohmann::json col = {{"name", "host"},   {"where", "host"},  {"kernel", running_kernel().release},
-                          {"package", nullptr}, {"boot_s", nullptr}, {"error", nullptr},
+    nlohmann::json col = {{"name", "host"},
+                          {"where", "host"},
+                          {"kernel", running_kernel().release},
+                          {"package", nullptr},
+                          {"boot_s", nullptr},
+                          {"error", nullptr},
                           {"runs", nlohmann::json::object()}};
     const auto start = std::chrono::steady_clock::now();
     for (const auto &method : o.methods) {
@@ -122,8 +126,7 @@ int matrix_command(const MatrixOptions &o) {
         all_ok = false;
       }
     }
-    col["run_s"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    col["run_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << "zctrace: host (" << running_kernel().release << ") done in "
               << seconds(col["run_s"].get<double>()) << std::endl;
     columns.push_back(std::move(col));
@@ -135,8 +138,9 @@ int matrix_command(const MatrixOptions &o) {
     vmtest::Target target = *t;
     target.command = vmtest::guest_matrix_command(params);
     const vmtest::TargetResult r = vmtest::run_target(target, s.runner, *s.cache);
-    std::cerr << "zctrace: " << r.name << " (" << (r.kernel_release.empty() ? "?" : r.kernel_release)
-              << "): boot " << seconds(r.boot_s) << ", runs " << seconds(r.command_s)
+    std::cerr << "zctrace: " << r.name << " ("
+              << (r.kernel_release.empty() ? "?" : r.kernel_release) << "): boot "
+              << seconds(r.boot_s) << ", runs " << seconds(r.command_s)
               << (r.vm_ok ? "" : ", FAILED: " + r.failure) << std::endl;
     all_ok = all_ok && r.vm_ok && r.exit_code == 0;
     columns.push_back(vmtest::vm_column(target, r, params));

@@ -76,7 +76,8 @@ Target parse_target(const toml::table &t, const std::filesystem::path &base,
     if (const toml::node *extra = vt->get("extra_args")) {
       const toml::array *arr = extra->as_array();
       if (!arr)
-        throw UsageError(where(source, extra->source()) + ": extra_args must be an array of strings");
+        throw UsageError(where(source, extra->source()) +
+                         ": extra_args must be an array of strings");
       for (const auto &e : *arr) {
         auto s = e.value<std::string>();
         if (!s)

@@ -10,8 +10,9 @@ void CpioWriter::entry(const std::string &path, std::uint32_t mode, std::string_
   char header[111];
   // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor,
   // rdevmajor, rdevminor, namesize, check: all 8 hex digits.
-  std::snprintf(header, sizeof(header), "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-                next_ino_++, mode, 0u, 0u, 1u, 0u, data.size(), 0u, 0u, 0u, 0u, path.size() + 1, 0u);
+  std::snprintf(header, sizeof(header),
+                "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", next_ino_++, mode,
+                0u, 0u, 1u, 0u, data.size(), 0u, 0u, 0u, 0u, path.size() + 1, 0u);
   out_.append(header, 110);
   out_.append(path);
   out_.push_back('\0');

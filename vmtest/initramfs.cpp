@@ -98,7 +98,8 @@ bool is_static_executable(const fs::path &path) {
     return false;
   for (int i = 0; i < eh.e_phnum; ++i) {
     Elf64_Phdr ph{};
-    in.seekg(static_cast<std::streamoff>(eh.e_phoff + static_cast<std::uint64_t>(i) * eh.e_phentsize));
+    in.seekg(
+        static_cast<std::streamoff>(eh.e_phoff + static_cast<std::uint64_t>(i) * eh.e_phentsize));
     if (!in.read(reinterpret_cast<char *>(&ph), sizeof(ph)))
       return false;
     if (ph.p_type == PT_INTERP)
@@ -115,8 +116,8 @@ InitramfsContents build_initramfs(const GuestImage &image, const fs::path &out) 
                   (std::string(what) == "busybox" ? ": install Debian's busybox-static" : ""));
 
   CpioWriter cpio;
-  for (const char *dir : {"bin", "usr", "usr/bin", "proc", "sys", "dev", "tmp", "run", "var",
-                          "etc", "etc/zctrace", "boot", "lib", "lib/modules", "results", "mnt"})
+  for (const char *dir : {"bin", "usr", "usr/bin", "proc", "sys", "dev", "tmp", "run", "var", "etc",
+                          "etc/zctrace", "boot", "lib", "lib/modules", "results", "mnt"})
     cpio.directory(dir);
   cpio.file("bin/busybox", read_file(image.busybox), 0755);
   cpio.file("usr/bin/zctrace", read_file(image.zctrace), 0755);

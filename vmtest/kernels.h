@@ -12,10 +12,10 @@ namespace zc::vmtest {
 
 struct KernelFiles {
   std::filesystem::path vmlinuz;
-  std::string release;                            // "6.12.117+deb12-cloud-amd64"
-  std::optional<std::filesystem::path> modules;   // lib/modules/<release>
-  std::optional<std::filesystem::path> config;    // boot/config-<release>
-  std::string package;                            // empty when given by path
+  std::string release;                          // "6.12.117+deb12-cloud-amd64"
+  std::optional<std::filesystem::path> modules; // lib/modules/<release>
+  std::optional<std::filesystem::path> config;  // boot/config-<release>
+  std::string package;                          // empty when given by path
 };
 
 // Default cache: $ZCTRACE_CACHE, else /var/cache/zctrace.

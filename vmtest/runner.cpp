@@ -38,7 +38,8 @@ void make_disk(const fs::path &path, const std::string &size) {
 std::string describe_failure(const VmRun &run, const Target &t, double timeout) {
   if (run.timed_out)
     return "the VM did not finish within " + std::to_string(static_cast<int>(timeout)) +
-           " s and was killed" + (run.ready_s ? " (the command hung)" : " (it never finished booting)");
+           " s and was killed" +
+           (run.ready_s ? " (the command hung)" : " (it never finished booting)");
   if (!run.kernel_trouble.empty())
     return "the guest kernel reported: " + run.kernel_trouble;
   if (!run.frames.problem.empty())
@@ -82,9 +83,8 @@ TargetResult run_target(const Target &t, const RunnerOptions &o, KernelCache &ca
       }
     } cleanup{work};
 
-    const InitramfsContents contents =
-        build_initramfs({o.busybox, o.guest_zctrace, kernel, kGuestModules, t.command},
-                        work / "initramfs.cpio");
+    const InitramfsContents contents = build_initramfs(
+        {o.busybox, o.guest_zctrace, kernel, kGuestModules, t.command}, work / "initramfs.cpio");
     r.missing_modules = contents.missing;
     make_disk(work / "disk.img", t.disk_size);
 

@@ -30,9 +30,9 @@ struct TargetResult {
   std::string name;
   std::string kernel_release;
   std::string kernel_package;
-  bool vm_ok = false;      // booted, ran the command, sent everything back
-  int exit_code = 0;       // the command's, when vm_ok
-  std::string failure;     // one line, when !vm_ok
+  bool vm_ok = false;  // booted, ran the command, sent everything back
+  int exit_code = 0;   // the command's, when vm_ok
+  std::string failure; // one line, when !vm_ok
   std::optional<double> boot_s;
   std::optional<double> command_s;
   double total_s = 0;

@@ -23,7 +23,7 @@ namespace zc::test {
 namespace {
 
 // One line on stderr, starting "zctrace: error: " and containing `what`.
-void expect_one_line_error(const Command &c, int exit_code, const std::string &what) {
+void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what) {
   EXPECT_EQ(c.exit_code, exit_code) << c.err;
   EXPECT_EQ(c.err.rfind("zctrace: error: ", 0), 0u) << c.err;
   EXPECT_NE(c.err.find(what), std::string::npos) << c.err;
@@ -31,7 +31,7 @@ void expect_one_line_error(const Command &c, int exit_code, const std::string &w
 }
 
 TEST(Cli, RunPrintsTheAccountBesideTheClaims) {
-  const Command c = run_command(zctrace({"run", "mmap_write", "--size", "16M"}));
+  const ToolResult c = run_tool(zctrace({"run", "mmap_write", "--size", "16M"}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_NE(c.out.find("zctrace run mmap_write: 16 MiB in 64 KiB chunks"), std::string::npos);
   EXPECT_NE(c.out.find("integrity: ok"), std::string::npos);
@@ -43,8 +43,8 @@ TEST(Cli, RunPrintsTheAccountBesideTheClaims) {
 TEST(Cli, JsonOfARun) {
   const auto path = std::filesystem::temp_directory_path() / "zctrace-cli-run.json";
   std::filesystem::remove(path);
-  const Command c =
-      run_command(zctrace({"run", "splice", "--size", "8M", "--json", path.string()}));
+  const ToolResult c =
+      run_tool(zctrace({"run", "splice", "--size", "8M", "--json", path.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   std::ifstream in(path);
   const auto j = nlohmann::json::parse(in);
@@ -68,7 +68,7 @@ TEST(Cli, JsonOfARun) {
 }
 
 TEST(Cli, ListShowsEveryMethodWithItsClaims) {
-  const Command c = run_command(zctrace({"list"}));
+  const ToolResult c = run_tool(zctrace({"list"}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   for (const char *m : {"read_write", "mmap_write", "sendfile", "splice"})
     EXPECT_NE(c.out.find(std::string(m) + "  "), std::string::npos) << m;
@@ -77,7 +77,7 @@ TEST(Cli, ListShowsEveryMethodWithItsClaims) {
 
 TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
   const auto path = std::filesystem::temp_directory_path() / "zctrace-cli-probes.json";
-  const Command c = run_command(zctrace({"probes", "--json", path.string()}));
+  const ToolResult c = run_tool(zctrace({"probes", "--json", path.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_NE(c.out.find("syscalls:sys_enter"), std::string::npos);
   EXPECT_NE(c.out.find("tp_btf:sys_enter"), std::string::npos);
@@ -104,23 +104,22 @@ TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
 }
 
 TEST(CliErrors, UnknownMethod) {
-  expect_one_line_error(run_command(zctrace({"run", "memcpy"})), 2, "unknown method 'memcpy'");
+  expect_one_line_error(run_tool(zctrace({"run", "memcpy"})), 2, "unknown method 'memcpy'");
 }
 
 TEST(CliErrors, BadSize) {
-  expect_one_line_error(run_command(zctrace({"run", "sendfile", "--size", "64X"})), 2,
+  expect_one_line_error(run_tool(zctrace({"run", "sendfile", "--size", "64X"})), 2,
                         "bad size '64X'");
-  expect_one_line_error(run_command(zctrace({"run", "sendfile", "--chunk", "0"})), 2,
-                        "bad size '0'");
+  expect_one_line_error(run_tool(zctrace({"run", "sendfile", "--chunk", "0"})), 2, "bad size '0'");
 }
 
 TEST(CliErrors, NotRootAndNoCapabilities) {
-  expect_one_line_error(run_command({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                     "--inh-caps=-all", ZCTRACE_BINARY, "run", "mmap_write"}),
+  expect_one_line_error(run_tool({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                  "--inh-caps=-all", ZCTRACE_BINARY, "run", "mmap_write"}),
                         1, "needs root, or CAP_BPF and CAP_PERFMON");
   // Root, but with every capability dropped.
-  expect_one_line_error(run_command({"setpriv", "--inh-caps=-all", "--bounding-set=-all",
-                                     ZCTRACE_BINARY, "run", "mmap_write"}),
+  expect_one_line_error(run_tool({"setpriv", "--inh-caps=-all", "--bounding-set=-all",
+                                  ZCTRACE_BINARY, "run", "mmap_write"}),
                         1, "needs root, or CAP_BPF and CAP_PERFMON");
 }
 
@@ -141,7 +140,7 @@ TEST(CliErrors, NoKernelBtf) {
     _exit(127);
   }
   close(err[1]);
-  Command c;
+  ToolResult c;
   char buf[4096];
   ssize_t n;
   while ((n = read(err[0], buf, sizeof(buf))) > 0)
@@ -164,13 +163,13 @@ TEST(CliErrors, RequiredProbeMissingOnThisKernel) {
       if (absent.empty() && !features().check(alt.kind, alt.target).ok)
         absent = alt.attach_point();
   ASSERT_FALSE(absent.empty()) << "every catalog attach point exists here";
-  expect_one_line_error(run_command(zctrace({"run", "mmap_write", "--require", absent})), 1,
+  expect_one_line_error(run_tool(zctrace({"run", "mmap_write", "--require", absent})), 1,
                         "required probe " + absent + " cannot attach on this kernel");
 }
 
 TEST(CliErrors, UnknownRequiredProbe) {
   expect_one_line_error(
-      run_command(zctrace({"run", "mmap_write", "--require", "tp_btf:no_such_thing"})), 2,
+      run_tool(zctrace({"run", "mmap_write", "--require", "tp_btf:no_such_thing"})), 2,
       "unknown probe 'tp_btf:no_such_thing'");
 }
 

@@ -7,8 +7,12 @@
 
 #include "kernel_features.h"
 #include "run_session.h"
+#include "subprocess.h"
 
 namespace zc::test {
+
+using vmtest::run_tool;
+using vmtest::ToolResult;
 
 inline constexpr std::uint64_t kSize = 64ull << 20;
 inline constexpr std::uint64_t kChunk = 64ull << 10;
@@ -25,15 +29,7 @@ inline RunResult run(const std::string &method) { return run(request(method)); }
 std::uint64_t site_bytes(const Account &a, const std::string &site, const std::string &direction);
 std::uint64_t calls(const Account &a, const std::string &syscall);
 
-struct Command {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs a command to completion, capturing its output.
-Command run_command(const std::vector<std::string> &argv);
-// The zctrace binary under test, with arguments.
+// The zctrace binary under test, with arguments (for vmtest::run_tool).
 std::vector<std::string> zctrace(std::vector<std::string> args);
 
 // Ids of the BPF programs loaded on the machine now.
