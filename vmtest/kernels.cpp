@@ -99,8 +99,11 @@ KernelFiles KernelCache::package(const std::string &glob) {
       names = cached;
     else
       throw Error("cannot fetch a kernel package matching '" + glob + "': " +
-                  (apt_problem.empty() ? "apt knows no such package (apt-get update first?)"
-                                       : apt_problem));
+                  (apt_problem.empty()
+                       ? "apt knows no such package (apt-get update first? Debian 12's "
+                         "kernels come from its bookworm-security suite: is it "
+                         "in apt's sources?)"
+                       : apt_problem));
   }
   const std::string name = names.back();
   const fs::path root = kernels / name;

@@ -92,8 +92,8 @@ disk_size = "256M"
 }
 
 TEST(VmtestConfig, BadFilesSayWhereAndWhy) {
-  EXPECT_NE(usage_error("[[target]]\nname = \"x\"\ncommand = \"c\"\n").find(
-                "target 'x' has neither kernel nor image"),
+  EXPECT_NE(usage_error("[[target]]\nname = \"x\"\ncommand = \"c\"\n")
+                .find("target 'x' has neither kernel nor image"),
             std::string::npos);
   EXPECT_NE(usage_error("[[target]]\nkernel = \"k\"\ncommand = \"c\"\n").find("has no name"),
             std::string::npos);
@@ -155,7 +155,8 @@ TEST(Frames, AGuestThatDiedHalfWay) {
   EXPECT_FALSE(cut.exit_code);
   EXPECT_NE(cut.problem.find("cut off"), std::string::npos);
   // Sizes that disagree.
-  const Frames bad = parse_frames("ZCTRACE-FILE a 999\n" + body + "\nZCTRACE-FILE-END\nZCTRACE-EXIT 0\n");
+  const Frames bad =
+      parse_frames("ZCTRACE-FILE a 999\n" + body + "\nZCTRACE-FILE-END\nZCTRACE-EXIT 0\n");
   EXPECT_NE(bad.problem.find("has 1000 bytes, its header says 999"), std::string::npos);
   EXPECT_TRUE(parse_frames("").files.empty());
 }
@@ -219,8 +220,8 @@ TEST(Runner, ExitStatusAsVmtest) {
   };
   const TargetResult ok = result(true, 0), seven = result(true, 7), broken = result(false, 0);
   EXPECT_EQ(exit_status({ok}), 0);
-  EXPECT_EQ(exit_status({seven}), 7);          // one target: the command's own code
-  EXPECT_EQ(exit_status({broken}), 69);        // EX_UNAVAILABLE: the VM failed
+  EXPECT_EQ(exit_status({seven}), 7);             // one target: the command's own code
+  EXPECT_EQ(exit_status({broken}), 69);           // EX_UNAVAILABLE: the VM failed
   EXPECT_EQ(exit_status({ok, seven, broken}), 2); // several: how many failed
   EXPECT_EQ(exit_status({ok, ok}), 0);
 }

@@ -52,10 +52,10 @@ void expect_failure(const ToolResult &r, int status, const std::string &what) {
 TEST(Vm, MatrixSmokeReturnsAnIntactAccountFromAGuest) {
   Scratch s;
   const fs::path json = s.dir / "matrix.json";
-  const ToolResult r = zctrace({"matrix", "-c", ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "-f",
-                                "6\\.12", "--methods", "sendfile", "--size", "8M", "--no-host",
-                                "--json", json.string()},
-                               s);
+  const ToolResult r =
+      zctrace({"matrix", "-c", ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "-f", "6\\.12",
+               "--methods", "sendfile", "--size", "8M", "--no-host", "--json", json.string()},
+              s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   std::ifstream in(json);
   const auto m = nlohmann::json::parse(in);
@@ -90,7 +90,7 @@ TEST(Vm, OneTargetExitsWithItsCommandsStatus) {
 TEST(Vm, SeveralTargetsExitWithHowManyFailed) {
   Scratch s;
   const auto cfg = s.write("vmtest.toml", target("good", "true") + target("bad", "exit 3") +
-                                               target("also-good", "ls /results"));
+                                              target("also-good", "ls /results"));
   const ToolResult r = zctrace({"vmtest", "-c", cfg.string()}, s);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   // And -f narrows them down.
@@ -117,22 +117,23 @@ TEST(Vm, AGuestThatHangsIsKilledAtItsTimeout) {
 
 TEST(Vm, AKernelPackageThatCannotBeFetched) {
   Scratch s;
-  const auto cfg = s.write("vmtest.toml",
-                           "[[target]]\nname = \"nope\"\n"
-                           "kernel_package = \"linux-image-0.0.0-*-zctrace-none\"\ncommand = \"true\"\n");
+  const auto cfg = s.write(
+      "vmtest.toml", "[[target]]\nname = \"nope\"\n"
+                     "kernel_package = \"linux-image-0.0.0-*-zctrace-none\"\ncommand = \"true\"\n");
   expect_failure(zctrace({"vmtest", "-c", cfg.string()}, s), 69,
                  "cannot fetch a kernel package matching 'linux-image-0.0.0-*-zctrace-none'");
-  const auto missing = s.write("missing.toml",
-                               "[[target]]\nname = \"gone\"\nkernel = \"no/such/vmlinuz\"\n"
-                               "command = \"true\"\n");
+  const auto missing =
+      s.write("missing.toml", "[[target]]\nname = \"gone\"\nkernel = \"no/such/vmlinuz\"\n"
+                              "command = \"true\"\n");
   expect_failure(zctrace({"vmtest", "-c", missing.string()}, s), 69, "no kernel at ");
 }
 
 TEST(Vm, QemuMissing) {
   Scratch s;
   const auto cfg = s.write("vmtest.toml", target("noqemu", "true"));
-  std::vector<std::string> argv = {"env", "PATH=/nonexistent", ZCTRACE_BINARY, "vmtest", "-c",
-                                   cfg.string(), "--out", (s.dir / "out").string()};
+  std::vector<std::string> argv = {
+      "env", "PATH=/nonexistent", ZCTRACE_BINARY, "vmtest",
+      "-c",  cfg.string(),        "--out",        (s.dir / "out").string()};
   expect_failure(run_tool(argv), 69,
                  "qemu-system-x86_64 not found in PATH: install Debian's qemu-system-x86");
 }
