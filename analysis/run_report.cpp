@@ -154,6 +154,14 @@ std::string render_run(const RunResult &r) {
                  row.syscall, thousands(row.bytes), fixed(row.passes, 2),
                  evidence_text(row.evidence)});
   out << sites.render();
+  if (!r.unattributed_payload.empty()) {
+    out << "\nmoved for no workload that could be found\n";
+    TextTable unowned({"  site", "direction", "in syscall", "bytes", "evidence"});
+    for (const SiteRow &row : r.unattributed_payload)
+      unowned.add({"  " + row.site, row.direction, row.syscall, thousands(row.bytes),
+                   evidence_text(row.evidence)});
+    out << unowned.render();
+  }
 
   out << "\nsyscalls\n";
   TextTable calls({"  role", "syscall", "calls", "bytes", "errors", "time ms"});

@@ -162,9 +162,8 @@ int BPF_PROG(zc_dma_map_page, struct device *dev, phys_addr_t phys, dma_addr_t a
 	return 0;
 }
 
-SEC("tp_btf/dma_map_sg")
-int BPF_PROG(zc_dma_map_sg, struct device *dev, struct scatterlist *sgl, int nents, int ents,
-	     enum dma_data_direction dir, unsigned long attrs)
+/* Bytes of a scatterlist (the first chunk of a chained one). */
+static __always_inline __u64 sg_bytes(struct scatterlist *sgl, int nents)
 {
 	__u64 bytes = 0;
 
@@ -176,6 +175,39 @@ int BPF_PROG(zc_dma_map_sg, struct device *dev, struct scatterlist *sgl, int nen
 			break;
 		bytes += BPF_CORE_READ(sg, length);
 	}
-	dma_mapped(dir, bytes);
+	return bytes;
+}
+
+SEC("tp_btf/dma_map_sg")
+int BPF_PROG(zc_dma_map_sg, struct device *dev, struct scatterlist *sgl, int nents, int ents,
+	     enum dma_data_direction dir, unsigned long attrs)
+{
+	dma_mapped(dir, sg_bytes(sgl, nents));
+	return 0;
+}
+
+/* Kernels without the dma tracepoints (6.1): the mapping functions
+ * themselves, dma_map_page_attrs(dev, page, offset, size, dir, attrs) and
+ * dma_map_sg_attrs(dev, sg, nents, dir, attrs). */
+SEC("fentry/dma_map_page_attrs")
+int zc_dma_map_page_fentry(__u64 *ctx)
+{
+	__u64 size = 0, dir = 0;
+
+	bpf_get_func_arg(ctx, 3, &size);
+	bpf_get_func_arg(ctx, 4, &dir);
+	dma_mapped((int)dir, size);
+	return 0;
+}
+
+SEC("fentry/dma_map_sg_attrs")
+int zc_dma_map_sg_fentry(__u64 *ctx)
+{
+	__u64 sgl = 0, nents = 0, dir = 0;
+
+	bpf_get_func_arg(ctx, 1, &sgl);
+	bpf_get_func_arg(ctx, 2, &nents);
+	bpf_get_func_arg(ctx, 3, &dir);
+	dma_mapped((int)dir, sg_bytes((struct scatterlist *)sgl, (int)nents));
 	return 0;
 }

@@ -20,9 +20,8 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Stream individual events through zc_events as well as counting them.
- * Set by user space before load. */
-const volatile bool zc_stream_events = false;
+/* Set by user space before load (struct zc_config). */
+const volatile struct zc_config zc_cfg = {};
 
 /* Processes whose work is accounted, by tgid. */
 struct {
@@ -39,10 +38,24 @@ struct zc_task_ctx {
 	__u32 nr;	  /* syscall in progress, or ZC_NO_SYSCALL */
 	__u32 in_syscall; /* 1 between sys_enter and sys_exit        */
 	__u32 copy_flags; /* ZC_CF_*: set by copy sites, per syscall */
-	__u32 send_dir;	  /* zc_dir of the pending sendmsg, 0 = none */
+	__u32 send_dir;	  /* zc_dir of the pending sendmsg, 0 = none,
+			     ZC_SEND_COUNTED: a site counted it     */
 	__u32 send_site;  /* zc_site of the pending sendmsg           */
 	__u32 role;	  /* zc_role of the thread's process          */
+	/* Bytes the sites counted for sends and receives in this syscall, so
+	 * that the derived tier counts only what no site saw. */
+	__u64 send_seen;
+	__u64 recv_seen;
+	__u8 fd_src;	     /* zc_fd_kind of the fd data comes from     */
+	__u8 fd_dst;	     /* zc_fd_kind of the fd data goes to        */
+	__u8 copies_pending; /* set at sys_enter, taken by the copy family's
+				sys_exit (which may run before or after the
+				syscall family's) */
+	__u8 pad[5];
 };
+
+/* send_dir: the send was already counted at its site (fexit). */
+#define ZC_SEND_COUNTED 0xff
 
 /* filemap_get_pages ran inside the current syscall. */
 #define ZC_CF_FILEMAP_GET_PAGES 0x1
@@ -159,7 +172,7 @@ static __always_inline void zc_emit(__u8 kind, __u8 role, __u16 site, __u8 dir, 
 {
 	struct zc_event *e;
 
-	if (!zc_stream_events)
+	if (!zc_cfg.stream_events)
 		return;
 	e = bpf_ringbuf_reserve(&zc_events, sizeof(*e), 0);
 	if (!e) {
@@ -208,6 +221,16 @@ static __always_inline __u16 zc_current_syscall(void)
 	struct zc_task_ctx *tc = zc_current_ctx();
 
 	return (tc && tc->in_syscall) ? (__u16)tc->nr : ZC_NO_SYSCALL;
+}
+
+/* The role and syscall an event belongs to, for sites that can fire
+ * outside a syscall too (io_uring workers, softirq): the thread's process
+ * decides the role; the syscall is ZC_NO_SYSCALL outside one. */
+static __always_inline __u8 zc_site_context(struct zc_task_ctx **tc, __u16 *nr)
+{
+	*tc = zc_current_ctx();
+	*nr = (*tc && (*tc)->in_syscall) ? (__u16)(*tc)->nr : ZC_NO_SYSCALL;
+	return *tc ? (__u8)(*tc)->role : zc_current_role();
 }
 
 static __always_inline void zc_remember_owner(void *map, const void *key, __u8 role)

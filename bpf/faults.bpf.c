@@ -41,26 +41,54 @@ int BPF_PROG(zc_fault_kernel, unsigned long address, struct pt_regs *regs, unsig
 	return 0;
 }
 
+static __always_inline void map_pages(unsigned long start, unsigned long end)
+{
+	__u8 role = zc_current_role();
+
+	if (role)
+		zc_count(role, ZC_KIND_FILEMAP, ZC_FILEMAP_MAP_PAGES, 0, zc_current_syscall(),
+			 (end - start + 1) * 4096);
+}
+
+static __always_inline void filemap_fault(void)
+{
+	__u8 role = zc_current_role();
+
+	if (role)
+		zc_count(role, ZC_KIND_FILEMAP, ZC_FILEMAP_FAULT, 0, zc_current_syscall(), 4096);
+}
+
 SEC("tp_btf/mm_filemap_map_pages")
 int BPF_PROG(zc_filemap_map_pages, struct address_space *mapping, unsigned long start,
 	     unsigned long end)
 {
-	__u8 role = zc_current_role();
-
-	if (!role)
-		return 0;
-	zc_count(role, ZC_KIND_FILEMAP, ZC_FILEMAP_MAP_PAGES, 0, zc_current_syscall(),
-		 (end - start + 1) * 4096);
+	map_pages(start, end);
 	return 0;
 }
 
 SEC("tp_btf/mm_filemap_fault")
 int BPF_PROG(zc_filemap_fault, struct address_space *mapping, unsigned long index)
 {
-	__u8 role = zc_current_role();
+	filemap_fault();
+	return 0;
+}
 
-	if (!role)
-		return 0;
-	zc_count(role, ZC_KIND_FILEMAP, ZC_FILEMAP_FAULT, 0, zc_current_syscall(), 4096);
+/* Kernels without the filemap tracepoints (added in 6.12): the functions,
+ * filemap_map_pages(vmf, start_pgoff, end_pgoff) and filemap_fault(vmf). */
+SEC("fentry/filemap_map_pages")
+int zc_filemap_map_pages_fentry(__u64 *ctx)
+{
+	__u64 start = 0, end = 0;
+
+	bpf_get_func_arg(ctx, 1, &start);
+	bpf_get_func_arg(ctx, 2, &end);
+	map_pages(start, end);
+	return 0;
+}
+
+SEC("fentry/filemap_fault")
+int zc_filemap_fault_fentry(__u64 *ctx)
+{
+	filemap_fault();
 	return 0;
 }

@@ -12,6 +12,100 @@
 #define ZC_NR_EXIT	 60
 #define ZC_NR_EXIT_GROUP 231
 
+/* Syscalls whose fds the derived tier of the copy family classifies. */
+#define ZC_NR_READ	      0
+#define ZC_NR_WRITE	      1
+#define ZC_NR_PREAD64	      17
+#define ZC_NR_PWRITE64	      18
+#define ZC_NR_READV	      19
+#define ZC_NR_WRITEV	      20
+#define ZC_NR_SENDFILE	      40
+#define ZC_NR_SENDTO	      44
+#define ZC_NR_RECVFROM	      45
+#define ZC_NR_SENDMSG	      46
+#define ZC_NR_RECVMSG	      47
+#define ZC_NR_SPLICE	      275
+#define ZC_NR_TEE	      276
+#define ZC_NR_PREADV	      295
+#define ZC_NR_PWRITEV	      296
+#define ZC_NR_COPY_FILE_RANGE 326
+#define ZC_NR_PREADV2	      327
+#define ZC_NR_PWRITEV2	      328
+
+/* include/uapi/linux/stat.h and asm-generic/fcntl.h (x86_64). */
+#define ZC_S_IFMT   0170000
+#define ZC_S_IFREG  0100000
+#define ZC_S_IFIFO  0010000
+#define ZC_S_IFSOCK 0140000
+#define ZC_O_DIRECT 0040000
+
+/* What the file behind fd is, read from the current task's fd table. */
+static __always_inline __u8 fd_kind(long fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	unsigned int mode, flags;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return ZC_FD_NONE;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return ZC_FD_NONE;
+	mode = BPF_CORE_READ(file, f_inode, i_mode) & ZC_S_IFMT;
+	flags = BPF_CORE_READ(file, f_flags);
+	if (mode == ZC_S_IFREG)
+		return (flags & ZC_O_DIRECT) ? ZC_FD_REG_DIRECT : ZC_FD_REG;
+	if (mode == ZC_S_IFIFO)
+		return ZC_FD_FIFO;
+	if (mode == ZC_S_IFSOCK)
+		return ZC_FD_SOCK;
+	return ZC_FD_OTHER;
+}
+
+/* Where the data of this syscall comes from and goes to. */
+static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct pt_regs *regs)
+{
+	long a0 = BPF_CORE_READ(regs, di), a1 = BPF_CORE_READ(regs, si),
+	     a2 = BPF_CORE_READ(regs, dx);
+
+	tc->fd_src = ZC_FD_NONE;
+	tc->fd_dst = ZC_FD_NONE;
+	switch (id) {
+	case ZC_NR_READ:
+	case ZC_NR_PREAD64:
+	case ZC_NR_READV:
+	case ZC_NR_PREADV:
+	case ZC_NR_PREADV2:
+	case ZC_NR_RECVFROM:
+	case ZC_NR_RECVMSG:
+		tc->fd_src = fd_kind(a0);
+		break;
+	case ZC_NR_WRITE:
+	case ZC_NR_PWRITE64:
+	case ZC_NR_WRITEV:
+	case ZC_NR_PWRITEV:
+	case ZC_NR_PWRITEV2:
+	case ZC_NR_SENDTO:
+	case ZC_NR_SENDMSG:
+		tc->fd_dst = fd_kind(a0);
+		break;
+	case ZC_NR_SENDFILE: /* (out_fd, in_fd, ...) */
+		tc->fd_dst = fd_kind(a0);
+		tc->fd_src = fd_kind(a1);
+		break;
+	case ZC_NR_SPLICE: /* (fd_in, off_in, fd_out, ...) */
+	case ZC_NR_COPY_FILE_RANGE:
+		tc->fd_src = fd_kind(a0);
+		tc->fd_dst = fd_kind(a2);
+		break;
+	case ZC_NR_TEE: /* (fd_in, fd_out, ...) */
+		tc->fd_src = fd_kind(a0);
+		tc->fd_dst = fd_kind(a1);
+		break;
+	}
+}
+
 static __always_inline struct zc_task_ctx *ctx_for_enter(__u32 tid)
 {
 	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
@@ -45,7 +139,11 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	tc->copy_flags = 0;
 	tc->send_dir = 0;
 	tc->send_site = 0;
+	tc->send_seen = 0;
+	tc->recv_seen = 0;
+	tc->copies_pending = 1;
 	tc->role = role;
+	classify_fds(tc, id, regs);
 	if (id == ZC_NR_EXIT || id == ZC_NR_EXIT_GROUP) {
 		zc_count(role, ZC_KIND_SYSCALL, 0, 0, (__u16)id, 0);
 		zc_emit(ZC_EV_SYSCALL, role, 0, 0, (__u16)id, 0, 0, tc->enter_ns);

@@ -42,12 +42,20 @@ enum zc_kind {
 
 /* Where payload bytes moved (ZC_KIND_PAYLOAD site). */
 enum zc_site {
-	ZC_SITE_FILEMAP_READ = 1,      /* page cache -> user buffer (read family) */
-	ZC_SITE_TCP_SENDMSG = 2,       /* tcp_sendmsg_locked: iter -> skb          */
-	ZC_SITE_SOCK_SENDMSG = 3,      /* send on a non-TCP socket                 */
-	ZC_SITE_SKB_COPY_DATAGRAM = 4, /* skb -> user buffer (recv)             */
-	ZC_SITE_FILE_WRITE = 5,	       /* user/kernel -> page cache (write_end)    */
-	ZC_SITE_MAX = 6,
+	ZC_SITE_FILEMAP_READ = 1,      /* page cache -> iterator (filemap_read)     */
+	ZC_SITE_TCP_SENDMSG = 2,       /* tcp_sendmsg_locked: iterator -> skb       */
+	ZC_SITE_SOCK_SENDMSG = 3,      /* socket send tcp_sendmsg_locked did not see */
+	ZC_SITE_SKB_COPY_DATAGRAM = 4, /* skb -> iterator (recv)                    */
+	ZC_SITE_FILE_WRITE = 5,	       /* iterator -> page cache                    */
+	ZC_SITE_TCP_SENDPAGE = 6,      /* ->sendpage: page references to skb (<6.5) */
+	ZC_SITE_PIPE_READ = 7,	       /* pipe buffer -> iterator                   */
+	ZC_SITE_PIPE_WRITE = 8,	       /* iterator -> pipe buffer                   */
+	ZC_SITE_SKB_COPY_UBUFS = 9,    /* deferred copy of MSG_ZEROCOPY user pages  */
+	ZC_SITE_COPY_SPLICE_READ = 10, /* splice read through a bounce iterator     */
+	ZC_SITE_SPLICE_READ = 11,      /* page-cache pages into a pipe by reference */
+	ZC_SITE_SKB_COPY_BITS = 12,    /* in-kernel copy out of an skb              */
+	ZC_SITE_TCP_ZEROCOPY = 13,     /* MSG_ZEROCOPY send: user pages referenced  */
+	ZC_SITE_MAX = 14,
 };
 
 /* Direction of a payload movement. ZC_DIR_REFERENCE: the bytes changed hands
@@ -58,6 +66,34 @@ enum zc_dir {
 	ZC_DIR_KERNEL_TO_USER = 2,
 	ZC_DIR_KERNEL_TO_KERNEL = 3,
 	ZC_DIR_REFERENCE = 4,
+	ZC_DIR_DEVICE = 5, /* filled by a device's DMA (O_DIRECT): no CPU copy */
+};
+
+/* What kind of file a syscall's fd argument is (for the derived tier). */
+enum zc_fd_kind {
+	ZC_FD_NONE = 0,
+	ZC_FD_REG = 1,	      /* regular file, through the page cache */
+	ZC_FD_REG_DIRECT = 2, /* regular file opened O_DIRECT         */
+	ZC_FD_FIFO = 3,	      /* pipe or FIFO                          */
+	ZC_FD_SOCK = 4,
+	ZC_FD_OTHER = 5,
+};
+
+/* Load-time settings of every BPF object (its .rodata). */
+struct zc_config {
+	__u8 stream_events; /* also stream events through zc_events */
+	/* Sites measured from syscall returns because nothing better attaches. */
+	__u8 derive_filemap_read; /* read family on a regular file         */
+	__u8 derive_file_write;	  /* write family on a regular file        */
+	__u8 derive_sock_send;	  /* sends on a socket                     */
+	__u8 derive_sock_recv;	  /* receives on a socket                  */
+	__u8 derive_pipe_read;	  /* read family on a pipe                 */
+	__u8 derive_pipe_write;	  /* write family on a pipe                */
+	__u8 derive_splice_copy;  /* splice/sendfile reading an O_DIRECT or
+				     non-page-cache file (copy_splice_read) */
+	__u8 derive_splice_ref;	  /* splice/sendfile reading the page cache
+				     (page references into the pipe)       */
+	__u8 pad[7];
 };
 
 enum zc_switch {

@@ -4,11 +4,13 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++.
-# Tests: GoogleTest, cpio, util-linux (setpriv, unshare).
+# Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
+# independent route for zctrace crosscheck).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
   bpftool \
+  bpftrace \
   busybox-static \
   ca-certificates \
   clang \

@@ -8,24 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "evidence.h"
+
 namespace zc {
-
-enum class EvidenceKind {
-  Site,        // measured at the copy site itself (fentry/fexit)
-  Tracepoint,  // measured by tracepoints
-  Derived,     // computed from other measured figures (say which)
-  Rusage,      // the kernel's own per-process accounting (wait4 rusage)
-  Clock,       // CLOCK_MONOTONIC read by the workload process
-  Unavailable, // nothing on this kernel measures it (say why)
-};
-
-std::string evidence_kind_name(EvidenceKind kind);
-
-struct Evidence {
-  EvidenceKind kind = EvidenceKind::Unavailable;
-  std::vector<std::string> probes; // attach points, e.g. "tp_btf:sock_send_length"
-  std::string how;                 // one sentence
-};
 
 template <typename T> struct Figure {
   std::optional<T> value;
@@ -36,6 +21,8 @@ using Ratio = Figure<double>;
 
 // Payload bytes that moved at one site, in one direction, inside one syscall.
 struct SiteRow {
+  std::uint16_t site_id = 0; // ZC_SITE_*
+  std::uint8_t dir = 0;      // ZC_DIR_*
   std::string site;
   std::string direction;
   std::string syscall; // "(none)" outside any syscall

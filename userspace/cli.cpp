@@ -43,16 +43,18 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   app.require_subcommand(1);
   app.add_flag("-v,--verbose", cli.verbose, "print libbpf's messages to stderr");
 
+  auto method_known = [&methods](const std::string &m) {
+    if (std::find(methods.begin(), methods.end(), m) != methods.end())
+      return std::string();
+    return "unknown method '" + m + "' (known: " + join(methods) + ")";
+  };
+
   RunOptions run;
   CLI::App *run_cmd = app.add_subcommand(
       "run", "run one copy method under the probes and print its account next to the claims");
   run_cmd->add_option("method", run.method, "copy method (zctrace list)")
       ->required()
-      ->check([&methods](const std::string &m) {
-        if (std::find(methods.begin(), methods.end(), m) != methods.end())
-          return std::string();
-        return "unknown method '" + m + "' (known: " + join(methods) + ")";
-      });
+      ->check(method_known);
   add_size(*run_cmd, "--size", run.size, "bytes to move (default 64M)");
   add_size(*run_cmd, "--chunk", run.chunk, "bytes per call (default 64K)");
   run_cmd->add_option("--cache", run.cache, "warm: file in the page cache; cold: dropped first")
@@ -118,17 +120,25 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_vm_options(*matrix_cmd, matrix.vm);
   matrix_cmd->add_option("--methods", matrix.methods, "methods (default: all)")
       ->delimiter(',')
-      ->check([&methods](const std::string &m) {
-        if (std::find(methods.begin(), methods.end(), m) != methods.end())
-          return std::string();
-        return "unknown method '" + m + "' (known: " + join(methods) + ")";
-      });
+      ->check(method_known);
   add_size(*matrix_cmd, "--size", matrix.size, "bytes to move per run (default 64M)");
   add_size(*matrix_cmd, "--chunk", matrix.chunk, "bytes per call (default 64K)");
   matrix_cmd->add_option("--cache", matrix.cache, "warm or cold (default cold: disks transfer)")
       ->check(CLI::IsMember({"warm", "cold"}));
   matrix_cmd->add_flag("!--no-host", matrix.host, "leave out the column of this host");
   matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE");
+
+  CrosscheckOptions cross;
+  CLI::App *cross_cmd = app.add_subcommand(
+      "crosscheck", "compare each method's copy bytes with independent routes (within 1%)");
+  cross_cmd->add_option("methods", cross.methods, "methods (default: all)")->check(method_known);
+  add_size(*cross_cmd, "--size", cross.size, "bytes to move per run (default 64M)");
+  add_size(*cross_cmd, "--chunk", cross.chunk, "bytes per call (default 64K)");
+  cross_cmd->add_option("--cache", cross.cache, "warm or cold (default warm)")
+      ->check(CLI::IsMember({"warm", "cold"}));
+  cross_cmd->add_flag("--bpftrace", cross.bpftrace,
+                      "also count with bpftrace on the same tracepoints");
+  cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE");
 
   CLI::App *list_cmd =
       app.add_subcommand("list", "list the copy methods and what the articles claim for each");
@@ -173,6 +183,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     cli.command = ListOptions{};
   } else if (vmtest_cmd->parsed()) {
     cli.command = vmtest;
+  } else if (cross_cmd->parsed()) {
+    if (cross.methods.empty())
+      cross.methods = methods;
+    cli.command = cross;
   } else if (matrix_cmd->parsed()) {
     if (matrix.methods.empty())
       matrix.methods = methods;

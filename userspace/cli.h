@@ -57,9 +57,19 @@ struct MatrixOptions {
   std::optional<std::string> json_path;
 };
 
+struct CrosscheckOptions {
+  std::vector<std::string> methods; // empty: all
+  std::uint64_t size = 64ull << 20;
+  std::uint64_t chunk = 64ull << 10;
+  std::string cache = "warm";
+  bool bpftrace = false;
+  std::optional<std::string> json_path;
+};
+
 struct Cli {
   bool verbose = false;
-  std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions>
+  std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions,
+               CrosscheckOptions>
       command;
   // Set when parsing already answered (--help): print `output`, exit 0.
   bool done = false;

@@ -50,46 +50,62 @@ std::string syscall_label(std::uint16_t nr) {
   return nr == ZC_NO_SYSCALL ? "(none)" : syscall_name(nr);
 }
 
+// Weakest evidence kind wins when figures are combined.
+int strength(EvidenceKind k) {
+  switch (k) {
+  case EvidenceKind::Site:
+    return 3;
+  case EvidenceKind::Tracepoint:
+    return 2;
+  case EvidenceKind::Derived:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+void merge_into(Evidence &into, const Evidence &from) {
+  for (const auto &p : from.probes)
+    if (std::find(into.probes.begin(), into.probes.end(), p) == into.probes.end())
+      into.probes.push_back(p);
+  if (into.kind == EvidenceKind::Unavailable || strength(from.kind) < strength(into.kind))
+    into.kind = from.kind;
+}
+
+std::string not_attached(const ProbeIndex &probes, std::string_view name) {
+  const ProbeReport *known = probes.find(name);
+  return std::string(name) + " is not attached" +
+         (known && !known->reason.empty() ? ": " + known->reason : "");
+}
+
 // Evidence of a figure measured by a set of probes that must all be attached.
 // With one missing, the figure is unavailable, and the evidence says why.
 Evidence all_of(const ProbeIndex &probes, std::initializer_list<std::string_view> names,
                 std::string how, bool derived = false) {
   Evidence ev;
-  bool at_site = true;
   for (std::string_view name : names) {
     const ProbeReport *r = probes.attached(name);
-    if (!r) {
-      const ProbeReport *known = probes.find(name);
-      ev.kind = EvidenceKind::Unavailable;
-      ev.probes.clear();
-      ev.how = std::string(name) + " is not attached" +
-               (known && !known->reason.empty() ? ": " + known->reason : "");
-      return ev;
-    }
-    ev.probes.push_back(r->via);
-    at_site = at_site && r->kind != AttachKind::TpBtf;
+    if (!r)
+      return {EvidenceKind::Unavailable, {}, not_attached(probes, name)};
+    merge_into(ev, {r->evidence, {r->via}, ""});
   }
-  ev.kind =
-      derived ? EvidenceKind::Derived : (at_site ? EvidenceKind::Site : EvidenceKind::Tracepoint);
+  if (derived)
+    ev.kind = EvidenceKind::Derived;
   ev.how = std::move(how);
   return ev;
 }
 
-// Evidence of a figure any one of several probes measures (alternative sites
-// of the same thing, e.g. the two ext4 write_end tracepoints).
+// Evidence of a figure any one of several probes measures (alternative
+// sources of the same thing, e.g. the two DMA mapping probes).
 Evidence any_of(const ProbeIndex &probes, std::initializer_list<std::string_view> names,
                 std::string how) {
   Evidence ev;
   std::string missing;
   for (std::string_view name : names) {
-    if (const ProbeReport *r = probes.attached(name)) {
-      ev.probes.push_back(r->via);
-      ev.kind = r->kind == AttachKind::TpBtf ? EvidenceKind::Tracepoint : EvidenceKind::Site;
-    } else {
-      const ProbeReport *known = probes.find(name);
-      missing += (missing.empty() ? "" : "; ") + std::string(name) + " is not attached" +
-                 (known && !known->reason.empty() ? ": " + known->reason : "");
-    }
+    if (const ProbeReport *r = probes.attached(name))
+      merge_into(ev, {r->evidence, {r->via}, ""});
+    else
+      missing += (missing.empty() ? "" : "; ") + not_attached(probes, name);
   }
   ev.how = ev.probes.empty() ? missing : std::move(how);
   return ev;
@@ -117,77 +133,25 @@ Ratio passes_of(const Count &bytes, std::uint64_t payload, const std::string &wh
   return r;
 }
 
-// Weakest evidence kind wins when figures are combined.
-int strength(EvidenceKind k) {
-  switch (k) {
-  case EvidenceKind::Site:
-    return 3;
-  case EvidenceKind::Tracepoint:
-    return 2;
-  case EvidenceKind::Derived:
-    return 1;
-  default:
-    return 0;
-  }
-}
-
-void merge_into(Evidence &into, const Evidence &from) {
-  for (const auto &p : from.probes)
-    if (std::find(into.probes.begin(), into.probes.end(), p) == into.probes.end())
-      into.probes.push_back(p);
-  if (into.kind == EvidenceKind::Unavailable || strength(from.kind) < strength(into.kind))
-    into.kind = from.kind;
-}
-
-Evidence site_evidence(const ProbeIndex &probes, const CopySite &site) {
-  Evidence ev;
-  std::string missing;
-  for (const auto &name : site.probes) {
-    const ProbeReport *r = probes.attached(name);
-    if (!r) {
-      const ProbeReport *known = probes.find(name);
-      missing += (missing.empty() ? "" : "; ") + name + " is not attached" +
-                 (known && !known->reason.empty() ? ": " + known->reason : "");
-      continue;
-    }
-    ev.probes.push_back(r->via);
-  }
-  if ((site.probes_are_alternatives && ev.probes.empty()) ||
-      (!site.probes_are_alternatives && !missing.empty())) {
-    ev.kind = EvidenceKind::Unavailable;
-    ev.probes.clear();
-    ev.how = missing;
-    return ev;
-  }
-  bool all_site = true;
-  for (const auto &name : site.probes)
-    if (const ProbeReport *r = probes.attached(name))
-      all_site = all_site && r->kind != AttachKind::TpBtf;
-  ev.kind = !site.bytes_at_site ? EvidenceKind::Derived
-                                : (all_site ? EvidenceKind::Site : EvidenceKind::Tracepoint);
-  ev.how = site.moves + "; bytes: " + site.bytes_from + "; " + site.zero_copy;
-  return ev;
-}
-
-void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
-                   const ProbeIndex &probes, std::uint64_t payload) {
-  // Group by (site, direction, syscall).
+// The payload rows of one role, grouped by (site, direction, syscall), largest first.
+std::vector<SiteRow> payload_rows(std::uint8_t role, const RawCounters &counters,
+                                  const ProbeIndex &probes, std::uint64_t payload) {
   std::map<std::tuple<std::uint16_t, std::uint8_t, std::uint16_t>, zc_counter_val> groups;
   for (const auto &s : counters.samples) {
-    if (s.key.role != role || s.key.kind != ZC_KIND_PAYLOAD)
+    if (s.key.kind != ZC_KIND_PAYLOAD || s.key.role != role)
       continue;
     auto &g = groups[{s.key.site, s.key.dir, s.key.id}];
     g.count += s.val.count;
     g.bytes += s.val.bytes;
   }
-
-  std::uint64_t copied = 0, referenced = 0;
-  Evidence copy_ev, ref_ev;
+  std::vector<SiteRow> rows;
   for (const auto &[key, val] : groups) {
     const auto [site_id, dir, nr] = key;
     const CopySite *site = find_copy_site(site_id);
     SiteRow row;
     row.site = site ? site->name : "site_" + std::to_string(site_id);
+    row.site_id = site_id;
+    row.dir = dir;
     row.direction = direction_name(dir);
     row.syscall = syscall_label(nr);
     row.cpu_copy = dir == ZC_DIR_USER_TO_KERNEL || dir == ZC_DIR_KERNEL_TO_USER ||
@@ -196,38 +160,75 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
     row.events = val.count;
     row.passes = payload ? static_cast<double>(val.bytes) / static_cast<double>(payload) : 0;
     if (site)
-      row.evidence = site_evidence(probes, *site);
-    if (row.cpu_copy) {
-      copied += val.bytes;
-      merge_into(copy_ev, row.evidence);
-    } else if (dir == ZC_DIR_REFERENCE) {
-      referenced += val.bytes;
-      merge_into(ref_ev, row.evidence);
-    } else {
-      a.cpu_copy.undetermined_bytes += val.bytes;
-    }
-    a.cpu_copy.by_site.push_back(std::move(row));
+      row.evidence = site_state(probes, *site).evidence;
+    rows.push_back(std::move(row));
   }
-  std::sort(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
+  std::sort(rows.begin(), rows.end(),
             [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
+  return rows;
+}
 
-  // A total is only as good as its coverage: every kind of payload movement
-  // (page-cache reads and writes, socket sends and receives) must be watched,
-  // and every byte seen must have been told copy or reference. Otherwise
-  // the total is null and says what it lacks; by_site keeps what was seen.
+void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
+                   const ProbeIndex &probes, std::uint64_t payload) {
+  const bool zerocopy_sent = std::any_of( // by anyone: their deferred copies may land here
+      counters.samples.begin(), counters.samples.end(), [](const CounterSample &s) {
+        return s.key.kind == ZC_KIND_PAYLOAD && s.key.site == ZC_SITE_TCP_ZEROCOPY;
+      });
+  std::uint64_t copied = 0, referenced = 0;
+  Evidence copy_ev, ref_ev;
+  a.cpu_copy.by_site = payload_rows(role, counters, probes, payload);
+  for (const SiteRow &row : a.cpu_copy.by_site) {
+    const CopySite *site = find_copy_site(row.site_id);
+    if (row.cpu_copy) {
+      copied += row.bytes;
+      merge_into(copy_ev, row.evidence);
+    } else if (row.dir == ZC_DIR_REFERENCE && site && site->socket_handoff) {
+      referenced += row.bytes;
+      merge_into(ref_ev, row.evidence);
+    } else if (row.dir == ZC_DIR_UNKNOWN) {
+      a.cpu_copy.undetermined_bytes += row.bytes;
+    }
+  }
+
+  // A total is only as good as its coverage: every copy site the kernel has
+  // must be watched (the deferred MSG_ZEROCOPY copy only once such a send
+  // happened), and every byte seen must have been told copy or reference.
+  // Otherwise the total is null and says what it lacks; by_site keeps what
+  // was seen.
   Evidence watched, watching_references;
-  std::string unwatched;
+  std::string unwatched, unwatched_handoffs, incidental;
+  auto note = [](std::string &list, const CopySite &site, const SiteState &st) {
+    if (list.find(site.name + " (") == std::string::npos)
+      list += (list.empty() ? "" : "; ") + site.name + " (" + st.evidence.how + ")";
+  };
   for (const CopySite &site : copy_sites()) {
-    Evidence ev = site_evidence(probes, site);
-    if (ev.kind == EvidenceKind::Unavailable) {
-      if (!site.refines_another)
-        unwatched += (unwatched.empty() ? "" : "; ") + site.name + " (" + ev.how + ")";
+    const SiteState st = site_state(probes, site);
+    if (st.state == SiteState::Watched) {
+      merge_into(watched, st.evidence);
+      if (site.socket_handoff)
+        merge_into(watching_references, st.evidence);
       continue;
     }
-    merge_into(watched, ev);
-    if (site.sees_references)
-      merge_into(watching_references, ev);
+    if (st.state == SiteState::Absent)
+      continue;
+    if (site.socket_handoff)
+      note(unwatched_handoffs, site, st);
+    if (!site.may_copy || site.refines_another || (site.follows_zerocopy && !zerocopy_sent))
+      continue;
+    note(site.incidental ? incidental : unwatched, site, st);
   }
+  // Page-cache lookups outside any syscall (io_uring workers) that only the
+  // tracepoint tier saw: it cannot size them.
+  const std::uint64_t unsized = counters
+                                    .sum([&](const zc_counter_key &k) {
+                                      return k.role == role && k.kind == ZC_KIND_FILEMAP &&
+                                             k.site == ZC_FILEMAP_GET_PAGES &&
+                                             k.id == ZC_NO_SYSCALL;
+                                    })
+                                    .count;
+  const ProbeReport *filemap = probes.attached("copies:filemap_read");
+  const bool unsized_reads = unsized && filemap && filemap->evidence != EvidenceKind::Site;
+
   const std::uint64_t undetermined = a.cpu_copy.undetermined_bytes;
   const std::string seen = std::to_string(copied) + " bytes copied and " +
                            std::to_string(referenced) + " passed by reference were seen";
@@ -239,23 +240,35 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
               " bytes moved where copy or reference could not be told (tcp_sendmsg_locked is not "
               "watched); " +
               seen;
+  else if (unsized_reads)
+    missing = std::to_string(unsized) +
+              " page-cache lookups outside any syscall (io_uring workers?) could not be sized "
+              "through " +
+              filemap->via + "; " + seen;
+  const std::string incidental_note =
+      incidental.empty() ? "" : "; incidental copies not watched: " + incidental;
 
   if (!missing.empty()) {
     a.cpu_copy.bytes.evidence.how = missing;
   } else {
     Evidence ev = copied ? copy_ev : watched;
     ev.how =
-        copied ? "sum of the CPU-copy rows of by_site" : "no CPU copy seen at any watched site";
+        (copied ? "sum of the CPU-copy rows of by_site" : "no CPU copy seen at any watched site") +
+        incidental_note;
     a.cpu_copy.bytes = count_of(copied, std::move(ev));
   }
-  if (!missing.empty() || (!referenced && watching_references.kind == EvidenceKind::Unavailable)) {
+  // Hand-offs by reference: every site that can make one must be watched.
+  std::string missing_refs = missing;
+  if (missing_refs.empty() && !unwatched_handoffs.empty())
+    missing_refs = "not watched on this kernel: " + unwatched_handoffs;
+  if (!missing_refs.empty() || watching_references.kind == EvidenceKind::Unavailable) {
     a.by_reference.bytes.evidence.how =
-        missing.empty() ? "no watched site can tell a page-reference hand-off on this kernel"
-                        : missing;
+        missing_refs.empty() ? "no watched site can tell a page-reference hand-off on this kernel"
+                             : missing_refs;
   } else {
     Evidence ev = referenced ? ref_ev : watching_references;
-    ev.how = referenced ? "sum of the by-reference rows of by_site"
-                        : "no page-reference hand-off seen at any watched site";
+    ev.how = referenced ? "sum of the rows of by_site handed to sockets by reference"
+                        : "no page-reference hand-off to a socket seen at any watched site";
     a.by_reference.bytes = count_of(referenced, std::move(ev));
   }
   a.cpu_copy.passes = passes_of(a.cpu_copy.bytes, payload, "cpu_copy.bytes");
@@ -436,6 +449,11 @@ StreamStats stream_stats(const RawCounters &counters, std::uint64_t received) {
   for (const auto &[kind, n] : lost)
     st.lost_by_kind.emplace_back(event_kind_name(kind), n);
   return st;
+}
+
+std::vector<SiteRow> unattributed_payload(const RawCounters &counters, const ProbeIndex &probes,
+                                          std::uint64_t payload_bytes) {
+  return payload_rows(ZC_ROLE_NONE, counters, probes, payload_bytes);
 }
 
 Count unattributed_dma(const RawCounters &counters, const ProbeIndex &probes) {

@@ -57,6 +57,11 @@ struct StreamStats {
 
 StreamStats stream_stats(const RawCounters &counters, std::uint64_t received);
 
+// Payload moved where no workload could be found to own it (a deferred
+// copy of an skb whose socket was never seen): reported, never dropped.
+std::vector<SiteRow> unattributed_payload(const RawCounters &counters, const ProbeIndex &probes,
+                                          std::uint64_t payload_bytes);
+
 // Device work no target could be found for (DMA mapped outside any target's
 // context or transmit window).
 Count unattributed_dma(const RawCounters &counters, const ProbeIndex &probes);

@@ -10,5 +10,6 @@ int list_command();
 int probes_command(const ProbesOptions &options);
 int vmtest_command(const VmtestOptions &options);
 int matrix_command(const MatrixOptions &options);
+int crosscheck_command(const CrosscheckOptions &options);
 
 } // namespace zc

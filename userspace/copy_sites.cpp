@@ -10,42 +10,82 @@ const std::vector<CopySite> &copy_sites() {
   static const std::vector<CopySite> sites = {
       {.id = ZC_SITE_FILEMAP_READ,
        .name = "filemap_read",
-       .moves = "page cache -> user buffer (read, pread64, readv)",
-       .bytes_from = "the read syscall's return value",
-       .zero_copy = "only read-family syscalls copy; sendfile and splice look the same pages up "
-                    "(filemap_splice_read) and pass references",
-       .probes = {"copies:mm_filemap_get_pages", "copies:sys_exit"},
-       .bytes_at_site = false},
+       .probe = "copies:filemap_read",
+       .direction = "kernel->user (read), kernel->kernel (kernel iterators)",
+       .zero_copy = "a copy, except into a pipe (splice reads before 6.5), which takes page "
+                    "references: counted as splice_read"},
+      {.id = ZC_SITE_FILE_WRITE,
+       .name = "file_write",
+       .probe = "copies:file_write",
+       .direction = "user->kernel (write), kernel->kernel (splice into a file)",
+       .zero_copy = "always a copy"},
       {.id = ZC_SITE_TCP_SENDMSG,
        .name = "tcp_sendmsg_locked",
-       .moves = "send iterator -> skb (user or page-cache pages)",
-       .bytes_from = "sock_send_length's return",
-       .zero_copy = "reference when msg_flags has MSG_SPLICE_PAGES (or MSG_ZEROCOPY with "
-                    "SO_ZEROCOPY) and the route has NETIF_F_SG; otherwise copied, from user or "
-                    "kernel memory by iterator type",
-       .probes = {"copies:tcp_sendmsg_locked", "copies:sock_send_length"},
-       .sees_references = true,
+       .probe = "copies:tcp_sendmsg_locked",
+       .direction = "user->kernel (send), kernel->kernel (sendfile or splice without SG)",
+       .zero_copy = "by reference when msg_flags has MSG_SPLICE_PAGES (or MSG_ZEROCOPY with "
+                    "SO_ZEROCOPY or an io_uring ubuf) and the route has NETIF_F_SG",
+       .socket_handoff = true,
        .refines_another = true},
+      {.id = ZC_SITE_TCP_ZEROCOPY,
+       .name = "tcp_sendmsg_locked (MSG_ZEROCOPY)",
+       .probe = "copies:tcp_sendmsg_locked",
+       .direction = "user pages referenced by skbs",
+       .zero_copy = "by reference; the kernel may copy later (skb_copy_ubufs) and says so in "
+                    "the completion",
+       .may_copy = false,
+       .socket_handoff = true},
+      {.id = ZC_SITE_TCP_SENDPAGE,
+       .name = "tcp_sendpage",
+       .probe = "copies:tcp_sendpage",
+       .direction = "page-cache pages referenced by skbs (sendfile, splice before 6.5)",
+       .zero_copy = "always by reference: only reached when the route has NETIF_F_SG",
+       .may_copy = false,
+       .socket_handoff = true},
       {.id = ZC_SITE_SOCK_SENDMSG,
        .name = "sock_sendmsg",
-       .moves = "socket send that tcp_sendmsg_locked did not classify",
-       .bytes_from = "sock_send_length's return",
-       .zero_copy = "write-family sends copy from user memory; others are left undetermined",
-       .probes = {"copies:sock_send_length"}},
+       .probe = "copies:sock_sendmsg",
+       .direction = "user->kernel (write-family sends); unknown for sendfile and splice",
+       .zero_copy = "cannot tell: bytes of sendfile and splice stay undetermined"},
       {.id = ZC_SITE_SKB_COPY_DATAGRAM,
        .name = "skb_copy_datagram_iter",
-       .moves = "skb -> user buffer (recv, read)",
-       .bytes_from = "the len argument of skb:skb_copy_datagram_iovec",
+       .probe = "copies:skb_copy_datagram_iter",
+       .direction = "kernel->user (recv, read on a socket)",
+       .zero_copy = "always a copy"},
+      {.id = ZC_SITE_PIPE_READ,
+       .name = "pipe_read",
+       .probe = "copies:pipe_read",
+       .direction = "kernel->user (read from a pipe)",
+       .zero_copy = "always a copy (splice out of a pipe does not come here)"},
+      {.id = ZC_SITE_PIPE_WRITE,
+       .name = "pipe_write",
+       .probe = "copies:pipe_write",
+       .direction = "user->kernel (write to a pipe)",
+       .zero_copy = "always a copy (vmsplice does not come here)"},
+      {.id = ZC_SITE_SKB_COPY_UBUFS,
+       .name = "skb_copy_ubufs",
+       .probe = "copies:skb_copy_ubufs",
+       .direction = "kernel->kernel: user pages of a MSG_ZEROCOPY skb into kernel pages",
+       .zero_copy = "always a copy (the deferred one)",
+       .follows_zerocopy = true},
+      {.id = ZC_SITE_COPY_SPLICE_READ,
+       .name = "copy_splice_read",
+       .probe = "copies:copy_splice_read",
+       .direction = "kernel->kernel into fresh pipe pages",
+       .zero_copy = "by the device when the file is O_DIRECT (DMA into the pages)"},
+      {.id = ZC_SITE_SPLICE_READ,
+       .name = "splice_read",
+       .probe = "copies:filemap_splice_read",
+       .direction = "page-cache pages into a pipe",
+       .zero_copy = "always by reference",
+       .may_copy = false,
+       .fallback_probe = "copies:filemap_read"},
+      {.id = ZC_SITE_SKB_COPY_BITS,
+       .name = "skb_copy_bits",
+       .probe = "copies:skb_copy_bits",
+       .direction = "kernel->kernel out of an skb",
        .zero_copy = "always a copy",
-       .probes = {"copies:skb_copy_datagram_iovec"}},
-      {.id = ZC_SITE_FILE_WRITE,
-       .name = "write_end",
-       .moves = "user or kernel memory -> page cache (ext4 write_end)",
-       .bytes_from = "the copied argument of ext4:ext4_(da_)write_end",
-       .zero_copy = "always a copy; from user memory for write-family syscalls, kernel memory "
-                    "otherwise",
-       .probes = {"copies:ext4_da_write_end", "copies:ext4_write_end"},
-       .probes_are_alternatives = true},
+       .incidental = true},
   };
   return sites;
 }
@@ -54,6 +94,27 @@ const CopySite *find_copy_site(std::uint16_t id) {
   const auto &s = copy_sites();
   auto it = std::find_if(s.begin(), s.end(), [&](const CopySite &c) { return c.id == id; });
   return it == s.end() ? nullptr : &*it;
+}
+
+SiteState site_state(const ProbeIndex &probes, const CopySite &site) {
+  const ProbeReport *r = probes.find(site.probe);
+  if (r && !r->path_present && !site.fallback_probe.empty()) {
+    CopySite through = site;
+    through.probe = site.fallback_probe;
+    through.fallback_probe.clear();
+    return site_state(probes, through);
+  }
+  if (r && !r->path_present)
+    return {SiteState::Absent, {EvidenceKind::Unavailable, {}, "the kernel has no such code path"}};
+  if (!r || !r->attached)
+    return {SiteState::Unwatched,
+            {EvidenceKind::Unavailable,
+             {},
+             site.probe + " is not attached" + (r && !r->reason.empty() ? ": " + r->reason : "")}};
+  return {SiteState::Watched,
+          {r->evidence,
+           {r->via},
+           site.direction + "; bytes: " + r->bytes_from + "; " + site.zero_copy}};
 }
 
 std::string direction_name(std::uint8_t dir) {
@@ -66,6 +127,8 @@ std::string direction_name(std::uint8_t dir) {
     return "kernel->kernel";
   case ZC_DIR_REFERENCE:
     return "by reference";
+  case ZC_DIR_DEVICE:
+    return "by the device";
   default:
     return "unknown";
   }

@@ -1,38 +1,55 @@
-// The copy sites zctrace watches: where payload bytes move, how their byte
-// count is read, how a copy is told apart from a page-reference hand-off,
-// and which probes give the evidence.
+// The copy sites: where payload bytes move, in which direction, how a copy
+// is told apart from a page-reference hand-off, and the probe (with its
+// alternatives: fexit, tracepoints, syscall returns) that watches each.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "evidence.h"
+#include "probe_report.h"
+
 namespace zc {
 
 struct CopySite {
   std::uint16_t id; // ZC_SITE_* of bpf/zctrace.h
   std::string name;
-  std::string moves;               // what goes where
-  std::string bytes_from;          // how the byte count is read
-  std::string zero_copy;           // how a reference hand-off is told apart from a copy
-  std::vector<std::string> probes; // probe names (probe_catalog) the site needs
-  // Any one of `probes` suffices (alternative tracepoints of one site).
-  bool probes_are_alternatives = false;
-  // The byte count is read at the site itself; otherwise it is the
-  // syscall's return value (evidence "derived").
-  bool bytes_at_site = true;
-  // The site tells a page-reference hand-off from a copy, so its silence is
-  // evidence that there was none.
-  bool sees_references = false;
-  // The site only refines what another site already counts (which of a
-  // socket send's bytes were copied): totals are complete without it.
+  std::string probe;     // its probe in probe_catalog ("copies:filemap_read")
+  std::string direction; // which way bytes move
+  std::string zero_copy; // how a reference hand-off is told apart from a copy
+  // The site can copy (a site that only ever passes references cannot hide
+  // a CPU copy, so CPU-copy totals do not need it watched).
+  bool may_copy = true;
+  // Payload handed to the network stack by page reference shows up here:
+  // such bytes make `by_reference`, the articles' "DMA gather"; that total
+  // needs every such site watched.
+  bool socket_handoff = false;
+  // Only refines what another site counts (which of a TCP send's bytes were
+  // copied): totals are complete without it, though less precise.
   bool refines_another = false;
+  // Copies the kernel makes for its own reasons (checksums, collapses): counted
+  // when watched, but no method's payload pass depends on them.
+  bool incidental = false;
+  // Only ever copies bytes a MSG_ZEROCOPY send handed over by reference.
+  bool follows_zerocopy = false;
+  // On kernels without this site's code path, its rows come from this probe
+  // instead (before 6.5, splice reads went through filemap_read).
+  std::string fallback_probe;
 };
 
 const std::vector<CopySite> &copy_sites();
+
+// What watches a copy site on this kernel, or why nothing does.
+struct SiteState {
+  enum State { Watched, Unwatched, Absent } state = Unwatched;
+  Evidence evidence; // the probe's, when watched; the reason otherwise
+};
+SiteState site_state(const ProbeIndex &probes, const CopySite &site);
 const CopySite *find_copy_site(std::uint16_t id);
 
-// "user->kernel", "kernel->user", "kernel->kernel", "by reference", "unknown".
+// "user->kernel", "kernel->user", "kernel->kernel", "by reference", "by the
+// device", "unknown".
 std::string direction_name(std::uint8_t dir);
 
 } // namespace zc

@@ -22,7 +22,24 @@ Features::Features() {
 
 Features::~Features() { btf__free(vmlinux_); }
 
+bool Features::has_function(const std::string &name) const {
+  return btf__find_by_name_kind(vmlinux_, name.c_str(), BTF_KIND_FUNC) > 0;
+}
+
+const Availability &Features::check(const std::string &attach_point) {
+  const auto colon = attach_point.find(':');
+  const std::string kind = attach_point.substr(0, colon), target = attach_point.substr(colon + 1);
+  for (AttachKind k :
+       {AttachKind::TpBtf, AttachKind::Fentry, AttachKind::Fexit, AttachKind::Derived})
+    if (attach_kind_name(k) == kind)
+      return check(k, target);
+  static const Availability unknown{false, "unknown attach point " + attach_point};
+  return unknown;
+}
+
 const Availability &Features::check(AttachKind kind, const std::string &target) {
+  if (kind == AttachKind::Derived)
+    return check(AttachKind::TpBtf, target);
   const std::string key = std::string(attach_kind_name(kind)) + ":" + target;
   auto it = cache_.find(key);
   if (it == cache_.end())

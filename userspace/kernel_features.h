@@ -25,8 +25,14 @@ public:
   Features &operator=(const Features &) = delete;
 
   // Can a program of `kind` attach to `target` (a tracepoint for tp_btf, a
-  // kernel function for fentry/fexit)?
+  // kernel function for fentry/fexit)? The derived tier rides on the
+  // syscall-exit tracepoint.
   const Availability &check(AttachKind kind, const std::string &target);
+  // The same for an attach point written "kind:target".
+  const Availability &check(const std::string &attach_point);
+
+  // Does the kernel have this function (in its BTF), attachable or not?
+  bool has_function(const std::string &name) const;
 
 private:
   Availability probe(AttachKind kind, const std::string &target);

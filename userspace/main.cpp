@@ -26,6 +26,8 @@ int main(int argc, char **argv) {
       return zc::vmtest_command(*vmtest);
     if (const auto *matrix = std::get_if<zc::MatrixOptions>(&cli.command))
       return zc::matrix_command(*matrix);
+    if (const auto *cross = std::get_if<zc::CrosscheckOptions>(&cli.command))
+      return zc::crosscheck_command(*cross);
     throw zc::UsageError("no command given (try zctrace --help)");
   } catch (const std::exception &e) {
     const zc::ErrorReport report = zc::describe(e);

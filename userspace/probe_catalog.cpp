@@ -12,6 +12,8 @@ std::string_view attach_kind_name(AttachKind kind) {
     return "fentry";
   case AttachKind::Fexit:
     return "fexit";
+  case AttachKind::Derived:
+    return "derived";
   }
   return "?";
 }
@@ -24,11 +26,119 @@ namespace {
 
 ProbeDef tracepoint(std::string family, std::string tp, std::string program, std::string measures,
                     bool required = false) {
-  return ProbeDef{family + ":" + tp,
-                  family,
-                  std::move(measures),
-                  required,
-                  {ProbeAlternative{std::move(program), AttachKind::TpBtf, tp}}};
+  ProbeAlternative alt{AttachKind::TpBtf, tp, {std::move(program)}};
+  return ProbeDef{family + ":" + tp, family, std::move(measures), required, {alt}, {}};
+}
+
+ProbeAlternative fexit(std::string function, std::string program, std::string bytes_from) {
+  return {AttachKind::Fexit,  std::move(function),  {std::move(program)}, {}, "",
+          EvidenceKind::Site, std::move(bytes_from)};
+}
+
+// The derived tier: the syscall's return, for syscalls on fds of one kind.
+ProbeAlternative derived(std::string flag, std::string bytes_from) {
+  return {AttachKind::Derived,  "sys_exit",      {"zc_copies_sys_exit"},
+          {"tp_btf:sys_exit"},  std::move(flag), EvidenceKind::Derived,
+          std::move(bytes_from)};
+}
+
+ProbeDef site(std::string name, std::string measures, std::vector<std::string> path,
+              std::vector<ProbeAlternative> alternatives) {
+  return ProbeDef{"copies:" + name,        "copies",       std::move(measures), false,
+                  std::move(alternatives), std::move(path)};
+}
+
+std::vector<ProbeDef> copy_site_probes() {
+  std::vector<ProbeDef> c;
+  c.push_back(site(
+      "filemap_read", "page cache -> user or kernel buffer (read family)", {"filemap_read"},
+      {fexit("filemap_read", "zc_filemap_read_fexit", "filemap_read's return minus already_read"),
+       {AttachKind::TpBtf,
+        "mm_filemap_get_pages",
+        {"zc_filemap_get_pages", "zc_copies_sys_exit"},
+        {"tp_btf:sys_exit"},
+        "",
+        EvidenceKind::Derived,
+        "the read's return, for reads that looked pages up (mm_filemap_get_pages)"},
+       derived("derive_filemap_read", "the read's return, on a regular file")}));
+  c.push_back(
+      site("file_write", "user or kernel buffer -> page cache (write family, splice)",
+           {"generic_perform_write"},
+           {fexit("generic_perform_write", "zc_file_write_fexit", "generic_perform_write's return"),
+            {AttachKind::TpBtf,
+             "ext4_da_write_end",
+             {"zc_ext4_da_write_end", "zc_ext4_write_end"},
+             {"tp_btf:ext4_write_end"},
+             "",
+             EvidenceKind::Tracepoint,
+             "ext4's write_end `copied` argument"},
+            derived("derive_file_write", "the write's return, on a regular file")}));
+  c.push_back(
+      site("tcp_sendmsg_locked", "send buffer -> skb: copied or referenced (TCP)",
+           {"tcp_sendmsg_locked"},
+           {fexit("tcp_sendmsg_locked", "zc_tcp_sendmsg_fexit", "tcp_sendmsg_locked's return"),
+            {AttachKind::TpBtf,
+             "tcp_sendmsg_locked",
+             {"zc_tcp_sendmsg_locked", "zc_sock_send_length"},
+             {"tp_btf:sock_send_length"},
+             "",
+             EvidenceKind::Tracepoint,
+             "sock_send_length's return; copy or reference from tcp_sendmsg_locked"}}));
+  c.push_back(
+      site("tcp_sendpage", "page references -> skb through ->sendpage (before 6.5)",
+           {"do_tcp_sendpages"},
+           {fexit("do_tcp_sendpages", "zc_tcp_sendpages_fexit", "do_tcp_sendpages's return")}));
+  c.push_back(
+      site("sock_sendmsg", "socket sends no TCP site classified", {"sock_sendmsg"},
+           {{AttachKind::TpBtf,
+             "sock_send_length",
+             {"zc_sock_send_length"},
+             {},
+             "",
+             EvidenceKind::Tracepoint,
+             "sock_send_length's return"},
+            derived("derive_sock_send", "the send's return, less what a TCP site counted")}));
+  c.push_back(site(
+      "skb_copy_datagram_iter", "skb -> user or kernel buffer (receive)",
+      {"skb_copy_datagram_iter"},
+      {fexit("skb_copy_datagram_iter", "zc_skb_copy_datagram_fexit",
+             "its len argument, when it returns 0"),
+       {AttachKind::TpBtf,
+        "skb_copy_datagram_iovec",
+        {"zc_skb_copy_datagram"},
+        {},
+        "",
+        EvidenceKind::Tracepoint,
+        "the tracepoint's len"},
+       derived("derive_sock_recv", "the receive's return, less what was counted at the site")}));
+  c.push_back(site("pipe_read", "pipe buffer -> user or kernel buffer",
+                   {"pipe_read", "anon_pipe_read"},
+                   {fexit("pipe_read", "zc_pipe_read_fexit", "pipe_read's return"),
+                    fexit("anon_pipe_read", "zc_anon_pipe_read_fexit", "anon_pipe_read's return"),
+                    derived("derive_pipe_read", "the read's return, on a pipe")}));
+  c.push_back(
+      site("pipe_write", "user or kernel buffer -> pipe buffer", {"pipe_write", "anon_pipe_write"},
+           {fexit("pipe_write", "zc_pipe_write_fexit", "pipe_write's return"),
+            fexit("anon_pipe_write", "zc_anon_pipe_write_fexit", "anon_pipe_write's return"),
+            derived("derive_pipe_write", "the write's return, on a pipe")}));
+  c.push_back(site("skb_copy_ubufs", "deferred copy of MSG_ZEROCOPY user pages", {"skb_copy_ubufs"},
+                   {fexit("skb_copy_ubufs", "zc_skb_copy_ubufs_fexit",
+                          "the skb's paged length, when it returns 0")}));
+  c.push_back(site(
+      "copy_splice_read", "splice read through fresh pages (6.5+)", {"copy_splice_read"},
+      {fexit("copy_splice_read", "zc_copy_splice_read_fexit", "copy_splice_read's return"),
+       derived("derive_splice_copy", "the splice's or sendfile's return, reading an O_DIRECT or "
+                                     "non-page-cache file")}));
+  c.push_back(
+      site("filemap_splice_read", "page-cache pages into a pipe by reference (6.5+)",
+           {"filemap_splice_read"},
+           {fexit("filemap_splice_read", "zc_splice_read_fexit", "filemap_splice_read's return"),
+            derived("derive_splice_ref",
+                    "the splice's or sendfile's return, reading a page-cache file")}));
+  c.push_back(site(
+      "skb_copy_bits", "in-kernel copies out of skbs", {"skb_copy_bits"},
+      {fexit("skb_copy_bits", "zc_skb_copy_bits_fexit", "its len argument, when it returns 0")}));
+  return c;
 }
 
 } // namespace
@@ -53,27 +163,30 @@ const std::vector<ProbeDef> &probe_catalog() {
         tracepoint("faults", "page_fault_user", "zc_fault_user", "page faults taken in user mode"));
     c.push_back(tracepoint("faults", "page_fault_kernel", "zc_fault_kernel",
                            "page faults on user addresses taken in kernel mode (inside syscalls)"));
-    c.push_back(tracepoint("faults", "mm_filemap_map_pages", "zc_filemap_map_pages",
-                           "file faults served by fault-around"));
-    c.push_back(tracepoint("faults", "mm_filemap_fault", "zc_filemap_fault",
-                           "file faults that reached filemap_fault"));
+    // The filemap tracepoints arrived in 6.12; before them, the functions.
+    ProbeDef map_pages = tracepoint("faults", "mm_filemap_map_pages", "zc_filemap_map_pages",
+                                    "file faults served by fault-around");
+    map_pages.alternatives.push_back({AttachKind::Fentry,
+                                      "filemap_map_pages",
+                                      {"zc_filemap_map_pages_fentry"},
+                                      {},
+                                      "",
+                                      EvidenceKind::Site});
+    c.push_back(map_pages);
+    ProbeDef fault = tracepoint("faults", "mm_filemap_fault", "zc_filemap_fault",
+                                "file faults that reached filemap_fault");
+    fault.alternatives.push_back({AttachKind::Fentry,
+                                  "filemap_fault",
+                                  {"zc_filemap_fault_fentry"},
+                                  {},
+                                  "",
+                                  EvidenceKind::Site});
+    c.push_back(fault);
     // copies
-    c.push_back(tracepoint("copies", "mm_filemap_get_pages", "zc_filemap_get_pages",
-                           "page-cache lookups of read, sendfile and splice"));
-    c.push_back(tracepoint("copies", "sys_exit", "zc_copies_sys_exit",
-                           "closes read-family copies out of the page cache with their return"));
-    c.push_back(tracepoint("copies", "tcp_sendmsg_locked", "zc_tcp_sendmsg_locked",
-                           "TCP send: copy or page reference (msg flags, route SG, iterator)"));
-    c.push_back(tracepoint("copies", "sock_send_length", "zc_sock_send_length",
-                           "bytes each socket send took"));
+    for (auto &p : copy_site_probes())
+      c.push_back(std::move(p));
     c.push_back(tracepoint("copies", "sock_recv_length", "zc_sock_recv_length",
                            "bytes each socket receive returned"));
-    c.push_back(tracepoint("copies", "skb_copy_datagram_iovec", "zc_skb_copy_datagram",
-                           "receive copies from skbs into the reader's buffer"));
-    c.push_back(tracepoint("copies", "ext4_da_write_end", "zc_ext4_da_write_end",
-                           "bytes copied into the page cache by ext4 (delayed allocation)"));
-    c.push_back(tracepoint("copies", "ext4_write_end", "zc_ext4_write_end",
-                           "bytes copied into the page cache by ext4"));
     // block and dma
     c.push_back(tracepoint("block", "block_bio_queue", "zc_block_bio_queue",
                            "records which target queued each bio"));
@@ -83,13 +196,31 @@ const std::vector<ProbeDef> &probe_catalog() {
                            "hands a bio's owner to its request"));
     c.push_back(tracepoint("block", "block_rq_complete", "zc_block_rq_complete",
                            "bytes block devices transferred for a target"));
-    c.push_back(ProbeDef{"block:dma_map_page",
-                         "block",
-                         "single-page DMA mappings (dma_map_page_attrs)",
-                         false,
-                         {{"zc_dma_map_phys", AttachKind::TpBtf, "dma_map_phys"},
-                          {"zc_dma_map_page", AttachKind::TpBtf, "dma_map_page"}}});
-    c.push_back(tracepoint("block", "dma_map_sg", "zc_dma_map_sg", "scatter-gather DMA mappings"));
+    ProbeDef dma_page{"block:dma_map_page",
+                      "block",
+                      "single-page DMA mappings (dma_map_page_attrs)",
+                      false,
+                      {},
+                      {}};
+    // dma:dma_map_page was renamed dma:dma_map_phys in 6.18 (same arguments).
+    dma_page.alternatives = {{AttachKind::TpBtf, "dma_map_phys", {"zc_dma_map_phys"}},
+                             {AttachKind::TpBtf, "dma_map_page", {"zc_dma_map_page"}},
+                             {AttachKind::Fentry,
+                              "dma_map_page_attrs",
+                              {"zc_dma_map_page_fentry"},
+                              {},
+                              "",
+                              EvidenceKind::Site}};
+    c.push_back(dma_page);
+    ProbeDef dma_sg{"block:dma_map_sg", "block", "scatter-gather DMA mappings", false, {}, {}};
+    dma_sg.alternatives = {{AttachKind::TpBtf, "dma_map_sg", {"zc_dma_map_sg"}},
+                           {AttachKind::Fentry,
+                            "dma_map_sg_attrs",
+                            {"zc_dma_map_sg_fentry"},
+                            {},
+                            "",
+                            EvidenceKind::Site}};
+    c.push_back(dma_sg);
     // net
     c.push_back(tracepoint("net", "net_dev_start_xmit", "zc_net_dev_start_xmit",
                            "packets of a target's sockets handed to a net device"));
@@ -112,6 +243,13 @@ const std::vector<std::string> &probe_families() {
   static const std::vector<std::string> families = {"syscalls", "sched", "faults",
                                                     "copies",   "block", "net"};
   return families;
+}
+
+const std::vector<std::string> &config_flags() {
+  static const std::vector<std::string> flags = {
+      "derive_filemap_read", "derive_file_write", "derive_sock_send",   "derive_sock_recv",
+      "derive_pipe_read",    "derive_pipe_write", "derive_splice_copy", "derive_splice_ref"};
+  return flags;
 }
 
 } // namespace zc

@@ -23,10 +23,14 @@ struct ProbeReport {
   std::string measures;
   bool required = false;
   bool attached = false;
-  std::string via; // attach point in use, when attached
-  AttachKind kind = AttachKind::TpBtf;
-  std::string reason; // why it is not attached, when it is not
+  std::string via;                                   // attach point in use, when attached
+  EvidenceKind evidence = EvidenceKind::Unavailable; // what its figures are
+  std::string bytes_from;                            // how the chosen alternative reads byte counts
+  std::string reason;                                // why it is not attached, when it is not
   std::vector<AlternativeResult> alternatives;
+  // False when the kernel does not have the code path at all (then it needs
+  // no watching); true when it does or the question does not arise.
+  bool path_present = true;
 };
 
 // Look-up of attached probes by name.

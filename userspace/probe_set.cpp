@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -30,7 +31,7 @@ class Family {
 public:
   virtual ~Family() = default;
   virtual bpf_object *object() const = 0;
-  virtual void set_stream_events(bool on) = 0;
+  virtual void set_config(const zc_config &config) = 0;
   virtual int load() = 0;
 };
 
@@ -43,7 +44,9 @@ public:
   }
   ~SkeletonFamily() override { Destroy(skel_); }
   bpf_object *object() const override { return skel_->obj; }
-  void set_stream_events(bool on) override { skel_->rodata->zc_stream_events = on; }
+  void set_config(const zc_config &config) override {
+    std::memcpy(const_cast<zc_config *>(&skel_->rodata->zc_cfg), &config, sizeof(config));
+  }
   int load() override { return Load(skel_); }
 
 private:
@@ -73,6 +76,10 @@ struct Plan {
   bool must_attach = false;
 };
 
+bool matches_alternative(const ProbeAlternative &alt, const std::string &want) {
+  return alt.attach_point() == want;
+}
+
 std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &require) {
   // Every --require entry must name a probe or one of its attach points.
   for (const auto &want : require) {
@@ -80,7 +87,7 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
     for (const auto &def : probe_catalog()) {
       known = known || def.name == want;
       for (const auto &alt : def.alternatives)
-        known = known || alt.attach_point() == want;
+        known = known || matches_alternative(alt, want);
     }
     if (!known)
       throw UsageError("unknown probe '" + want +
@@ -95,26 +102,45 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
     p.report.family = def.family;
     p.report.measures = def.measures;
     p.report.required = def.required;
+    if (!def.path.empty())
+      p.report.path_present = std::any_of(def.path.begin(), def.path.end(),
+                                          [&](const auto &f) { return features.has_function(f); });
     std::string forced; // an attach point the user insists on
     p.must_attach = def.required;
     for (const auto &want : require) {
       if (want == def.name)
         p.must_attach = true;
       for (const auto &alt : def.alternatives)
-        if (alt.attach_point() == want) {
+        if (matches_alternative(alt, want)) {
           forced = want;
           p.must_attach = true;
         }
     }
     std::string refused;
+    if (!p.report.path_present) {
+      // Nothing to watch (and a derived tier would count what another
+      // site already sees on this kernel).
+      p.report.reason = "the kernel has none of " + [&] {
+        std::string names;
+        for (const auto &f : def.path)
+          names += (names.empty() ? "" : ", ") + f;
+        return names;
+      }();
+      plan.push_back(std::move(p));
+      continue;
+    }
     for (const auto &alt : def.alternatives) {
-      const Availability &a = features.check(alt.kind, alt.target);
+      Availability a = features.check(alt.kind, alt.target);
+      for (const auto &also : alt.also)
+        if (a.ok && !features.check(also).ok)
+          a = {false, "needs " + also + ": " + features.check(also).reason};
       p.report.alternatives.push_back({alt.attach_point(), a.ok, a.reason});
       const bool wanted = forced.empty() || forced == alt.attach_point();
       if (a.ok && wanted && !p.chosen) {
         p.chosen = &alt;
         p.report.via = alt.attach_point();
-        p.report.kind = alt.kind;
+        p.report.evidence = alt.evidence;
+        p.report.bytes_from = alt.bytes_from;
       } else if (!a.ok && wanted) {
         refused += (refused.empty() ? "" : "; ") + a.reason;
       }
@@ -128,6 +154,36 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
     plan.push_back(std::move(p));
   }
   return plan;
+}
+
+// The zc_config every BPF object is loaded with: the derived tiers chosen.
+zc_config config_for(const std::vector<Plan> &plan, bool stream_events) {
+  zc_config cfg{};
+  cfg.stream_events = stream_events;
+  for (const Plan &p : plan) {
+    if (!p.chosen || p.chosen->config_flag.empty())
+      continue;
+    const std::string &f = p.chosen->config_flag;
+    if (f == "derive_filemap_read")
+      cfg.derive_filemap_read = 1;
+    else if (f == "derive_file_write")
+      cfg.derive_file_write = 1;
+    else if (f == "derive_sock_send")
+      cfg.derive_sock_send = 1;
+    else if (f == "derive_sock_recv")
+      cfg.derive_sock_recv = 1;
+    else if (f == "derive_pipe_read")
+      cfg.derive_pipe_read = 1;
+    else if (f == "derive_pipe_write")
+      cfg.derive_pipe_write = 1;
+    else if (f == "derive_splice_copy")
+      cfg.derive_splice_copy = 1;
+    else if (f == "derive_splice_ref")
+      cfg.derive_splice_ref = 1;
+    else
+      throw Error("unknown zc_config flag " + f);
+  }
+  return cfg;
 }
 
 std::string last_line(const std::string &log) {
@@ -183,13 +239,13 @@ struct ProbeSet::Impl {
   }
 
   void load_family(const std::string &name, std::vector<Plan *> &plans,
-                   const ProbeSetOptions &options) {
+                   const ProbeSetOptions &options, const zc_config &config) {
     LibbpfLogCapture log;
     std::unique_ptr<Family> fam = open_family(name);
     bpf_object *obj = fam->object();
     std::set<std::string> wanted;
     for (Plan *p : plans)
-      wanted.insert(p->chosen->program);
+      wanted.insert(p->chosen->programs.begin(), p->chosen->programs.end());
     bpf_program *prog;
     bpf_object__for_each_program(prog, obj) {
       bpf_program__set_autoload(prog, wanted.count(bpf_program__name(prog)) > 0);
@@ -204,7 +260,7 @@ struct ProbeSet::Impl {
         bpf_map__set_max_entries(map, static_cast<__u32>(options.ringbuf_bytes));
       }
     }
-    fam->set_stream_events(options.stream_events);
+    fam->set_config(config);
     if (int err = fam->load()) {
       const std::string why =
           "loading the " + name + " probes failed: " + errno_text(-err) +
@@ -222,21 +278,32 @@ struct ProbeSet::Impl {
         if (map_name.rfind("zc_", 0) == 0)
           shared_maps[map_name] = bpf_map__fd(map);
       }
-    for (Plan *p : plans) {
-      bpf_program *program = bpf_object__find_program_by_name(obj, p->chosen->program.c_str());
+    // Attach every wanted program once (several probes may share one),
+    // then each probe is attached if all of its programs are.
+    std::map<std::string, std::string> failed; // program -> why
+    for (const std::string &program_name : wanted) {
+      bpf_program *program = bpf_object__find_program_by_name(obj, program_name.c_str());
       bpf_link *link = program ? bpf_program__attach(program) : nullptr;
-      if (!link) {
-        const int err = program ? errno : ENOENT;
-        const std::string why =
-            "attaching " + p->report.via + " failed: " + errno_text(err) +
-            (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
-        if (p->must_attach)
-          throw Error(p->report.name + ": " + why);
-        p->report.reason = why;
+      if (link) {
+        links.push_back(link);
         continue;
       }
-      links.push_back(link);
-      p->report.attached = true;
+      const int err = program ? errno : ENOENT;
+      failed[program_name] = "attaching " + program_name + " failed: " + errno_text(err) +
+                             (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
+    }
+    for (Plan *p : plans) {
+      std::string why;
+      for (const auto &program_name : p->chosen->programs)
+        if (auto it = failed.find(program_name); it != failed.end())
+          why = it->second;
+      if (why.empty()) {
+        p->report.attached = true;
+        continue;
+      }
+      if (p->must_attach)
+        throw Error(p->report.name + ": " + why);
+      p->report.reason = why;
     }
     families.push_back(std::move(fam));
   }
@@ -245,6 +312,7 @@ struct ProbeSet::Impl {
 ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
     : impl_(std::make_unique<Impl>()) {
   std::vector<Plan> plan = make_plan(features, options.require);
+  const zc_config config = config_for(plan, options.stream_events);
   for (const auto &family : probe_families()) {
     std::vector<Plan *> in_family;
     for (auto &p : plan)
@@ -252,7 +320,8 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
         in_family.push_back(&p);
     if (in_family.empty())
       continue;
-    with_context(family + " probes", [&] { impl_->load_family(family, in_family, options); });
+    with_context(family + " probes",
+                 [&] { impl_->load_family(family, in_family, options, config); });
   }
   for (auto &p : plan)
     impl_->reports.push_back(std::move(p.report));

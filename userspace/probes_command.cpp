@@ -39,19 +39,33 @@ int probes_command(const ProbesOptions &o) {
   if (!refusals.empty())
     std::cout << "\nrefused on this kernel\n" << refusals;
 
+  // Per copy site: the alternative in use and why better ones were refused.
   std::cout << "\ncopy sites\n";
-  analysis::TextTable sites({"  site", "moves", "watched by"});
+  analysis::TextTable sites({"  site", "watched through", "evidence", "bytes from"});
   const ProbeIndex index(reports);
+  std::string site_notes;
   for (const CopySite &site : copy_sites()) {
-    std::string watched;
-    for (const auto &name : site.probes) {
-      const ProbeReport *r = index.find(name);
-      watched +=
-          (watched.empty() ? "" : ", ") + (r && r->attached ? r->via : name + " (not attached)");
+    const SiteState st = site_state(index, site);
+    const ProbeReport *r = index.find(site.probe);
+    if (st.state == SiteState::Absent) {
+      sites.add({"  " + site.name, "(not on this kernel)", "", ""});
+      continue;
     }
-    sites.add({"  " + site.name, site.moves, watched});
+    if (st.state == SiteState::Unwatched) {
+      sites.add({"  " + site.name, "NOT WATCHED", "", ""});
+      site_notes += "  " + site.name + ": " + st.evidence.how + "\n";
+      continue;
+    }
+    sites.add({"  " + site.name, r->via, evidence_kind_name(r->evidence), r->bytes_from});
+    for (const auto &alt : r->alternatives) {
+      if (alt.attach_point == r->via)
+        break; // the ones after it were not needed
+      site_notes += "  " + site.name + " (not " + alt.attach_point + "): " + alt.reason + "\n";
+    }
   }
   std::cout << sites.render();
+  if (!site_notes.empty())
+    std::cout << "\nwhy not better\n" << site_notes;
 
   if (o.json_path) {
     nlohmann::json doc;
@@ -62,12 +76,16 @@ int probes_command(const ProbesOptions &o) {
     for (const auto &r : reports)
       doc["probes"].push_back(to_json(r));
     doc["copy_sites"] = nlohmann::json::array();
-    for (const CopySite &site : copy_sites())
+    for (const CopySite &site : copy_sites()) {
+      const SiteState st = site_state(index, site);
+      static const char *states[] = {"watched", "not watched", "not on this kernel"};
       doc["copy_sites"].push_back({{"site", site.name},
-                                   {"moves", site.moves},
-                                   {"bytes_from", site.bytes_from},
+                                   {"probe", site.probe},
+                                   {"direction", site.direction},
                                    {"zero_copy", site.zero_copy},
-                                   {"probes", site.probes}});
+                                   {"state", states[st.state]},
+                                   {"evidence", to_json(st.evidence)}});
+    }
     write_json_atomically(*o.json_path, doc);
   }
   return 0;

@@ -42,6 +42,13 @@ json to_json(const Evidence &ev) {
   return json{{"kind", evidence_kind_name(ev.kind)}, {"probes", ev.probes}, {"how", ev.how}};
 }
 
+json to_json(const SiteRow &r) {
+  return {{"site", r.site},       {"direction", r.direction},
+          {"syscall", r.syscall}, {"cpu_copy", r.cpu_copy},
+          {"bytes", r.bytes},     {"events", r.events},
+          {"passes", r.passes},   {"evidence", to_json(r.evidence)}};
+}
+
 json to_json(const Account &a) {
   json j;
   j["role"] = a.role;
@@ -52,14 +59,7 @@ json to_json(const Account &a) {
   });
   json sites = json::array();
   for (const SiteRow &r : a.cpu_copy.by_site)
-    sites.push_back({{"site", r.site},
-                     {"direction", r.direction},
-                     {"syscall", r.syscall},
-                     {"cpu_copy", r.cpu_copy},
-                     {"bytes", r.bytes},
-                     {"events", r.events},
-                     {"passes", r.passes},
-                     {"evidence", to_json(r.evidence)}});
+    sites.push_back(to_json(r));
   j["cpu_copy"]["by_site"] = std::move(sites);
   j["cpu_copy"]["undetermined_bytes"] = a.cpu_copy.undetermined_bytes;
   json by_name = json::object();
@@ -86,6 +86,9 @@ json to_json(const ProbeReport &p) {
               {"required", p.required},
               {"attached", p.attached},
               {"via", nullable(p.via)},
+              {"evidence", p.attached ? json(evidence_kind_name(p.evidence)) : json(nullptr)},
+              {"bytes_from", nullable(p.bytes_from)},
+              {"path_present", p.path_present},
               {"reason", nullable(p.reason)},
               {"alternatives", std::move(alternatives)}};
 }
@@ -131,7 +134,11 @@ json to_json(const RunResult &r) {
   j["transfer"] = {{"wall_ns", value_of(r.transfer_wall_ns)},
                    {"throughput_bytes_per_s", value_of(r.throughput_bytes_per_s)}};
   j["timing"] = {{"attach_ns", r.attach_ns}, {"total_ns", r.total_ns}};
-  j["unattributed"] = {{"dma_mapped_bytes", value_of(r.unattributed_dma_bytes)}};
+  json unowned = json::array();
+  for (const SiteRow &row : r.unattributed_payload)
+    unowned.push_back(to_json(row));
+  j["unattributed"] = {{"dma_mapped_bytes", value_of(r.unattributed_dma_bytes)},
+                       {"payload", std::move(unowned)}};
   j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
                    {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)},
                    {"unattributed.dma_mapped_bytes", to_json(r.unattributed_dma_bytes.evidence)}};

@@ -59,8 +59,9 @@ struct RunResult {
   Account source;
   Account sink;
   Count unattributed_dma_bytes;
-  Count transfer_wall_ns;       // source start to sink end
-  Ratio throughput_bytes_per_s; // payload / transfer_wall_ns
+  std::vector<SiteRow> unattributed_payload; // moved for no workload that could be found
+  Count transfer_wall_ns;                    // source start to sink end
+  Ratio throughput_bytes_per_s;              // payload / transfer_wall_ns
   // zctrace's own time: loading and attaching the probes, and the whole run.
   std::uint64_t attach_ns = 0;
   std::uint64_t total_ns = 0;

@@ -116,6 +116,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   r.source = build_account(ZC_ROLE_SOURCE, counters, index, observe(o.source), req.size);
   r.sink = build_account(ZC_ROLE_SINK, counters, index, observe(o.sink), req.size);
   r.unattributed_dma_bytes = unattributed_dma(counters, index);
+  r.unattributed_payload = unattributed_payload(counters, index, req.size);
   if (auto wall = transfer_wall(o); wall && *wall > 0) {
     r.transfer_wall_ns.value = static_cast<std::uint64_t>(*wall);
     r.transfer_wall_ns.evidence = {

@@ -52,33 +52,16 @@ std::vector<std::string> qemu_argv(const fs::path &qemu, const VmSpec &s) {
   std::string append = "console=ttyS0 panic=-1 quiet";
   if (!s.kernel_args.empty())
     append += " " + s.kernel_args;
-  std::vector<std::string> a = {qemu.string(),
-                                "-nodefaults",
-                                "-machine",
-                                "q35",
-                                "-cpu",
-                                "max",
-                                "-accel",
-                                s.kvm ? "kvm" : "tcg",
-                                "-smp",
-                                std::to_string(s.vm.num_cpus),
-                                "-m",
-                                s.vm.memory,
-                                "-display",
-                                "none",
-                                "-monitor",
-                                "none",
-                                "-no-reboot",
-                                "-kernel",
-                                s.kernel.vmlinuz.string(),
-                                "-initrd",
-                                s.initramfs.string(),
-                                "-append",
-                                append,
-                                "-serial",
-                                "stdio",
-                                "-serial",
-                                "file:" + s.results_log.string()};
+  std::vector<std::string> a = {
+      qemu.string(), "-nodefaults", "-machine", "q35", "-cpu", "max", "-accel",
+      // One TCG thread for all vCPUs: with one thread per vCPU
+      // a vCPU can run a stale translation of kernel text
+      // another vCPU just patched (text_poke's int3), and the
+      // guest oopses at boot now and then.
+      s.kvm ? "kvm" : "tcg,thread=single", "-smp", std::to_string(s.vm.num_cpus), "-m", s.vm.memory,
+      "-display", "none", "-monitor", "none", "-no-reboot", "-kernel", s.kernel.vmlinuz.string(),
+      "-initrd", s.initramfs.string(), "-append", append, "-serial", "stdio", "-serial",
+      "file:" + s.results_log.string()};
   if (s.disk) {
     a.insert(a.end(), {"-drive", "file=" + s.disk->string() + ",if=none,id=zcdisk,format=raw",
                        "-device", "nvme,drive=zcdisk,serial=zctrace"});

@@ -75,9 +75,10 @@ void report_error(ChildReport *report, const std::exception &e) {
 // Everything after fork() in a workload process: `prepare` runs before the
 // start gate (untraced), `body` after it. Never returns.
 template <typename Prepare, typename Body>
-[[noreturn]] void child_main(pid_t parent, int gate, std::vector<int> keep, ChildReport *report,
-                             Prepare &&prepare, Body &&body) {
+[[noreturn]] void child_main(const char *name, pid_t parent, int gate, std::vector<int> keep,
+                             ChildReport *report, Prepare &&prepare, Body &&body) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  prctl(PR_SET_NAME, name); // "zc-source", "zc-sink": for ps, and for independent tracers
   if (getppid() != parent)
     _exit(kExitOrphaned);
   signal(SIGINT, SIG_DFL);
@@ -311,7 +312,7 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
     ChildReport *rep = s.sink.report;
     Fd listener;
     child_main(
-        parent, s.gate_r, {}, rep,
+        "zc-sink", parent, s.gate_r, {}, rep,
         [&] {
           if (!spec.sink_netns.empty())
             enter_netns(spec.sink_netns);
@@ -333,7 +334,7 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
     const SourceContext ctx{s.file->path(), spec.address, s.shared->sink.port, spec.size,
                             spec.chunk};
     child_main(
-        parent, s.gate_r, {}, s.source.report, [] {}, [&] { w->send(ctx); });
+        "zc-source", parent, s.gate_r, {}, s.source.report, [] {}, [&] { w->send(ctx); });
   }
   s.wait_parked(s.source);
 }

@@ -103,6 +103,16 @@ TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
   std::filesystem::remove(path);
 }
 
+TEST(Cli, CrosscheckAgreesWithSyscallReturnsTheSinkAndBpftrace) {
+  const ToolResult c = run_tool(zctrace({"crosscheck", "--size", "16M", "--bpftrace"}));
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_EQ(c.out.find("DIFFERS"), std::string::npos) << c.out;
+  for (const char *route :
+       {"the sink's own count", "the source's read() returns", "half the source's splice() returns",
+        "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink"})
+    EXPECT_NE(c.out.find(route), std::string::npos) << route;
+}
+
 TEST(CliErrors, UnknownMethod) {
   expect_one_line_error(run_tool(zctrace({"run", "memcpy"})), 2, "unknown method 'memcpy'");
 }

@@ -19,8 +19,20 @@ TEST(ProbeCatalog, EveryProbeBelongsToAKnownFamilyWithUniquePrograms) {
     EXPECT_EQ(p.name.rfind(p.family + ":", 0), 0u) << p.name;
     EXPECT_TRUE(names.insert(p.name).second) << "duplicate " << p.name;
     EXPECT_FALSE(p.alternatives.empty()) << p.name;
-    for (const auto &alt : p.alternatives)
-      EXPECT_TRUE(programs.insert(p.family + "/" + alt.program).second) << alt.program;
+    for (const auto &alt : p.alternatives) {
+      EXPECT_FALSE(alt.programs.empty()) << p.name << " " << alt.attach_point();
+      // The derived tier shares the copy family's syscall-exit program.
+      if (alt.kind == AttachKind::Derived) {
+        EXPECT_FALSE(alt.config_flag.empty()) << p.name;
+        EXPECT_NE(std::find(config_flags().begin(), config_flags().end(), alt.config_flag),
+                  config_flags().end())
+            << alt.config_flag;
+        continue;
+      }
+      for (const auto &program : alt.programs)
+        if (program != "zc_copies_sys_exit" && program != "zc_sock_send_length")
+          EXPECT_TRUE(programs.insert(p.family + "/" + program).second) << program;
+    }
   }
 }
 
@@ -33,17 +45,27 @@ TEST(ProbeCatalog, AccountCannotBeBuiltWithoutSyscallsAndSwitches) {
   EXPECT_EQ(probe_families().front(), "syscalls"); // creates the shared maps
 }
 
-TEST(CopySites, EveryEvidenceProbeIsInTheCatalog) {
+TEST(CopySites, EverySiteHasItsProbeAndTheSitesComeFirstThenTracepoints) {
   std::set<std::uint16_t> ids;
   for (const CopySite &site : copy_sites()) {
     EXPECT_TRUE(ids.insert(site.id).second) << site.name;
-    EXPECT_FALSE(site.probes.empty()) << site.name;
-    for (const auto &probe : site.probes)
-      EXPECT_NE(find_probe(probe), nullptr) << site.name << " cites " << probe;
+    const ProbeDef *probe = find_probe(site.probe);
+    ASSERT_NE(probe, nullptr) << site.name << " cites " << site.probe;
+    EXPECT_FALSE(probe->path.empty()) << site.probe;
+    // fentry/fexit first, then tracepoints, then the derived tier.
+    int last = 0;
+    for (const auto &alt : probe->alternatives) {
+      const int rank = alt.kind == AttachKind::Fexit || alt.kind == AttachKind::Fentry ? 0
+                       : alt.kind == AttachKind::TpBtf                                 ? 1
+                                                                                       : 2;
+      EXPECT_GE(rank, last) << site.probe << " " << alt.attach_point();
+      last = rank;
+    }
   }
   EXPECT_EQ(ids.size(), static_cast<std::size_t>(ZC_SITE_MAX - 1));
   EXPECT_EQ(direction_name(ZC_DIR_REFERENCE), "by reference");
   EXPECT_EQ(direction_name(ZC_DIR_USER_TO_KERNEL), "user->kernel");
+  EXPECT_EQ(direction_name(ZC_DIR_DEVICE), "by the device");
 }
 
 TEST(SyscallNames, FromTheX86_64Table) {

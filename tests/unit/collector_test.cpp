@@ -12,23 +12,46 @@ constexpr std::uint64_t kPayload = 64ull << 20;
 constexpr std::uint16_t kRead = 0, kWrite = 1, kSendfile = 40, kMmap = 9;
 
 // Reports as the probe set makes them: every catalog probe attached through
-// its first alternative, except those named in `missing`.
-std::vector<ProbeReport> reports(std::vector<std::string> missing = {}) {
+// its alternative of the preferred kind (else its first), except those named
+// in `missing`; `absent` probes watch code paths this kernel lacks.
+std::vector<ProbeReport> reports(std::vector<std::string> missing = {},
+                                 AttachKind prefer = AttachKind::TpBtf,
+                                 std::vector<std::string> absent = {}) {
+  auto in = [](const std::vector<std::string> &list, const std::string &name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
   std::vector<ProbeReport> out;
   for (const ProbeDef &def : probe_catalog()) {
     ProbeReport r;
     r.name = def.name;
     r.family = def.family;
-    r.attached = std::find(missing.begin(), missing.end(), def.name) == missing.end();
+    r.path_present = !in(absent, def.name);
+    r.attached = r.path_present && !in(missing, def.name);
     if (r.attached) {
-      r.via = def.alternatives.front().attach_point();
-      r.kind = def.alternatives.front().kind;
+      const ProbeAlternative *alt = &def.alternatives.front();
+      for (const auto &a : def.alternatives)
+        if (a.kind == prefer) {
+          alt = &a;
+          break;
+        }
+      r.via = alt->attach_point();
+      r.evidence = alt->evidence;
+      r.bytes_from = alt->bytes_from;
     } else {
       r.reason = "no tracepoint in this kernel";
     }
     out.push_back(r);
   }
   return out;
+}
+
+// A kernel where nothing can watch the copies.
+std::vector<std::string> all_copy_probes() {
+  std::vector<std::string> names;
+  for (const ProbeDef &def : probe_catalog())
+    if (def.name.rfind("copies:", 0) == 0)
+      names.push_back(def.name);
+  return names;
 }
 
 CounterSample sample(std::uint8_t role, std::uint8_t kind, std::uint16_t site, std::uint8_t dir,
@@ -113,6 +136,69 @@ TEST(Collector, ReferenceHandOffIsNotACpuCopy) {
   EXPECT_EQ(a.by_reference.bytes.evidence.kind, EvidenceKind::Tracepoint);
 }
 
+TEST(Collector, EvidenceFollowsTheTierInUse) {
+  // fexit at the sites themselves (the 6.1 and 6.12 guests): evidence "site".
+  const auto at_sites = reports({}, AttachKind::Fexit);
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(at_sites), {}, kPayload);
+  for (const SiteRow &row : a.cpu_copy.by_site)
+    EXPECT_EQ(row.evidence.kind, EvidenceKind::Site) << row.site;
+  EXPECT_EQ(a.cpu_copy.bytes.evidence.kind, EvidenceKind::Site);
+  EXPECT_EQ(a.cpu_copy.bytes.evidence.probes,
+            (std::vector<std::string>{"fexit:filemap_read", "fexit:tcp_sendmsg_locked"}));
+  // Syscall returns only: evidence "derived".
+  const auto derived = reports({}, AttachKind::Derived);
+  const Account d =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(derived), {}, kPayload);
+  EXPECT_EQ(d.cpu_copy.bytes.evidence.kind, EvidenceKind::Derived);
+}
+
+TEST(Collector, APathTheKernelLacksNeedsNoWatching) {
+  // 6.1: ->sendpage exists and must be watched; 6.12: it does not.
+  const auto unwatched_sendpage = reports({"copies:tcp_sendpage"}, AttachKind::Fexit);
+  const Account a = build_account(ZC_ROLE_SOURCE, read_write_counters(),
+                                  ProbeIndex(unwatched_sendpage), {}, kPayload);
+  EXPECT_TRUE(a.cpu_copy.bytes.value) << "->sendpage never copies";
+  EXPECT_FALSE(a.by_reference.bytes.value) << "but it hands pages over unseen";
+  EXPECT_NE(a.by_reference.bytes.evidence.how.find("tcp_sendpage"), std::string::npos);
+  const auto no_sendpage = reports({}, AttachKind::Fexit, {"copies:tcp_sendpage"});
+  const Account b =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(no_sendpage), {}, kPayload);
+  EXPECT_TRUE(b.by_reference.bytes.value) << b.by_reference.bytes.evidence.how;
+}
+
+TEST(Collector, TheDeferredCopyMattersOnlyAfterAZeroCopySend) {
+  // Nothing watches skb_copy_ubufs (as on a kernel without fexit).
+  const auto probes = reports({"copies:skb_copy_ubufs"});
+  const Account plain =
+      build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  EXPECT_TRUE(plain.cpu_copy.bytes.value) << plain.cpu_copy.bytes.evidence.how;
+  RawCounters zc = read_write_counters();
+  zc.samples.push_back(sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_ZEROCOPY,
+                              ZC_DIR_REFERENCE, kWrite, 10, 4096));
+  const Account zerocopy = build_account(ZC_ROLE_SOURCE, zc, ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(zerocopy.cpu_copy.bytes.value);
+  EXPECT_NE(zerocopy.cpu_copy.bytes.evidence.how.find("skb_copy_ubufs"), std::string::npos);
+}
+
+TEST(Collector, ReadsOutsideSyscallsTheTracepointCannotSizeAreSaid) {
+  // An io_uring worker looked pages up: on the tracepoint tier no syscall
+  // return sizes the copy, so the total is unknown, and says why.
+  RawCounters c = read_write_counters();
+  c.samples.push_back(
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FILEMAP, ZC_FILEMAP_GET_PAGES, 0, ZC_NO_SYSCALL, 16, 65536));
+  const auto tracepoints = reports();
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
+  EXPECT_FALSE(a.cpu_copy.bytes.value);
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("16 page-cache lookups outside any syscall"),
+            std::string::npos)
+      << a.cpu_copy.bytes.evidence.how;
+  // With fexit at filemap_read the worker's copies are sized where they happen.
+  const auto at_sites = reports({}, AttachKind::Fexit);
+  EXPECT_TRUE(
+      build_account(ZC_ROLE_SOURCE, c, ProbeIndex(at_sites), {}, kPayload).cpu_copy.bytes.value);
+}
+
 TEST(Collector, UndeterminedBytesLeaveTheTotalsUnknown) {
   // A sendfile on a kernel where tcp_sendmsg_locked cannot be watched: the
   // send's bytes are seen, but not whether they were copied.
@@ -170,7 +256,7 @@ TEST(Collector, AnUnwatchedKindOfMovementLeavesTheTotalsUnknown) {
   // No receive-copy probe: the sink's copy cannot be counted, and neither
   // can anyone's total (a process could have received), though what the
   // watched sites saw stays in by_site.
-  const auto probes = reports({"copies:skb_copy_datagram_iovec"});
+  const auto probes = reports({"copies:skb_copy_datagram_iter"});
   const Account source =
       build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
   EXPECT_FALSE(source.cpu_copy.bytes.value);
@@ -180,9 +266,7 @@ TEST(Collector, AnUnwatchedKindOfMovementLeavesTheTotalsUnknown) {
   EXPECT_NE(source.cpu_copy.bytes.evidence.how.find("134217728 bytes copied"), std::string::npos);
   EXPECT_EQ(source.cpu_copy.by_site.size(), 2u);
   // Nothing watched at all.
-  const auto no_copies = reports({"copies:mm_filemap_get_pages", "copies:tcp_sendmsg_locked",
-                                  "copies:sock_send_length", "copies:skb_copy_datagram_iovec",
-                                  "copies:ext4_da_write_end", "copies:ext4_write_end"});
+  const auto no_copies = reports(all_copy_probes());
   const Account blind =
       build_account(ZC_ROLE_SOURCE, RawCounters{}, ProbeIndex(no_copies), {}, kPayload);
   EXPECT_FALSE(blind.cpu_copy.bytes.value);

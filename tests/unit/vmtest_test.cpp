@@ -241,7 +241,7 @@ TEST(Qemu, TcgUnlessAskedAndTheDevicesOfAGuest) {
         return true;
     return false;
   };
-  EXPECT_TRUE(has("-accel", "tcg"));
+  EXPECT_TRUE(has("-accel", "tcg,thread=single"));
   EXPECT_TRUE(has("-cpu", "max"));
   EXPECT_TRUE(has("-machine", "q35"));
   EXPECT_TRUE(has("-append", "console=ttyS0 panic=-1 quiet nokaslr"));

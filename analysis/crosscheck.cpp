@@ -1,0 +1,103 @@
+#include "crosscheck.h"
+
+#include <cmath>
+
+#include "bpf_abi.h"
+#include "text_table.h"
+
+namespace zc::analysis {
+
+namespace {
+
+// Bytes of an account's by_site rows at these sites.
+std::uint64_t at_sites(const Account &a, std::initializer_list<std::uint16_t> sites) {
+  std::uint64_t total = 0;
+  for (const SiteRow &row : a.cpu_copy.by_site)
+    for (std::uint16_t s : sites)
+      if (row.site_id == s)
+        total += row.bytes;
+  return total;
+}
+
+std::uint64_t returned(const Account &a, std::initializer_list<const char *> syscalls) {
+  std::uint64_t total = 0;
+  for (const char *name : syscalls)
+    if (auto it = a.syscalls.by_name.find(name); it != a.syscalls.by_name.end())
+      total += it->second.bytes.value_or(0);
+  return total;
+}
+
+} // namespace
+
+double CrossCheck::ratio() const {
+  if (independent == 0)
+    return measured == 0 ? 1.0 : INFINITY;
+  return static_cast<double>(measured) / static_cast<double>(independent);
+}
+
+bool CrossCheck::ok() const { return std::fabs(ratio() - 1.0) <= kCrosscheckTolerance; }
+
+std::vector<CrossCheck> crosscheck(const RunResult &r, const BpftraceCounts &bpftrace) {
+  std::vector<CrossCheck> out;
+  const std::string &m = r.params.method;
+  const std::uint64_t received = r.integrity.received_bytes; // the sink's own count
+  auto add = [&](std::string figure, std::uint64_t measured, std::uint64_t independent,
+                 std::string route) {
+    out.push_back({m, std::move(figure), measured, independent, std::move(route)});
+  };
+
+  // The socket: what the source's send sites counted crossed it exactly once.
+  const std::uint64_t sent = at_sites(r.source, {ZC_SITE_TCP_SENDMSG, ZC_SITE_TCP_ZEROCOPY,
+                                                 ZC_SITE_TCP_SENDPAGE, ZC_SITE_SOCK_SENDMSG});
+  add("source: bytes handed to the socket", sent, received, "the sink's own count");
+  const std::uint64_t receive = at_sites(r.sink, {ZC_SITE_SKB_COPY_DATAGRAM});
+  add("sink: receive copies", receive, received, "the sink's own count");
+  add("sink: receive copies", receive, returned(r.sink, {"read", "recvfrom", "recvmsg"}),
+      "the sink's read() returns");
+
+  // The file side of each method.
+  if (m == "read_write") {
+    add("source: page cache -> user", at_sites(r.source, {ZC_SITE_FILEMAP_READ}),
+        returned(r.source, {"read"}), "the source's read() returns");
+    add("source: user -> socket", sent, returned(r.source, {"write"}),
+        "the source's write() returns");
+  } else if (m == "mmap_write") {
+    add("source: mapping -> socket", sent, returned(r.source, {"write"}),
+        "the source's write() returns");
+  } else if (m == "sendfile") {
+    add("source: page cache -> pipe", at_sites(r.source, {ZC_SITE_SPLICE_READ}),
+        returned(r.source, {"sendfile"}), "the source's sendfile() returns");
+  } else if (m == "splice") {
+    // Each chunk is spliced twice (file -> pipe, pipe -> socket).
+    const std::uint64_t spliced = returned(r.source, {"splice"});
+    add("source: page cache -> pipe", at_sites(r.source, {ZC_SITE_SPLICE_READ}), spliced / 2,
+        "half the source's splice() returns");
+  }
+  if (bpftrace.sink_receive_bytes)
+    add("sink: receive copies", receive, *bpftrace.sink_receive_bytes,
+        "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink");
+  if (bpftrace.source_send_bytes)
+    add("source: bytes handed to the socket", sent, *bpftrace.source_send_bytes,
+        "bpftrace: sock:sock_send_length ret, comm zc-source");
+  return out;
+}
+
+std::string render_crosschecks(const std::vector<CrossCheck> &checks) {
+  TextTable t({"method", "figure", "zctrace", "independent", "route", "ratio", ""});
+  std::string last;
+  for (const CrossCheck &c : checks) {
+    t.add({c.method == last ? "" : c.method, c.figure, thousands(c.measured),
+           thousands(c.independent), c.route, fixed(c.ratio(), 4),
+           c.ok() ? "ok" : "DIFFERS BY MORE THAN 1%"});
+    last = c.method;
+  }
+  return t.render();
+}
+
+nlohmann::json to_json(const CrossCheck &c) {
+  return {{"method", c.method},   {"figure", c.figure},         {"measured", c.measured},
+          {"independent", c.independent}, {"route", c.route}, {"ratio", c.ratio()},
+          {"ok", c.ok()}};
+}
+
+} // namespace zc::analysis

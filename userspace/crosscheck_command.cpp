@@ -1,0 +1,157 @@
+// zctrace crosscheck: each method run, and its copy bytes compared with
+// independent routes (see analysis/crosscheck.h), optionally bpftrace's.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "crosscheck.h"
+#include "interrupt.h"
+#include "json_file.h"
+#include "preflight.h"
+#include "run_session.h"
+#include "subprocess.h"
+
+namespace zc {
+
+namespace {
+
+// Sums over the workload's own processes, by name (set by the harness).
+constexpr const char *kBpftraceScript =
+    "tracepoint:skb:skb_copy_datagram_iovec /comm == \"zc-sink\"/ { @recv = sum(args->len); }\n"
+    "tracepoint:sock:sock_send_length /comm == \"zc-source\" && args->ret > 0/ "
+    "{ @send = sum(args->ret); }\n";
+
+// bpftrace, beside one run: started (and attached) before it, stopped after.
+class Bpftrace {
+public:
+  Bpftrace() {
+    // bpftrace's tracepoint probes read their formats from tracefs.
+    if (access("/sys/kernel/tracing/events", F_OK) != 0 &&
+        mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0)
+      throw_errno("mount tracefs for bpftrace");
+    const auto exe = vmtest::find_in_path("bpftrace");
+    if (exe.empty())
+      throw Error("bpftrace not found: install Debian's bpftrace (or drop --bpftrace)");
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0)
+      throw_errno("pipe2");
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      dup2(out[1], 1);
+      dup2(out[1], 2);
+      execl(exe.c_str(), "bpftrace", "-e", kBpftraceScript, static_cast<char *>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    fd_ = out[0];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (text_.find("Attaching") == std::string::npos) {
+      if (!read_some(1000) || std::chrono::steady_clock::now() > deadline)
+        throw Error("bpftrace did not start: " + text_);
+    }
+    // "Attaching N probes..." comes before the attach completes; give it a moment.
+    read_some(500);
+  }
+
+  ~Bpftrace() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (fd_ >= 0)
+      close(fd_);
+  }
+
+  analysis::BpftraceCounts stop() {
+    kill(pid_, SIGINT);
+    while (read_some(5000)) {
+    }
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    analysis::BpftraceCounts counts;
+    std::istringstream in(text_);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("@recv: ", 0) == 0)
+        counts.sink_receive_bytes = std::stoull(line.substr(7));
+      else if (line.rfind("@send: ", 0) == 0)
+        counts.source_send_bytes = std::stoull(line.substr(7));
+    }
+    // A map that was never written prints nothing: bpftrace saw zero.
+    if (!counts.sink_receive_bytes)
+      counts.sink_receive_bytes = 0;
+    return counts;
+  }
+
+private:
+  bool read_some(int timeout_ms) {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0)
+      return false;
+    char buf[4096];
+    const ssize_t n = read(fd_, buf, sizeof(buf));
+    if (n <= 0)
+      return false;
+    text_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string text_;
+};
+
+} // namespace
+
+int crosscheck_command(const CrosscheckOptions &o) {
+  install_interrupt_handlers();
+  require_bpf_privileges();
+  require_kernel_btf();
+  Features features;
+  std::vector<analysis::CrossCheck> checks;
+  for (const auto &method : o.methods) {
+    RunRequest req;
+    req.method = method;
+    req.size = o.size;
+    req.chunk = o.chunk;
+    req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+    std::unique_ptr<Bpftrace> bpftrace;
+    if (o.bpftrace)
+      bpftrace = std::make_unique<Bpftrace>();
+    const RunResult run = run_traced(req, features);
+    const analysis::BpftraceCounts counts = bpftrace ? bpftrace->stop() : analysis::BpftraceCounts{};
+    if (!run.integrity.ok)
+      throw Error(method + ": integrity check failed: " + run.integrity.error, kExitIntegrity);
+    for (auto &c : analysis::crosscheck(run, counts))
+      checks.push_back(std::move(c));
+  }
+  std::cout << "crosscheck on kernel " << running_kernel().release << ": copy bytes against "
+            << "independent routes, tolerance 1%\n\n"
+            << analysis::render_crosschecks(checks) << std::flush;
+  if (o.json_path) {
+    nlohmann::json doc = {{"schema", "zctrace.crosscheck/1"},
+                          {"kernel", running_kernel().release},
+                          {"checks", nlohmann::json::array()}};
+    for (const auto &c : checks)
+      doc["checks"].push_back(analysis::to_json(c));
+    write_json_atomically(*o.json_path, doc);
+  }
+  std::size_t bad = 0;
+  for (const auto &c : checks)
+    bad += !c.ok();
+  if (bad)
+    throw Error(std::to_string(bad) + " of " + std::to_string(checks.size()) +
+                " cross-checks differ by more than 1%");
+  return 0;
+}
+
+} // namespace zc
