@@ -95,8 +95,12 @@ std::string render_crosschecks(const std::vector<CrossCheck> &checks) {
 }
 
 nlohmann::json to_json(const CrossCheck &c) {
-  return {{"method", c.method},   {"figure", c.figure},         {"measured", c.measured},
-          {"independent", c.independent}, {"route", c.route}, {"ratio", c.ratio()},
+  return {{"method", c.method},
+          {"figure", c.figure},
+          {"measured", c.measured},
+          {"independent", c.independent},
+          {"route", c.route},
+          {"ratio", c.ratio()},
           {"ok", c.ok()}};
 }
 

@@ -128,7 +128,8 @@ int crosscheck_command(const CrosscheckOptions &o) {
     if (o.bpftrace)
       bpftrace = std::make_unique<Bpftrace>();
     const RunResult run = run_traced(req, features);
-    const analysis::BpftraceCounts counts = bpftrace ? bpftrace->stop() : analysis::BpftraceCounts{};
+    const analysis::BpftraceCounts counts =
+        bpftrace ? bpftrace->stop() : analysis::BpftraceCounts{};
     if (!run.integrity.ok)
       throw Error(method + ": integrity check failed: " + run.integrity.error, kExitIntegrity);
     for (auto &c : analysis::crosscheck(run, counts))

@@ -153,8 +153,8 @@ TEST(CrossCheck, AgreesWithinOnePercentInBothKernels) {
                         "kernel_package = \"linux-image-6.12.*+deb12-cloud-amd64-unsigned\"\n"
                         "command = \"/usr/bin/zctrace crosscheck --size 16M --cache cold\"\n"
                         "[target.vm]\nmemory = \"1G\"\n";
-  const ToolResult r = run_tool(
-      {ZCTRACE_BINARY, "vmtest", "-c", cfg.string(), "--out", (s.dir / "out").string()});
+  const ToolResult r =
+      run_tool({ZCTRACE_BINARY, "vmtest", "-c", cfg.string(), "--out", (s.dir / "out").string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("DIFFERS"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("crosscheck on kernel 6.1."), std::string::npos) << r.out;
