@@ -21,6 +21,7 @@
  * is counted for ZC_ROLE_NONE.
  */
 #include "common.bpf.h"
+#include "syscall_nr.bpf.h"
 
 /* include/linux/socket.h; #defines, so not in vmlinux.h. */
 #define ZC_MSG_ZEROCOPY	    0x4000000
@@ -29,36 +30,6 @@
 #define ZC_NETIF_F_SG (1ULL << 0)
 /* asm-generic/fcntl.h (x86_64) */
 #define ZC_O_DIRECT 0040000
-
-/* x86_64 syscall numbers. */
-#define ZC_NR_READ     0
-#define ZC_NR_WRITE    1
-#define ZC_NR_PREAD64  17
-#define ZC_NR_PWRITE64 18
-#define ZC_NR_READV    19
-#define ZC_NR_WRITEV   20
-#define ZC_NR_SENDFILE 40
-#define ZC_NR_SENDTO   44
-#define ZC_NR_RECVFROM 45
-#define ZC_NR_SENDMSG  46
-#define ZC_NR_RECVMSG  47
-#define ZC_NR_SPLICE   275
-#define ZC_NR_PREADV   295
-#define ZC_NR_PWRITEV  296
-#define ZC_NR_PREADV2  327
-#define ZC_NR_PWRITEV2 328
-
-static __always_inline bool read_family(__u32 nr)
-{
-	return nr == ZC_NR_READ || nr == ZC_NR_PREAD64 || nr == ZC_NR_READV || nr == ZC_NR_PREADV ||
-	       nr == ZC_NR_PREADV2;
-}
-
-static __always_inline bool write_family(__u32 nr)
-{
-	return nr == ZC_NR_WRITE || nr == ZC_NR_PWRITE64 || nr == ZC_NR_WRITEV ||
-	       nr == ZC_NR_PWRITEV || nr == ZC_NR_PWRITEV2;
-}
 
 /* ---- iterators ---------------------------------------------------------- */
 
@@ -262,8 +233,8 @@ static __always_inline void file_write_end(unsigned int copied)
 	if (!role || !copied)
 		return;
 	payload(role, ZC_SITE_FILE_WRITE,
-		(tc && tc->in_syscall && write_family(tc->nr)) ? ZC_DIR_USER_TO_KERNEL
-							       : ZC_DIR_KERNEL_TO_KERNEL,
+		(tc && tc->in_syscall && zc_write_family(tc->nr)) ? ZC_DIR_USER_TO_KERNEL
+								  : ZC_DIR_KERNEL_TO_KERNEL,
 		nr, copied);
 }
 
@@ -383,7 +354,7 @@ int BPF_PROG(zc_sock_send_length, struct sock *sk, int ret, int flags)
 	 * what sendfile and splice did is unknown. */
 	if (!dir) {
 		site = ZC_SITE_SOCK_SENDMSG;
-		dir = write_family(tc->nr) || tc->nr == ZC_NR_SENDTO || tc->nr == ZC_NR_SENDMSG
+		dir = zc_write_family(tc->nr) || tc->nr == ZC_NR_SENDTO || tc->nr == ZC_NR_SENDMSG
 			  ? ZC_DIR_USER_TO_KERNEL
 			  : ZC_DIR_UNKNOWN;
 	}
@@ -532,6 +503,16 @@ int zc_copy_splice_read_fexit(__u64 *ctx)
 
 /* ---- copies the kernel makes on its own --------------------------------------- */
 
+/* Whose copy of this skb is it: the target thread's making it, else the
+ * owner of the skb's socket (softirq runs in whatever thread it interrupts). */
+static __always_inline __u8 skb_role(const struct sk_buff *skb, __u16 *nr)
+{
+	struct zc_task_ctx *tc;
+	__u8 role = zc_site_context(&tc, nr);
+
+	return role ? role : owner_of_sock((__u64)BPF_CORE_READ(skb, sk));
+}
+
 /* skb_copy_ubufs(skb, gfp) replaces frags that point at user pages
  * (MSG_ZEROCOPY) by kernel copies, before such an skb may be queued to a
  * local socket or another path that cannot keep user pages: a deferred copy,
@@ -539,15 +520,13 @@ int zc_copy_splice_read_fexit(__u64 *ctx)
 SEC("fexit/skb_copy_ubufs")
 int zc_skb_copy_ubufs_fexit(__u64 *ctx)
 {
-	struct zc_task_ctx *tc;
-	__u16 nr;
-	__u8 role = zc_site_context(&tc, &nr);
 	const struct sk_buff *skb = (const struct sk_buff *)arg(ctx, 0);
+	__u16 nr;
+	__u8 role;
 
 	if (ret_of(ctx) != 0)
 		return 0;
-	if (!role)
-		role = owner_of_sock((__u64)BPF_CORE_READ(skb, sk));
+	role = skb_role(skb, &nr);
 	payload(role, ZC_SITE_SKB_COPY_UBUFS, ZC_DIR_KERNEL_TO_KERNEL, nr,
 		BPF_CORE_READ(skb, data_len));
 	return 0;
@@ -558,15 +537,13 @@ int zc_skb_copy_ubufs_fexit(__u64 *ctx)
 SEC("fexit/skb_copy_bits")
 int zc_skb_copy_bits_fexit(__u64 *ctx)
 {
-	struct zc_task_ctx *tc;
-	__u16 nr;
-	__u8 role = zc_site_context(&tc, &nr);
 	const struct sk_buff *skb = (const struct sk_buff *)arg(ctx, 0);
+	__u16 nr;
+	__u8 role;
 
 	if (ret_of(ctx) != 0)
 		return 0;
-	if (!role)
-		role = owner_of_sock((__u64)BPF_CORE_READ(skb, sk));
+	role = skb_role(skb, &nr);
 	if (role) /* copies of other processes' skbs are theirs */
 		payload(role, ZC_SITE_SKB_COPY_BITS, ZC_DIR_KERNEL_TO_KERNEL, nr,
 			(__u32)arg(ctx, 3));
@@ -598,14 +575,14 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 	 * sendfile and splice look pages up too, but pass references. */
 	if (tc->copy_flags & ZC_CF_FILEMAP_GET_PAGES) {
 		tc->copy_flags &= ~ZC_CF_FILEMAP_GET_PAGES;
-		if (ret > 0 && read_family(nr))
+		if (ret > 0 && zc_read_family(nr))
 			payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, (__u16)nr,
 				ret);
 	}
 	if (ret <= 0)
 		return 0;
 	bytes = ret;
-	if (read_family(nr)) {
+	if (zc_read_family(nr)) {
 		if (tc->fd_src == ZC_FD_REG && zc_cfg.derive_filemap_read)
 			derive(tc, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, bytes);
 		else if (tc->fd_src == ZC_FD_FIFO && zc_cfg.derive_pipe_read)
@@ -618,7 +595,7 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 		if (zc_cfg.derive_sock_recv && bytes > tc->recv_seen)
 			derive(tc, ZC_SITE_SKB_COPY_DATAGRAM, ZC_DIR_KERNEL_TO_USER,
 			       bytes - tc->recv_seen);
-	} else if (write_family(nr) || nr == ZC_NR_SENDTO || nr == ZC_NR_SENDMSG) {
+	} else if (zc_write_family(nr) || nr == ZC_NR_SENDTO || nr == ZC_NR_SENDMSG) {
 		if (tc->fd_dst == ZC_FD_REG && zc_cfg.derive_file_write)
 			derive(tc, ZC_SITE_FILE_WRITE, ZC_DIR_USER_TO_KERNEL, bytes);
 		else if (tc->fd_dst == ZC_FD_FIFO && zc_cfg.derive_pipe_write)

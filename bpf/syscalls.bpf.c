@@ -6,31 +6,9 @@
  * events to, and follows forks of processes traced with their children.
  */
 #include "common.bpf.h"
+#include "syscall_nr.bpf.h"
 
-/* x86_64 numbers (vmlinux.h is x86_64 only): these never return, so they are
- * counted when they enter. */
-#define ZC_NR_EXIT	 60
-#define ZC_NR_EXIT_GROUP 231
-
-/* Syscalls whose fds the derived tier of the copy family classifies. */
-#define ZC_NR_READ	      0
-#define ZC_NR_WRITE	      1
-#define ZC_NR_PREAD64	      17
-#define ZC_NR_PWRITE64	      18
-#define ZC_NR_READV	      19
-#define ZC_NR_WRITEV	      20
-#define ZC_NR_SENDFILE	      40
-#define ZC_NR_SENDTO	      44
-#define ZC_NR_RECVFROM	      45
-#define ZC_NR_SENDMSG	      46
-#define ZC_NR_RECVMSG	      47
-#define ZC_NR_SPLICE	      275
-#define ZC_NR_TEE	      276
-#define ZC_NR_PREADV	      295
-#define ZC_NR_PWRITEV	      296
-#define ZC_NR_COPY_FILE_RANGE 326
-#define ZC_NR_PREADV2	      327
-#define ZC_NR_PWRITEV2	      328
+/* exit and exit_group never return: they are counted when they enter. */
 
 /* include/uapi/linux/stat.h and asm-generic/fcntl.h (x86_64). */
 #define ZC_S_IFMT   0170000

@@ -119,11 +119,7 @@ int crosscheck_command(const CrosscheckOptions &o) {
   Features features;
   std::vector<analysis::CrossCheck> checks;
   for (const auto &method : o.methods) {
-    RunRequest req;
-    req.method = method;
-    req.size = o.size;
-    req.chunk = o.chunk;
-    req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+    const RunRequest req = make_request(method, o.size, o.chunk, o.cache);
     std::unique_ptr<Bpftrace> bpftrace;
     if (o.bpftrace)
       bpftrace = std::make_unique<Bpftrace>();

@@ -18,11 +18,7 @@ int run_command(const RunOptions &o) {
   require_kernel_btf();
   Features features;
 
-  RunRequest req;
-  req.method = o.method;
-  req.size = o.size;
-  req.chunk = o.chunk;
-  req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+  RunRequest req = make_request(o.method, o.size, o.chunk, o.cache);
   req.dir = o.dir;
   req.seed = o.seed;
   req.address = o.address;

@@ -76,6 +76,16 @@ std::optional<std::int64_t> transfer_wall(const workloads::TransferOutcome &o) {
 
 } // namespace
 
+RunRequest make_request(const std::string &method, std::uint64_t size, std::uint64_t chunk,
+                        const std::string &cache) {
+  RunRequest req;
+  req.method = method;
+  req.size = size;
+  req.chunk = chunk;
+  req.cache = cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+  return req;
+}
+
 std::string cache_mode_name(workloads::CacheMode mode) {
   return mode == workloads::CacheMode::Cold ? "cold" : "warm";
 }

@@ -30,6 +30,11 @@ struct RunRequest {
   std::function<void(const std::vector<ProbeReport> &)> on_attached;
 };
 
+// A request for `method` moving `size` bytes in `chunk`-byte calls with the
+// page cache "warm" or "cold"; the rest at its defaults.
+RunRequest make_request(const std::string &method, std::uint64_t size, std::uint64_t chunk,
+                        const std::string &cache);
+
 // Called for every streamed event, in order of arrival.
 using EventSink = std::function<void(const zc_event &)>;
 

@@ -112,11 +112,7 @@ int matrix_command(const MatrixOptions &o) {
                           {"runs", nlohmann::json::object()}};
     const auto start = std::chrono::steady_clock::now();
     for (const auto &method : o.methods) {
-      RunRequest req;
-      req.method = method;
-      req.size = o.size;
-      req.chunk = o.chunk;
-      req.cache = o.cache == "cold" ? workloads::CacheMode::Cold : workloads::CacheMode::Warm;
+      const RunRequest req = make_request(method, o.size, o.chunk, o.cache);
       try {
         col["runs"][method] = to_json(run_traced(req, features));
       } catch (const Interrupted &) {
