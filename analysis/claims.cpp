@@ -12,10 +12,18 @@ namespace zc::analysis {
 
 namespace {
 
-std::optional<std::string> optional_string(const nlohmann::json &j, const char *key) {
+template <typename T> std::optional<T> optional_of(const nlohmann::json &j, const char *key) {
   if (!j.contains(key) || j.at(key).is_null())
     return std::nullopt;
-  return j.at(key).get<std::string>();
+  return j.at(key).get<T>();
+}
+
+std::optional<std::string> optional_string(const nlohmann::json &j, const char *key) {
+  return optional_of<std::string>(j, key);
+}
+
+template <typename T> nlohmann::json nullable(const std::optional<T> &v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
 } // namespace
@@ -26,9 +34,25 @@ const Claim *Claims::find(std::string_view id) const {
 }
 
 std::vector<const Claim *> Claims::for_method(std::string_view method) const {
+  return for_run(method, std::nullopt);
+}
+
+std::vector<const Claim *> Claims::for_run(std::string_view method,
+                                           std::optional<bool> scatter_gather) const {
   std::vector<const Claim *> out;
   for (const auto &c : claims)
-    if (c.method == method)
+    if (c.method == method &&
+        (!scatter_gather || !c.scatter_gather || *c.scatter_gather == *scatter_gather))
+      out.push_back(&c);
+  return out;
+}
+
+std::vector<const Claim *> Claims::comparisons(const std::vector<std::string> &methods) const {
+  std::vector<const Claim *> out;
+  for (const auto &c : claims)
+    if (!c.methods.empty() && std::all_of(c.methods.begin(), c.methods.end(), [&](const auto &m) {
+          return std::find(methods.begin(), methods.end(), m) != methods.end();
+        }))
       out.push_back(&c);
   return out;
 }
@@ -45,12 +69,39 @@ Claims parse_claims(const nlohmann::json &doc) {
       Claim claim;
       claim.id = c.at("id").get<std::string>();
       claim.label = c.at("label").get<std::string>();
-      claim.method = c.at("method").get<std::string>();
+      claim.method = optional_string(c, "method").value_or("");
+      claim.methods = c.value("methods", std::vector<std::string>{});
+      if (claim.method.empty() == claim.methods.empty())
+        throw Error("claim " + claim.id + " needs either a method or methods");
       claim.condition = optional_string(c, "condition");
-      claim.cpu_copies = c.at("cpu_copies").get<int>();
-      claim.dma_copies = c.at("dma_copies").get<int>();
-      claim.context_switches = c.at("context_switches").get<int>();
+      claim.scatter_gather = optional_of<bool>(c, "scatter_gather");
+      claim.cpu_copies = optional_of<int>(c, "cpu_copies");
+      claim.dma_copies = optional_of<int>(c, "dma_copies");
+      claim.context_switches = optional_of<int>(c, "context_switches");
       claim.syscalls = c.at("syscalls").get<std::vector<std::string>>();
+      claim.statement = optional_string(c, "statement");
+      if (!claim.cpu_copies && !claim.statement)
+        throw Error("claim " + claim.id + " has neither figures nor a statement");
+      for (const auto &e : c.value("expect", nlohmann::json::array())) {
+        Expectation x{e.at("role").get<std::string>(), e.at("site").get<std::string>(),
+                      optional_of<double>(e, "min_passes"), optional_of<double>(e, "max_passes")};
+        if (x.role != "source" && x.role != "sink")
+          throw Error("claim " + claim.id + ": expectation role must be source or sink");
+        if (!x.min_passes && !x.max_passes)
+          throw Error("claim " + claim.id + ": expectation on " + x.site + " has no bound");
+        claim.expect.push_back(std::move(x));
+      }
+      for (const auto &w : c.value("winners", nlohmann::json::array())) {
+        WinnerExpectation x{w.at("metric").get<std::string>(), w.at("at").get<std::string>(),
+                            w.at("method").get<std::string>()};
+        if (x.metric != "fastest" && x.metric != "least_cpu_per_byte")
+          throw Error("claim " + claim.id + ": unknown winner metric " + x.metric);
+        if (x.at != "smallest_chunk" && x.at != "largest_chunk" && x.at != "every_chunk")
+          throw Error("claim " + claim.id + ": unknown winner position " + x.at);
+        if (std::find(claim.methods.begin(), claim.methods.end(), x.method) == claim.methods.end())
+          throw Error("claim " + claim.id + ": winner " + x.method + " is not among its methods");
+        claim.winners.push_back(std::move(x));
+      }
       for (const auto &s : c.at("sources")) {
         const std::string article = s.at("article").get<std::string>();
         if (std::none_of(out.articles.begin(), out.articles.end(),
@@ -76,14 +127,28 @@ nlohmann::json to_json(const Claim &c) {
   nlohmann::json sources = nlohmann::json::array();
   for (const auto &s : c.sources)
     sources.push_back({{"article", s.article}, {"line", s.line}, {"quote", s.quote}});
+  nlohmann::json expect = nlohmann::json::array();
+  for (const auto &e : c.expect)
+    expect.push_back({{"role", e.role},
+                      {"site", e.site},
+                      {"min_passes", nullable(e.min_passes)},
+                      {"max_passes", nullable(e.max_passes)}});
+  nlohmann::json winners = nlohmann::json::array();
+  for (const auto &w : c.winners)
+    winners.push_back({{"metric", w.metric}, {"at", w.at}, {"method", w.method}});
   return {{"id", c.id},
           {"label", c.label},
-          {"method", c.method},
-          {"condition", c.condition ? nlohmann::json(*c.condition) : nlohmann::json(nullptr)},
-          {"cpu_copies", c.cpu_copies},
-          {"dma_copies", c.dma_copies},
-          {"context_switches", c.context_switches},
+          {"method", c.method.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.method)},
+          {"methods", c.methods},
+          {"condition", nullable(c.condition)},
+          {"scatter_gather", nullable(c.scatter_gather)},
+          {"cpu_copies", nullable(c.cpu_copies)},
+          {"dma_copies", nullable(c.dma_copies)},
+          {"context_switches", nullable(c.context_switches)},
           {"syscalls", c.syscalls},
+          {"statement", nullable(c.statement)},
+          {"expect", std::move(expect)},
+          {"winners", std::move(winners)},
           {"sources", std::move(sources)}};
 }
 

@@ -24,15 +24,37 @@ struct Article {
   std::optional<std::string> url;
 };
 
+// A qualitative claim as bounds on the passes at one copy site of one
+// role's account ("direct I/O: no page-cache copy on the source").
+struct Expectation {
+  std::string role; // "source" or "sink"
+  std::string site; // copy site name (copy_sites.cpp)
+  std::optional<double> min_passes;
+  std::optional<double> max_passes;
+};
+
+// A comparison's expected winner among its methods at some chunk sizes.
+struct WinnerExpectation {
+  std::string metric; // "fastest" or "least_cpu_per_byte"
+  std::string at;     // "smallest_chunk", "largest_chunk" or "every_chunk"
+  std::string method;
+};
+
 struct Claim {
   std::string id;
-  std::string label;  // "mmap + write"
-  std::string method; // workload name
+  std::string label;                // "mmap + write"
+  std::string method;               // workload name; empty for a comparison of methods
+  std::vector<std::string> methods; // the methods a comparison is about
   std::optional<std::string> condition;
-  int cpu_copies = 0;
-  int dma_copies = 0;
-  int context_switches = 0; // user/kernel mode switches
+  std::optional<bool> scatter_gather; // the route condition it is made for
+  // Figures, where the article gives them.
+  std::optional<int> cpu_copies;
+  std::optional<int> dma_copies;
+  std::optional<int> context_switches; // user/kernel mode switches
   std::vector<std::string> syscalls;
+  std::optional<std::string> statement; // a qualitative claim, in English
+  std::vector<Expectation> expect;
+  std::vector<WinnerExpectation> winners;
   std::vector<ClaimSource> sources;
 };
 
@@ -42,6 +64,12 @@ struct Claims {
 
   const Claim *find(std::string_view id) const;
   std::vector<const Claim *> for_method(std::string_view method) const;
+  // The method's claims that hold for a run over a route with scatter-gather
+  // on or off (unknown: all of them).
+  std::vector<const Claim *> for_run(std::string_view method,
+                                     std::optional<bool> scatter_gather) const;
+  // Comparisons whose methods are all among `methods`.
+  std::vector<const Claim *> comparisons(const std::vector<std::string> &methods) const;
 };
 
 // The embedded claims. Throws zc::Error if they do not parse (a build defect).

@@ -1,6 +1,7 @@
 #include "crosscheck.h"
 
 #include <cmath>
+#include <optional>
 
 #include "bpf_abi.h"
 #include "text_table.h"
@@ -46,14 +47,45 @@ std::vector<CrossCheck> crosscheck(const RunResult &r, const BpftraceCounts &bpf
     out.push_back({m, std::move(figure), measured, independent, std::move(route)});
   };
 
-  // The socket: what the source's send sites counted crossed it exactly once.
+  auto reported = [](const Account &a, const char *name) -> std::optional<std::uint64_t> {
+    auto it = a.reported.find(name);
+    if (it == a.reported.end() || !it->second.value)
+      return std::nullopt;
+    return *it->second.value;
+  };
+  // A site's rows measured by zctrace itself, not taken from the workload's
+  // report (which is the independent route here).
+  auto measured_at = [](const Account &a, std::uint16_t site) -> std::optional<std::uint64_t> {
+    std::uint64_t total = 0;
+    for (const SiteRow &row : a.cpu_copy.by_site) {
+      if (row.site_id != site)
+        continue;
+      if (row.evidence.kind == EvidenceKind::Reported)
+        return std::nullopt;
+      total += row.bytes;
+    }
+    return total;
+  };
+
+  // The socket: what the source's send sites counted crossed it exactly
+  // once; the sink copied it or mapped it.
   const std::uint64_t sent = at_sites(r.source, {ZC_SITE_TCP_SENDMSG, ZC_SITE_TCP_ZEROCOPY,
                                                  ZC_SITE_TCP_SENDPAGE, ZC_SITE_SOCK_SENDMSG});
-  add("source: bytes handed to the socket", sent, received, "the sink's own count");
   const std::uint64_t receive = at_sites(r.sink, {ZC_SITE_SKB_COPY_DATAGRAM});
-  add("sink: receive copies", receive, received, "the sink's own count");
-  add("sink: receive copies", receive, returned(r.sink, {"read", "recvfrom", "recvmsg"}),
-      "the sink's read() returns");
+  if (m == "copy_file_range") {
+    // File to file: the copy_file_range calls' bytes were copied or shared.
+    add("source: file -> file", at_sites(r.source, {ZC_SITE_FILE_WRITE, ZC_SITE_SHARED_EXTENTS}),
+        returned(r.source, {"copy_file_range"}), "the source's copy_file_range() returns");
+    add("source: file -> file", at_sites(r.source, {ZC_SITE_FILE_WRITE, ZC_SITE_SHARED_EXTENTS}),
+        received, "the sink's read of the copy");
+  } else {
+    add("source: bytes handed to the socket", sent, received, "the sink's own count");
+    const std::uint64_t mapped = at_sites(r.sink, {ZC_SITE_TCP_ZC_RECEIVE});
+    add(mapped ? "sink: receive copies + mapped pages" : "sink: receive copies", receive + mapped,
+        received, "the sink's own count");
+    add("sink: receive copies", receive, returned(r.sink, {"read", "recvfrom", "recvmsg"}),
+        "the sink's read() returns");
+  }
 
   // The file side of each method.
   if (m == "read_write") {
@@ -72,7 +104,38 @@ std::vector<CrossCheck> crosscheck(const RunResult &r, const BpftraceCounts &bpf
     const std::uint64_t spliced = returned(r.source, {"splice"});
     add("source: page cache -> pipe", at_sites(r.source, {ZC_SITE_SPLICE_READ}), spliced / 2,
         "half the source's splice() returns");
+  } else if (m == "direct_io") {
+    add("source: device -> user (O_DIRECT)", at_sites(r.source, {ZC_SITE_DIRECT_IO}),
+        returned(r.source, {"read"}), "the source's read() returns");
+  } else if (m == "tee") {
+    add("source: pipe -> pipe (tee)", at_sites(r.source, {ZC_SITE_TEE}),
+        returned(r.source, {"tee"}), "the source's tee() returns");
+  } else if (m == "vmsplice") {
+    add("source: user pages -> pipe", at_sites(r.source, {ZC_SITE_VMSPLICE}),
+        returned(r.source, {"vmsplice"}), "the source's vmsplice() returns");
+  } else if (m == "cow") {
+    // The kernel's own count of the private pages: smaps' Anonymous.
+    const auto parent = reported(r.source, "cow.parent_private_bytes");
+    const auto child = reported(r.source, "cow.child_private_bytes");
+    if (parent && child)
+      add("source: copy-on-write copies", at_sites(r.source, {ZC_SITE_COW}), *parent + *child,
+          "the Anonymous bytes of both processes' mappings (/proc/PID/smaps)");
   }
+  // Where zctrace watched a site itself, the kernel's answer to the
+  // workload is an independent count of it.
+  // Sends the kernel reports copied were copied either later
+  // (skb_copy_ubufs) or on the way to a device without scatter-gather.
+  if (const auto copied = reported(r.source, "zerocopy.copied_bytes"))
+    if (const auto at = measured_at(r.source, ZC_SITE_SKB_COPY_UBUFS))
+      add("source: zero-copy sends copied after all",
+          *at + at_sites(r.source, {ZC_SITE_XMIT_LINEARIZE}), *copied,
+          "the completions' SO_EE_CODE_ZEROCOPY_COPIED sends");
+  if (const auto mapped = reported(r.sink, "zc_receive.mapped_bytes"))
+    if (const auto at = measured_at(r.sink, ZC_SITE_TCP_ZC_RECEIVE))
+      add("sink: pages mapped", *at, *mapped, "TCP_ZEROCOPY_RECEIVE's zc.length");
+  if (const auto read = reported(r.source, "uring.read_bytes"))
+    if (const auto at = measured_at(r.source, ZC_SITE_FILEMAP_READ))
+      add("source: page cache -> user (io_uring)", *at, *read, "the READ completions' results");
   if (bpftrace.sink_receive_bytes)
     add("sink: receive copies", receive, *bpftrace.sink_receive_bytes,
         "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink");

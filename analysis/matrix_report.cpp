@@ -151,7 +151,9 @@ std::string render_matrix(const json &m) {
     for (const auto &col : m.at("columns")) {
       const json &run = col.at("runs").contains(method) ? col.at("runs").at(method) : json();
       std::string state;
-      if (run.is_null() || run.contains("error"))
+      if (!run.is_null() && run.contains("skipped"))
+        state = "skipped " + notes.ref(run.at("skipped").get<std::string>());
+      else if (run.is_null() || run.contains("error"))
         state =
             "FAILED " + notes.ref(run.is_null() ? "not run" : run.at("error").get<std::string>());
       else if (!run.at("integrity").at("ok").get<bool>())
@@ -167,7 +169,8 @@ std::string render_matrix(const json &m) {
       std::vector<std::string> cells = {row.label};
       for (const auto &col : m.at("columns")) {
         const json &run = col.at("runs").contains(method) ? col.at("runs").at(method) : json();
-        cells.push_back(run.is_null() || run.contains("error") ? "" : row.cell(run));
+        cells.push_back(
+            run.is_null() || run.contains("error") || run.contains("skipped") ? "" : row.cell(run));
       }
       t.add(cells);
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "claim_check.h"
 #include "claims.h"
 #include "text_table.h"
 #include "units.h"
@@ -28,8 +29,10 @@ std::string evidence_text(const Evidence &ev) {
   return s;
 }
 
-std::string plural(int n, const char *one, const char *many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
+std::string plural(std::optional<int> n, const char *one, const char *many) {
+  if (!n)
+    return "-";
+  return std::to_string(*n) + " " + (*n == 1 ? one : many);
 }
 
 std::string per_chunk(const Count &c, std::uint64_t chunks) {
@@ -61,6 +64,10 @@ std::string render_run(const RunResult &r) {
       << " chunks (" << chunks << "), " << p.cache << " cache (" << r.cache.resident_before
       << " of " << r.cache.file_pages << " pages resident at start), " << p.filesystem << " at "
       << p.dir << ", kernel " << r.kernel.release << "\n";
+  out << "route: " << p.route << (p.io_wq ? "; io_uring requests through io-wq workers" : "")
+      << "\n";
+  for (const std::string &setting : p.kernel_settings)
+    out << "for this run: " << setting << "\n";
   out << "integrity: "
       << (r.integrity.ok
               ? "ok, " + thousands(r.integrity.received_bytes) + " bytes arrived intact (crc32c)"
@@ -69,7 +76,7 @@ std::string render_run(const RunResult &r) {
       << ms(r.transfer_wall_ns) << " ms; lost events " << r.events.lost << " of "
       << r.events.submitted + r.events.lost << "\n\n";
 
-  const auto method_claims = claims().for_method(p.method);
+  const auto method_claims = claims_for(r);
   std::vector<std::string> header = {"", "source", "sink"};
   for (const Claim *c : method_claims)
     header.push_back("claim: " + c->label);
@@ -101,8 +108,8 @@ std::string render_run(const RunResult &r) {
       pair(k.device.storage_bytes, k.device.nic_bytes), none, nullptr);
   row("  DMA-mapped bytes", show(s.device.dma_mapped_bytes), show(k.device.dma_mapped_bytes), none,
       &s.device.dma_mapped_bytes.evidence);
-  row("  loopback bytes (no device)", show(s.device.loopback_bytes), show(k.device.loopback_bytes),
-      none, &s.device.loopback_bytes.evidence);
+  row("  virtual device bytes (lo, veth)", show(s.device.virtual_bytes),
+      show(k.device.virtual_bytes), none, &s.device.virtual_bytes.evidence);
   row(
       "mode switches", show(s.mode_switches), show(k.mode_switches),
       [](const Claim &c) {
@@ -141,10 +148,18 @@ std::string render_run(const RunResult &r) {
       &s.time.user_ns.evidence);
   out << t.render();
 
-  if (!method_claims.empty())
+  if (std::any_of(method_claims.begin(), method_claims.end(),
+                  [](const Claim *c) { return c->cpu_copies.has_value(); }))
     out << "\nClaims are per transfer on the sending host: compare them with the source. Their "
            "\"context switches\" are user/kernel mode switches (two per syscall); scheduler "
            "switches are counted apart.\n";
+  for (const Claim *c : method_claims) {
+    if (!c->statement)
+      continue;
+    out << "\nclaim (" << c->label << "): " << *c->statement << "\n";
+    for (const Verdict &v : check_claim(*c, r))
+      out << "  " << v.text << "\n";
+  }
 
   out << "\nwhere the payload moved\n";
   TextTable sites({"  role", "site", "direction", "in syscall", "bytes", "passes", "evidence"});
@@ -162,6 +177,16 @@ std::string render_run(const RunResult &r) {
                    evidence_text(row.evidence)});
     out << unowned.render();
   }
+
+  bool any_reported = false;
+  TextTable told({"  role", "figure", "value", "meaning"});
+  for (const Account *a : {&s, &k})
+    for (const auto &[name, fig] : a->reported) {
+      told.add({"  " + a->role, name, show(fig), fig.evidence.how});
+      any_reported = true;
+    }
+  if (any_reported)
+    out << "\nwhat the kernel told the workload\n" << told.render();
 
   out << "\nsyscalls\n";
   TextTable calls({"  role", "syscall", "calls", "bytes", "errors", "time ms"});
@@ -186,6 +211,9 @@ std::string render_run(const RunResult &r) {
     out << "\nWARNING: in-kernel bookkeeping overflowed: " << r.counter_updates_lost
         << " counter updates, " << r.owner_records_lost << " owner records, "
         << r.task_contexts_lost << " thread contexts were lost\n";
+  if (r.fault_lookups_failed)
+    out << "\nWARNING: " << r.fault_lookups_failed
+        << " write faults could not be told copy-on-write or not (their mapping was busy)\n";
   return out.str();
 }
 

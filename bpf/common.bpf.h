@@ -46,6 +46,7 @@ struct zc_task_ctx {
 	 * that the derived tier counts only what no site saw. */
 	__u64 send_seen;
 	__u64 recv_seen;
+	__u64 write_seen;    /* bytes the file-write site copied          */
 	__u8 fd_src;	     /* zc_fd_kind of the fd data comes from     */
 	__u8 fd_dst;	     /* zc_fd_kind of the fd data goes to        */
 	__u8 copies_pending; /* set at sys_enter, taken by the copy family's
@@ -215,6 +216,42 @@ static __always_inline struct zc_task_ctx *zc_current_ctx(void)
 	return bpf_map_lookup_elem(&zc_tasks, &tid);
 }
 
+/* The context of thread `tid`, created empty if it has none yet. */
+static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
+{
+	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
+
+	if (tc)
+		return tc;
+	struct zc_task_ctx fresh = {.nr = ZC_NO_SYSCALL};
+
+	bpf_map_update_elem(&zc_tasks, &tid, &fresh, BPF_NOEXIST);
+	tc = bpf_map_lookup_elem(&zc_tasks, &tid);
+	if (!tc)
+		zc_health_inc(ZC_HEALTH_TASKS_FULL);
+	return tc;
+}
+
+/* The current thread's context, created for a target's thread that has
+ * none because it never made a syscall (an io_uring worker). */
+static __always_inline struct zc_task_ctx *zc_thread_ctx(void)
+{
+	__u64 id_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id_tgid;
+	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
+	__u8 role;
+
+	if (tc)
+		return tc;
+	role = zc_role_of_tgid(id_tgid >> 32);
+	if (!role)
+		return NULL;
+	tc = zc_ctx_create(tid);
+	if (tc)
+		tc->role = role;
+	return tc;
+}
+
 /* The syscall the current thread is in, for attributing an event to it. */
 static __always_inline __u16 zc_current_syscall(void)
 {
@@ -225,12 +262,21 @@ static __always_inline __u16 zc_current_syscall(void)
 
 /* The role and syscall an event belongs to, for sites that can fire
  * outside a syscall too (io_uring workers, softirq): the thread's process
- * decides the role; the syscall is ZC_NO_SYSCALL outside one. */
+ * decides the role; the syscall is ZC_NO_SYSCALL outside one. A target's
+ * thread gets its context here if it has none yet (a new io-wq worker), so
+ * that what the site counts is known to the tracepoints that follow. */
 static __always_inline __u8 zc_site_context(struct zc_task_ctx **tc, __u16 *nr)
 {
-	*tc = zc_current_ctx();
+	*tc = zc_thread_ctx();
 	*nr = (*tc && (*tc)->in_syscall) ? (__u16)(*tc)->nr : ZC_NO_SYSCALL;
-	return *tc ? (__u8)(*tc)->role : zc_current_role();
+	return *tc ? (__u8)(*tc)->role : ZC_ROLE_NONE;
+}
+
+/* Payload bytes that moved at a site: counted, and streamed. */
+static __always_inline void zc_payload(__u8 role, __u16 site, __u8 dir, __u16 nr, __u64 bytes)
+{
+	zc_count(role, ZC_KIND_PAYLOAD, site, dir, nr, bytes);
+	zc_emit(ZC_EV_PAYLOAD, role, site, dir, nr, bytes, 0, 0);
 }
 
 static __always_inline void zc_remember_owner(void *map, const void *key, __u8 role)

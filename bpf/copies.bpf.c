@@ -95,12 +95,6 @@ static __always_inline __u8 dir_from(const struct iov_iter *iter)
 
 /* ---- accounting helpers -------------------------------------------------- */
 
-static __always_inline void payload(__u8 role, __u16 site, __u8 dir, __u16 nr, __u64 bytes)
-{
-	zc_count(role, ZC_KIND_PAYLOAD, site, dir, nr, bytes);
-	zc_emit(ZC_EV_PAYLOAD, role, site, dir, nr, bytes, 0, 0);
-}
-
 static __always_inline __u64 arg(__u64 *ctx, __u32 n)
 {
 	__u64 v = 0;
@@ -109,12 +103,20 @@ static __always_inline __u64 arg(__u64 *ctx, __u32 n)
 	return v;
 }
 
+/* The return value of a function returning long or ssize_t. */
 static __always_inline __s64 ret_of(__u64 *ctx)
 {
 	__u64 v = 0;
 
 	bpf_get_func_ret(ctx, &v);
 	return (__s64)v;
+}
+
+/* The return value of a function returning int: only the low 32 bits of
+ * the register are the value (-EAGAIN is 0x00000000fffffff5 as a u64). */
+static __always_inline int ret_int(__u64 *ctx)
+{
+	return (int)ret_of(ctx);
 }
 
 /* The workload a socket's work belongs to, when the current thread is not. */
@@ -159,6 +161,18 @@ static __always_inline __u8 classify_tcp_send(const struct sock *sk, const struc
 	return dir_from(&msg->msg_iter);
 }
 
+/* A site whose return is the bytes it moved, all in one direction. */
+static __always_inline void returned_bytes(__u64 *ctx, __u16 site, __u8 dir)
+{
+	struct zc_task_ctx *tc;
+	__u16 nr;
+	__u8 role = zc_site_context(&tc, &nr);
+	__s64 ret = ret_of(ctx);
+
+	if (role && ret > 0)
+		zc_payload(role, site, dir, nr, ret);
+}
+
 /* ---- page cache -> iterator: filemap_read -------------------------------- */
 
 /* filemap_read(iocb, iter, already_read) returns already_read plus what it
@@ -180,9 +194,9 @@ int zc_filemap_read_fexit(__u64 *ctx)
 	if (class == ITER_CLASS_DISCARD)
 		return 0;
 	if (class == ITER_CLASS_PIPE)
-		payload(role, ZC_SITE_SPLICE_READ, ZC_DIR_REFERENCE, nr, ret - already);
+		zc_payload(role, ZC_SITE_SPLICE_READ, ZC_DIR_REFERENCE, nr, ret - already);
 	else
-		payload(role, ZC_SITE_FILEMAP_READ, dir_into(iter), nr, ret - already);
+		zc_payload(role, ZC_SITE_FILEMAP_READ, dir_into(iter), nr, ret - already);
 	return 0;
 }
 
@@ -217,8 +231,11 @@ int zc_file_write_fexit(__u64 *ctx)
 	const struct iov_iter *iter = (const struct iov_iter *)arg(ctx, 1);
 	__s64 ret = ret_of(ctx);
 
-	if (role && ret > 0)
-		payload(role, ZC_SITE_FILE_WRITE, dir_from(iter), nr, ret);
+	if (!role || ret <= 0)
+		return 0;
+	zc_payload(role, ZC_SITE_FILE_WRITE, dir_from(iter), nr, ret);
+	if (tc)
+		tc->write_seen += ret;
 	return 0;
 }
 
@@ -232,10 +249,12 @@ static __always_inline void file_write_end(unsigned int copied)
 
 	if (!role || !copied)
 		return;
-	payload(role, ZC_SITE_FILE_WRITE,
-		(tc && tc->in_syscall && zc_write_family(tc->nr)) ? ZC_DIR_USER_TO_KERNEL
-								  : ZC_DIR_KERNEL_TO_KERNEL,
-		nr, copied);
+	zc_payload(role, ZC_SITE_FILE_WRITE,
+		   (tc && tc->in_syscall && zc_write_family(tc->nr)) ? ZC_DIR_USER_TO_KERNEL
+								     : ZC_DIR_KERNEL_TO_KERNEL,
+		   nr, copied);
+	if (tc)
+		tc->write_seen += copied;
 }
 
 SEC("tp_btf/ext4_da_write_end")
@@ -271,7 +290,7 @@ int zc_tcp_sendmsg_fexit(__u64 *ctx)
 	__u16 nr;
 	const struct sock *sk = (const struct sock *)arg(ctx, 0);
 	const struct msghdr *msg = (const struct msghdr *)arg(ctx, 1);
-	__s64 ret = ret_of(ctx);
+	int ret = ret_int(ctx); /* int tcp_sendmsg_locked() */
 	__u8 role = zc_site_context(&tc, &nr);
 	__u64 key = (__u64)sk;
 
@@ -284,7 +303,7 @@ int zc_tcp_sendmsg_fexit(__u64 *ctx)
 	if (ret <= 0)
 		return 0;
 	dir = classify_tcp_send(sk, msg, &site);
-	payload(role, site, dir, nr, ret);
+	zc_payload(role, site, dir, nr, ret);
 	send_counted(tc, ret);
 	return 0;
 }
@@ -306,24 +325,24 @@ int zc_tcp_sendpages_fexit(__u64 *ctx)
 	zc_remember_owner(&zc_owners, &key, role);
 	if (ret <= 0)
 		return 0;
-	payload(role, ZC_SITE_TCP_SENDPAGE, ZC_DIR_REFERENCE, nr, ret);
+	zc_payload(role, ZC_SITE_TCP_SENDPAGE, ZC_DIR_REFERENCE, nr, ret);
 	send_counted(tc, ret);
 	return 0;
 }
 
 /* Tracepoint tier of tcp_sendmsg_locked: fires once per loop iteration,
  * before that iteration copies or splices; the decision holds for the whole
- * call, so the first firing classifies it and sock_send_length sizes it. */
+ * call, so the first firing classifies it and sock_send_length sizes it.
+ * io_uring workers send outside any syscall: they get a context here. */
 SEC("tp_btf/tcp_sendmsg_locked")
 int BPF_PROG(zc_tcp_sendmsg_locked, const struct sock *sk, const struct msghdr *msg,
 	     const struct sk_buff *skb, int size_goal)
 {
-	struct zc_task_ctx *tc = zc_current_ctx();
+	struct zc_task_ctx *tc = zc_thread_ctx();
 	__u64 key = (__u64)sk;
-
 	__u16 site;
 
-	if (!tc || !tc->in_syscall || tc->send_dir)
+	if (!tc || tc->send_dir)
 		return 0;
 	tc->send_dir = classify_tcp_send(sk, msg, &site);
 	tc->send_site = site;
@@ -334,15 +353,16 @@ int BPF_PROG(zc_tcp_sendmsg_locked, const struct sock *sk, const struct msghdr *
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(zc_sock_send_length, struct sock *sk, int ret, int flags)
 {
-	struct zc_task_ctx *tc = zc_current_ctx();
+	struct zc_task_ctx *tc = zc_thread_ctx();
 	__u64 key = (__u64)sk;
+	__u16 site, nr;
 	__u8 dir;
-	__u16 site;
 
-	if (!tc || !tc->in_syscall)
+	if (!tc)
 		return 0;
+	nr = tc->in_syscall ? (__u16)tc->nr : ZC_NO_SYSCALL;
 	zc_remember_owner(&zc_owners, &key, tc->role);
-	zc_count(tc->role, ZC_KIND_SOCK, ZC_SOCK_SEND, 0, (__u16)tc->nr, ret > 0 ? ret : 0);
+	zc_count(tc->role, ZC_KIND_SOCK, ZC_SOCK_SEND, 0, nr, ret > 0 ? ret : 0);
 	dir = tc->send_dir;
 	site = tc->send_site;
 	tc->send_dir = 0;
@@ -354,11 +374,12 @@ int BPF_PROG(zc_sock_send_length, struct sock *sk, int ret, int flags)
 	 * what sendfile and splice did is unknown. */
 	if (!dir) {
 		site = ZC_SITE_SOCK_SENDMSG;
-		dir = zc_write_family(tc->nr) || tc->nr == ZC_NR_SENDTO || tc->nr == ZC_NR_SENDMSG
+		dir = tc->in_syscall && (zc_write_family(tc->nr) || tc->nr == ZC_NR_SENDTO ||
+					 tc->nr == ZC_NR_SENDMSG)
 			  ? ZC_DIR_USER_TO_KERNEL
 			  : ZC_DIR_UNKNOWN;
 	}
-	payload(tc->role, site, dir, (__u16)tc->nr, ret);
+	zc_payload(tc->role, site, dir, nr, ret);
 	tc->send_seen += ret;
 	return 0;
 }
@@ -366,13 +387,14 @@ int BPF_PROG(zc_sock_send_length, struct sock *sk, int ret, int flags)
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(zc_sock_recv_length, struct sock *sk, int ret, int flags)
 {
-	struct zc_task_ctx *tc = zc_current_ctx();
+	struct zc_task_ctx *tc = zc_thread_ctx();
 	__u64 key = (__u64)sk;
 
-	if (!tc || !tc->in_syscall)
+	if (!tc)
 		return 0;
 	zc_remember_owner(&zc_owners, &key, tc->role);
-	zc_count(tc->role, ZC_KIND_SOCK, ZC_SOCK_RECV, 0, (__u16)tc->nr, ret > 0 ? ret : 0);
+	zc_count(tc->role, ZC_KIND_SOCK, ZC_SOCK_RECV, 0,
+		 tc->in_syscall ? (__u16)tc->nr : ZC_NO_SYSCALL, ret > 0 ? ret : 0);
 	return 0;
 }
 
@@ -390,7 +412,7 @@ static __always_inline void receive_copy(const struct sk_buff *skb, __u8 dir, __
 	/* The reader owns the socket: its ACKs are its transmits. */
 	if (sk)
 		zc_remember_owner(&zc_owners, &sk, role);
-	payload(role, ZC_SITE_SKB_COPY_DATAGRAM, dir, nr, len);
+	zc_payload(role, ZC_SITE_SKB_COPY_DATAGRAM, dir, nr, len);
 	if (tc)
 		tc->recv_seen += len;
 }
@@ -401,7 +423,7 @@ int zc_skb_copy_datagram_fexit(__u64 *ctx)
 {
 	const struct iov_iter *to = (const struct iov_iter *)arg(ctx, 2);
 
-	if (ret_of(ctx) == 0)
+	if (ret_int(ctx) == 0)
 		receive_copy((const struct sk_buff *)arg(ctx, 0), dir_into(to), (__u32)arg(ctx, 3));
 	return 0;
 }
@@ -418,18 +440,12 @@ int BPF_PROG(zc_skb_copy_datagram, const struct sk_buff *skb, int len)
 
 static __always_inline void pipe_io(__u64 *ctx, bool read)
 {
-	struct zc_task_ctx *tc;
-	__u16 nr;
-	__u8 role = zc_site_context(&tc, &nr);
 	const struct iov_iter *iter = (const struct iov_iter *)arg(ctx, 1);
-	__s64 ret = ret_of(ctx);
 
-	if (!role || ret <= 0)
-		return;
 	if (read)
-		payload(role, ZC_SITE_PIPE_READ, dir_into(iter), nr, ret);
+		returned_bytes(ctx, ZC_SITE_PIPE_READ, dir_into(iter));
 	else
-		payload(role, ZC_SITE_PIPE_WRITE, dir_from(iter), nr, ret);
+		returned_bytes(ctx, ZC_SITE_PIPE_WRITE, dir_from(iter));
 }
 
 /* pipe_read/pipe_write(iocb, iter) were renamed anon_pipe_read and
@@ -470,13 +486,7 @@ int zc_anon_pipe_write_fexit(__u64 *ctx)
 SEC("fexit/filemap_splice_read")
 int zc_splice_read_fexit(__u64 *ctx)
 {
-	struct zc_task_ctx *tc;
-	__u16 nr;
-	__u8 role = zc_site_context(&tc, &nr);
-	__s64 ret = ret_of(ctx);
-
-	if (role && ret > 0)
-		payload(role, ZC_SITE_SPLICE_READ, ZC_DIR_REFERENCE, nr, ret);
+	returned_bytes(ctx, ZC_SITE_SPLICE_READ, ZC_DIR_REFERENCE);
 	return 0;
 }
 
@@ -494,14 +504,23 @@ int zc_copy_splice_read_fexit(__u64 *ctx)
 
 	if (!role || ret <= 0)
 		return 0;
-	payload(role, ZC_SITE_COPY_SPLICE_READ,
-		(BPF_CORE_READ(in, f_flags) & ZC_O_DIRECT) ? ZC_DIR_DEVICE
-							   : ZC_DIR_KERNEL_TO_KERNEL,
-		nr, ret);
+	zc_payload(role, ZC_SITE_COPY_SPLICE_READ,
+		   (BPF_CORE_READ(in, f_flags) & ZC_O_DIRECT) ? ZC_DIR_DEVICE
+							      : ZC_DIR_KERNEL_TO_KERNEL,
+		   nr, ret);
 	return 0;
 }
 
 /* ---- copies the kernel makes on its own --------------------------------------- */
+
+/* skb_shinfo(): the shared info sits at skb->head + skb->end (an offset on
+ * 64-bit kernels, NET_SKBUFF_DATA_USES_OFFSET). */
+static __always_inline struct skb_shared_info *skb_shinfo_of(const struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+
+	return (void *)(head + BPF_CORE_READ(skb, end));
+}
 
 /* Whose copy of this skb is it: the target thread's making it, else the
  * owner of the skb's socket (softirq runs in whatever thread it interrupts). */
@@ -513,27 +532,74 @@ static __always_inline __u8 skb_role(const struct sk_buff *skb, __u16 *nr)
 	return role ? role : owner_of_sock((__u64)BPF_CORE_READ(skb, sk));
 }
 
+/* io_kiocb->task (6.1, 6.12) gave way to io_kiocb->tctx->task in 6.13;
+ * which one this kernel has is read with CO-RE. */
+struct io_kiocb___task {
+	struct task_struct *task;
+} __attribute__((preserve_access_index));
+
+/* The sender of a zero-copy skb, from the ubuf_info its pages are pinned
+ * by (skb_shinfo(skb)->destructor_arg): the skb being copied has long lost
+ * its own socket (skb_orphan() on the loopback path).
+ *  - MSG_ZEROCOPY: the ubuf_info lives in the control block of a
+ *    notification skb charged to the sending socket (skb_from_uarg() in
+ *    net/core/skbuff.c);
+ *  - io_uring SEND_ZC: it lives in the io_notif_data of a request, whose
+ *    task is the sender's thread (io_uring/notif.h).
+ * Each reading is tried in turn; the wrong one finds no target. */
+static __always_inline __u8 zerocopy_sender(const struct sk_buff *skb)
+{
+	char *uarg = BPF_CORE_READ(skb_shinfo_of(skb), destructor_arg);
+	const struct sk_buff *notification;
+	const struct io_kiocb *req;
+	struct task_struct *task;
+	__u8 role;
+
+	if (!uarg)
+		return ZC_ROLE_NONE;
+	notification = (const void *)(uarg - bpf_core_field_offset(struct sk_buff, cb));
+	role = owner_of_sock((__u64)BPF_CORE_READ(notification, sk));
+	if (role || !bpf_core_type_exists(struct io_notif_data))
+		return role;
+	req = (const void *)(uarg - bpf_core_field_offset(struct io_notif_data, uarg) -
+			     bpf_core_field_offset(struct io_kiocb, cmd));
+	if (bpf_core_field_exists(((struct io_kiocb___task *)0)->task))
+		task = BPF_CORE_READ((struct io_kiocb___task *)req, task);
+	else
+		task = BPF_CORE_READ(req, tctx, task);
+	return task ? zc_role_of_tgid(BPF_CORE_READ(task, tgid)) : ZC_ROLE_NONE;
+}
+
 /* skb_copy_ubufs(skb, gfp) replaces frags that point at user pages
  * (MSG_ZEROCOPY) by kernel copies, before such an skb may be queued to a
  * local socket or another path that cannot keep user pages: a deferred copy,
- * often in softirq. Outside the workload's threads it is the skb socket's. */
+ * often in softirq. It is the sender's copy; in the sender's own thread the
+ * syscall it interrupted says where. */
 SEC("fexit/skb_copy_ubufs")
 int zc_skb_copy_ubufs_fexit(__u64 *ctx)
 {
 	const struct sk_buff *skb = (const struct sk_buff *)arg(ctx, 0);
 	__u16 nr;
-	__u8 role;
+	__u8 role, sender;
 
-	if (ret_of(ctx) != 0)
+	if (ret_int(ctx) != 0)
 		return 0;
 	role = skb_role(skb, &nr);
-	payload(role, ZC_SITE_SKB_COPY_UBUFS, ZC_DIR_KERNEL_TO_KERNEL, nr,
-		BPF_CORE_READ(skb, data_len));
+	sender = zerocopy_sender(skb);
+	if (sender && sender != role) {
+		role = sender;
+		nr = ZC_NO_SYSCALL;
+	}
+	zc_payload(role, ZC_SITE_SKB_COPY_UBUFS, ZC_DIR_KERNEL_TO_KERNEL, nr,
+		   BPF_CORE_READ(skb, data_len));
 	return 0;
 }
 
 /* skb_copy_bits(skb, offset, to, len) returns 0 when it copied len bytes out
- * of an skb into kernel memory (checksums, collapses, taps). */
+ * of an skb into kernel memory (checksums, collapses, taps). Out of a GSO
+ * skb it is skb_segment() making linear segments for a device without
+ * scatter-gather: that copy is xmit_linearize's (bpf/net.bpf.c), not
+ * counted twice. */
 SEC("fexit/skb_copy_bits")
 int zc_skb_copy_bits_fexit(__u64 *ctx)
 {
@@ -541,12 +607,130 @@ int zc_skb_copy_bits_fexit(__u64 *ctx)
 	__u16 nr;
 	__u8 role;
 
-	if (ret_of(ctx) != 0)
+	if (ret_int(ctx) != 0 || BPF_CORE_READ(skb_shinfo_of(skb), gso_size))
 		return 0;
 	role = skb_role(skb, &nr);
 	if (role) /* copies of other processes' skbs are theirs */
-		payload(role, ZC_SITE_SKB_COPY_BITS, ZC_DIR_KERNEL_TO_KERNEL, nr,
-			(__u32)arg(ctx, 3));
+		zc_payload(role, ZC_SITE_SKB_COPY_BITS, ZC_DIR_KERNEL_TO_KERNEL, nr,
+			   (__u32)arg(ctx, 3));
+	return 0;
+}
+
+/* ---- direct I/O, tee, zero-copy receive ----------------------------------- */
+
+/* iomap_dio_rw(iocb, iter, ops, dops, dio_flags, private, done_before)
+ * returns the bytes done, done_before included: the device moved them
+ * between itself and the user's buffer, with no page cache in between. */
+SEC("fexit/iomap_dio_rw")
+int zc_iomap_dio_rw_fexit(__u64 *ctx)
+{
+	struct zc_task_ctx *tc;
+	__u16 nr;
+	__u8 role = zc_site_context(&tc, &nr);
+	__s64 ret = ret_of(ctx), before = (__s64)arg(ctx, 6);
+
+	if (role && ret > before && before >= 0)
+		zc_payload(role, ZC_SITE_DIRECT_IO, ZC_DIR_DEVICE, nr, ret - before);
+	return 0;
+}
+
+/* do_tee(in, out, len, flags) duplicates pipe buffers: page references. */
+SEC("fexit/do_tee")
+int zc_do_tee_fexit(__u64 *ctx)
+{
+	returned_bytes(ctx, ZC_SITE_TEE, ZC_DIR_REFERENCE);
+	return 0;
+}
+
+/* tcp_zerocopy_receive(sk, zc, tss) returns 0 with zc->length the bytes it
+ * mapped into the caller's address space (whole pages, by reference). */
+SEC("fexit/tcp_zerocopy_receive")
+int zc_tcp_zerocopy_receive_fexit(__u64 *ctx)
+{
+	const struct tcp_zerocopy_receive *zc = (const struct tcp_zerocopy_receive *)arg(ctx, 1);
+	struct zc_task_ctx *tc;
+	__u16 nr;
+	__u8 role = zc_site_context(&tc, &nr);
+	__u32 len;
+
+	if (!role || ret_int(ctx) != 0)
+		return 0;
+	len = BPF_CORE_READ(zc, length);
+	if (len)
+		zc_payload(role, ZC_SITE_TCP_ZC_RECEIVE, ZC_DIR_REFERENCE, nr, len);
+	return 0;
+}
+
+/* ---- copy-on-write ------------------------------------------------------------ */
+
+/* x86 page fault error code (arch/x86/include/asm/trap_pf.h). */
+#define ZC_X86_PF_WRITE (1UL << 1)
+/* include/linux/mm.h */
+#define ZC_VM_SHARED 0x00000008UL
+
+struct cow_lookup {
+	bool payload_private; /* a private mapping of the payload file */
+};
+
+static long cow_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct cow_lookup *l = data;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	struct inode *inode;
+
+	if (!file || (BPF_CORE_READ(vma, vm_flags) & ZC_VM_SHARED))
+		return 0;
+	inode = BPF_CORE_READ(file, f_inode);
+	l->payload_private = BPF_CORE_READ(inode, i_ino) == zc_cfg.payload_ino &&
+			     BPF_CORE_READ(inode, i_sb, s_dev) == zc_cfg.payload_dev;
+	return 0;
+}
+
+/* A write fault on a private mapping of the payload file copies a page: out
+ * of the page cache when none is mapped yet (do_cow_fault), or out of the
+ * page mapped there when it is shared (wp_page_copy: after fork, or a
+ * page-cache page mapped by a read). The fault handlers are static and
+ * inlined on most kernels, so the fault itself is the evidence: one 4 KiB
+ * page per write fault (a page the process alone still holds would be
+ * reused rather than copied; the cow workload never writes such a page).
+ * bpf_find_vma ("bpf: Introduce helper bpf_find_vma", 5.17) tells which
+ * mapping it is. */
+static __always_inline void cow_fault(unsigned long address, unsigned long error_code)
+{
+	struct cow_lookup l = {};
+	struct zc_task_ctx *tc;
+	__u16 nr;
+	__u8 role;
+
+	if (!(error_code & ZC_X86_PF_WRITE) || !zc_cfg.payload_ino)
+		return;
+	role = zc_site_context(&tc, &nr);
+	if (!role)
+		return;
+	if (bpf_find_vma(bpf_get_current_task_btf(), address, cow_vma, &l, 0)) {
+		zc_health_inc(ZC_HEALTH_VMA_UNKNOWN);
+		return;
+	}
+	if (l.payload_private)
+		zc_payload(role, ZC_SITE_COW, ZC_DIR_KERNEL_TO_KERNEL, nr, 4096);
+}
+
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(zc_cow_fault_user, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	cow_fault(address, error_code);
+	return 0;
+}
+
+/* A syscall writing into a private mapping (read() into it) faults in kernel
+ * mode on a user address. */
+SEC("tp_btf/page_fault_kernel")
+int BPF_PROG(zc_cow_fault_kernel, unsigned long address, struct pt_regs *regs,
+	     unsigned long error_code)
+{
+	if ((long)address >= 0) /* a user address */
+		cow_fault(address, error_code);
 	return 0;
 }
 
@@ -556,7 +740,7 @@ int zc_skb_copy_bits_fexit(__u64 *ctx)
 static __always_inline void derive(struct zc_task_ctx *tc, __u16 site, __u8 dir, __u64 bytes)
 {
 	if (bytes)
-		payload(tc->role, site, dir, (__u16)tc->nr, bytes);
+		zc_payload(tc->role, site, dir, (__u16)tc->nr, bytes);
 }
 
 SEC("tp_btf/sys_exit")
@@ -576,14 +760,16 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 	if (tc->copy_flags & ZC_CF_FILEMAP_GET_PAGES) {
 		tc->copy_flags &= ~ZC_CF_FILEMAP_GET_PAGES;
 		if (ret > 0 && zc_read_family(nr))
-			payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, (__u16)nr,
-				ret);
+			zc_payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, (__u16)nr,
+				   ret);
 	}
 	if (ret <= 0)
 		return 0;
 	bytes = ret;
 	if (zc_read_family(nr)) {
-		if (tc->fd_src == ZC_FD_REG && zc_cfg.derive_filemap_read)
+		if (tc->fd_src == ZC_FD_REG_DIRECT && zc_cfg.derive_direct_io)
+			derive(tc, ZC_SITE_DIRECT_IO, ZC_DIR_DEVICE, bytes);
+		else if (tc->fd_src == ZC_FD_REG && zc_cfg.derive_filemap_read)
 			derive(tc, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, bytes);
 		else if (tc->fd_src == ZC_FD_FIFO && zc_cfg.derive_pipe_read)
 			derive(tc, ZC_SITE_PIPE_READ, ZC_DIR_KERNEL_TO_USER, bytes);
@@ -596,7 +782,9 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 			derive(tc, ZC_SITE_SKB_COPY_DATAGRAM, ZC_DIR_KERNEL_TO_USER,
 			       bytes - tc->recv_seen);
 	} else if (zc_write_family(nr) || nr == ZC_NR_SENDTO || nr == ZC_NR_SENDMSG) {
-		if (tc->fd_dst == ZC_FD_REG && zc_cfg.derive_file_write)
+		if (tc->fd_dst == ZC_FD_REG_DIRECT && zc_cfg.derive_direct_io)
+			derive(tc, ZC_SITE_DIRECT_IO, ZC_DIR_DEVICE, bytes);
+		else if (tc->fd_dst == ZC_FD_REG && zc_cfg.derive_file_write)
 			derive(tc, ZC_SITE_FILE_WRITE, ZC_DIR_USER_TO_KERNEL, bytes);
 		else if (tc->fd_dst == ZC_FD_FIFO && zc_cfg.derive_pipe_write)
 			derive(tc, ZC_SITE_PIPE_WRITE, ZC_DIR_USER_TO_KERNEL, bytes);
@@ -618,6 +806,26 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 		 * not say. */
 		if (tc->fd_dst == ZC_FD_SOCK && zc_cfg.derive_sock_send && bytes > tc->send_seen)
 			derive(tc, ZC_SITE_SOCK_SENDMSG, ZC_DIR_UNKNOWN, bytes - tc->send_seen);
+	} else if (nr == ZC_NR_TEE) {
+		if (zc_cfg.derive_tee)
+			derive(tc, ZC_SITE_TEE, ZC_DIR_REFERENCE, bytes);
+	} else if (nr == ZC_NR_VMSPLICE) {
+		/* Into a pipe: the user pages themselves (vmsplice_to_pipe);
+		 * out of one: a copy into user memory (vmsplice_to_user). */
+		if (zc_cfg.derive_vmsplice && tc->fd_dst == ZC_FD_FIFO)
+			derive(tc, ZC_SITE_VMSPLICE, ZC_DIR_REFERENCE, bytes);
+		else if (zc_cfg.derive_vmsplice && tc->fd_src == ZC_FD_FIFO)
+			derive(tc, ZC_SITE_VMSPLICE, ZC_DIR_KERNEL_TO_USER, bytes);
+	} else if (nr == ZC_NR_COPY_FILE_RANGE) {
+		/* What the file-write site copied went the generic way, spliced
+		 * through a pipe (page references on the read side); the rest
+		 * the filesystem shared (reflink) or copied out of sight. */
+		if (tc->fd_src == ZC_FD_REG && zc_cfg.derive_splice_ref && tc->write_seen)
+			derive(tc, ZC_SITE_SPLICE_READ, ZC_DIR_REFERENCE,
+			       tc->write_seen < bytes ? tc->write_seen : bytes);
+		if (zc_cfg.derive_copy_file_range && bytes > tc->write_seen)
+			derive(tc, ZC_SITE_SHARED_EXTENTS, ZC_DIR_REFERENCE,
+			       bytes - tc->write_seen);
 	}
 	return 0;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Network-device family: packets of a target's sockets handed to a net
- * device. On loopback that is not a device transfer (lo hands the skb back to
- * the stack; the receiver's CPU copy replaces the NIC's DMA), so lo and real
- * devices are counted apart.
+ * device. On a device with no hardware behind it (lo, veth) that is not a
+ * device transfer (it hands the skb back to the stack; the receiver's CPU
+ * copy replaces the NIC's DMA), so those and real devices are counted apart.
  *
  * Transmits run from the sender's syscall, from softirq, and on loopback from
  * the peer's context (an ACK it processes lets the sender's queue go), so the
@@ -15,32 +15,64 @@
 /* include/uapi/linux/if.h */
 #define ZC_IFF_LOOPBACK 0x8
 
+/* A real (or emulated) NIC sits on a bus: its struct device has a parent
+ * (a PCI or virtio device). lo, veth, bridges and tunnels have none. */
+static __always_inline bool virtual_device(const struct net_device *dev)
+{
+	return (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) || !BPF_CORE_READ(dev, dev.parent);
+}
+
+/* The role owning an skb's socket, ZC_ROLE_NONE if none. */
+static __always_inline __u8 skb_owner(const struct sk_buff *skb)
+{
+	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
+	__u32 *owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
+	__u8 role;
+
+	if (owner)
+		return (__u8)*owner;
+	/* Transmitting from its own syscall: the target owns the socket. */
+	role = sk ? zc_current_role() : ZC_ROLE_NONE;
+	if (role)
+		zc_remember_owner(&zc_owners, &sk, role);
+	return role;
+}
+
+/* Paged bytes (skb->data_len) are counted when an skb is queued for
+ * transmit and again when the driver gets it: a device without
+ * scatter-gather makes the stack copy them into linear buffers in between
+ * (validate_xmit_skb: GSO segmentation or linearizing), and the difference
+ * is that copy. The copy routines (skb_segment, __skb_linearize) are not
+ * traceable through tracepoints; the two counts are. */
+SEC("tp_btf/net_dev_queue")
+int BPF_PROG(zc_net_dev_queue, struct sk_buff *skb)
+{
+	__u8 owner = skb_owner(skb);
+
+	if (owner)
+		zc_count(owner, ZC_KIND_NET, ZC_NET_QUEUED_PAGED, 0, ZC_NO_SYSCALL,
+			 BPF_CORE_READ(skb, data_len));
+	return 0;
+}
+
 SEC("tp_btf/net_dev_start_xmit")
 int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_device *dev)
 {
-	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
+	__u8 owner = skb_owner(skb);
 	__u32 zero = 0;
-	__u32 *owner, *window;
+	__u32 *window;
 	__u16 site;
 
-	owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
-	if (!owner && sk) {
-		/* Transmitting from its own syscall: the target owns the socket. */
-		__u8 role = zc_current_role();
-
-		if (role) {
-			zc_remember_owner(&zc_owners, &sk, role);
-			owner = bpf_map_lookup_elem(&zc_owners, &sk);
-		}
-	}
 	window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
 	if (window)
-		*window = owner ? *owner : ZC_ROLE_NONE;
+		*window = owner;
 	if (!owner)
 		return 0;
-	site = (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) ? ZC_NET_LOOPBACK : ZC_NET_DEVICE;
-	zc_count((__u8)*owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
-	zc_emit(ZC_EV_NET, (__u8)*owner, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len), 0, 0);
+	site = virtual_device(dev) ? ZC_NET_VIRTUAL : ZC_NET_DEVICE;
+	zc_count(owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
+	zc_count(owner, ZC_KIND_NET, ZC_NET_XMIT_PAGED, 0, ZC_NO_SYSCALL,
+		 BPF_CORE_READ(skb, data_len));
+	zc_emit(ZC_EV_NET, owner, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len), 0, 0);
 	return 0;
 }
 

@@ -17,18 +17,38 @@
 #define ZC_S_IFSOCK 0140000
 #define ZC_O_DIRECT 0040000
 
-/* What the file behind fd is, read from the current task's fd table. */
-static __always_inline __u8 fd_kind(long fd)
+/* include/linux/fs.h */
+#define ZC_FMODE_WRITE 0x2
+
+/* The file behind fd in the current task's fd table, or NULL. */
+static __always_inline struct file *fd_file(long fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds = BPF_CORE_READ(fdt, fd);
 	struct file *file = NULL;
-	unsigned int mode, flags;
 
 	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return ZC_FD_NONE;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+static __always_inline bool fd_writable(long fd)
+{
+	struct file *file = fd_file(fd);
+
+	return file && (BPF_CORE_READ(file, f_mode) & ZC_FMODE_WRITE);
+}
+
+/* What the file behind fd is. */
+static __always_inline __u8 fd_kind(long fd)
+{
+	struct file *file = fd_file(fd);
+	unsigned int mode, flags;
+
+	if (!file)
 		return ZC_FD_NONE;
 	mode = BPF_CORE_READ(file, f_inode, i_mode) & ZC_S_IFMT;
 	flags = BPF_CORE_READ(file, f_flags);
@@ -81,22 +101,14 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 		tc->fd_src = fd_kind(a0);
 		tc->fd_dst = fd_kind(a1);
 		break;
+	case ZC_NR_VMSPLICE: /* (fd, iov, ...): into a pipe opened for writing,
+				out of one opened for reading */
+		if (fd_writable(a0))
+			tc->fd_dst = fd_kind(a0);
+		else
+			tc->fd_src = fd_kind(a0);
+		break;
 	}
-}
-
-static __always_inline struct zc_task_ctx *ctx_for_enter(__u32 tid)
-{
-	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
-
-	if (tc)
-		return tc;
-	struct zc_task_ctx fresh = {};
-
-	bpf_map_update_elem(&zc_tasks, &tid, &fresh, BPF_NOEXIST);
-	tc = bpf_map_lookup_elem(&zc_tasks, &tid);
-	if (!tc)
-		zc_health_inc(ZC_HEALTH_TASKS_FULL);
-	return tc;
 }
 
 SEC("tp_btf/sys_enter")
@@ -108,7 +120,7 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 
 	if (!role)
 		return 0;
-	tc = ctx_for_enter((__u32)id_tgid);
+	tc = zc_ctx_create((__u32)id_tgid);
 	if (!tc)
 		return 0;
 	tc->enter_ns = bpf_ktime_get_ns();
@@ -119,6 +131,7 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	tc->send_site = 0;
 	tc->send_seen = 0;
 	tc->recv_seen = 0;
+	tc->write_seen = 0;
 	tc->copies_pending = 1;
 	tc->role = role;
 	classify_fds(tc, id, regs);

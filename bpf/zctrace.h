@@ -55,7 +55,14 @@ enum zc_site {
 	ZC_SITE_SPLICE_READ = 11,      /* page-cache pages into a pipe by reference */
 	ZC_SITE_SKB_COPY_BITS = 12,    /* in-kernel copy out of an skb              */
 	ZC_SITE_TCP_ZEROCOPY = 13,     /* MSG_ZEROCOPY send: user pages referenced  */
-	ZC_SITE_MAX = 14,
+	ZC_SITE_DIRECT_IO = 14,	       /* O_DIRECT: the device fills user memory    */
+	ZC_SITE_TEE = 15,	       /* tee: pipe buffers duplicated by reference */
+	ZC_SITE_VMSPLICE = 16,	       /* user pages into a pipe by reference       */
+	ZC_SITE_COW = 17,	       /* copy-on-write of a private file mapping   */
+	ZC_SITE_TCP_ZC_RECEIVE = 18,   /* received pages mapped into user memory    */
+	ZC_SITE_SHARED_EXTENTS = 19,   /* copy_file_range bytes no copy site saw    */
+	ZC_SITE_XMIT_LINEARIZE = 20,   /* paged bytes made linear before transmit   */
+	ZC_SITE_MAX = 21,
 };
 
 /* Direction of a payload movement. ZC_DIR_REFERENCE: the bytes changed hands
@@ -83,17 +90,27 @@ enum zc_fd_kind {
 struct zc_config {
 	__u8 stream_events; /* also stream events through zc_events */
 	/* Sites measured from syscall returns because nothing better attaches. */
-	__u8 derive_filemap_read; /* read family on a regular file         */
-	__u8 derive_file_write;	  /* write family on a regular file        */
-	__u8 derive_sock_send;	  /* sends on a socket                     */
-	__u8 derive_sock_recv;	  /* receives on a socket                  */
-	__u8 derive_pipe_read;	  /* read family on a pipe                 */
-	__u8 derive_pipe_write;	  /* write family on a pipe                */
-	__u8 derive_splice_copy;  /* splice/sendfile reading an O_DIRECT or
-				     non-page-cache file (copy_splice_read) */
-	__u8 derive_splice_ref;	  /* splice/sendfile reading the page cache
-				     (page references into the pipe)       */
-	__u8 pad[7];
+	__u8 derive_filemap_read;    /* read family on a regular file         */
+	__u8 derive_file_write;	     /* write family on a regular file        */
+	__u8 derive_sock_send;	     /* sends on a socket                     */
+	__u8 derive_sock_recv;	     /* receives on a socket                  */
+	__u8 derive_pipe_read;	     /* read family on a pipe                 */
+	__u8 derive_pipe_write;	     /* write family on a pipe                */
+	__u8 derive_splice_copy;     /* splice/sendfile reading an O_DIRECT or
+					non-page-cache file (copy_splice_read) */
+	__u8 derive_splice_ref;	     /* splice/sendfile reading the page cache
+					(page references into the pipe)       */
+	__u8 derive_direct_io;	     /* read/write family on an O_DIRECT file  */
+	__u8 derive_tee;	     /* tee's return                           */
+	__u8 derive_vmsplice;	     /* vmsplice's return                      */
+	__u8 derive_copy_file_range; /* copy_file_range's return, less what
+					the file-write site saw             */
+	__u8 pad[3];
+	/* The payload file (stat's st_dev in the kernel's encoding, and
+	 * st_ino): copy-on-write of its private mappings is payload. */
+	__u32 payload_dev;
+	__u32 pad2;
+	__u64 payload_ino;
 };
 
 enum zc_switch {
@@ -124,8 +141,10 @@ enum zc_dma {
 };
 
 enum zc_net {
-	ZC_NET_LOOPBACK = 0, /* handed to lo: no device transfer */
-	ZC_NET_DEVICE = 1,   /* handed to a real (or emulated) NIC */
+	ZC_NET_VIRTUAL = 0,	 /* a device with no hardware behind it (lo, veth) */
+	ZC_NET_DEVICE = 1,	 /* handed to a real (or emulated) NIC */
+	ZC_NET_QUEUED_PAGED = 2, /* skb->data_len queued for transmit      */
+	ZC_NET_XMIT_PAGED = 3,	 /* skb->data_len handed to the driver      */
 };
 
 enum zc_sock {
@@ -143,6 +162,8 @@ enum zc_health_slot {
 	ZC_HEALTH_COUNTERS_FULL = 0, /* a counter update found zc_counters full */
 	ZC_HEALTH_OWNERS_FULL = 1,   /* a socket/bio owner could not be recorded */
 	ZC_HEALTH_TASKS_FULL = 2,    /* a task context could not be created     */
+	ZC_HEALTH_VMA_UNKNOWN = 3,   /* a write fault whose mapping could not be
+					looked up (copy-on-write undecided)    */
 	ZC_HEALTH_MAX = 4,
 };
 

@@ -3,7 +3,8 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-# Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++.
+# Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++,
+# liburing (the io_uring workloads).
 # Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
 # independent route for zctrace crosscheck).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
@@ -24,6 +25,7 @@ apt-get install -y --no-install-recommends \
   libelf-dev \
   libgtest-dev \
   libtomlplusplus-dev \
+  liburing-dev \
   linux-libc-dev \
   make \
   nlohmann-json3-dev \

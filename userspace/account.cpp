@@ -14,6 +14,8 @@ std::string evidence_kind_name(EvidenceKind kind) {
     return "rusage";
   case EvidenceKind::Clock:
     return "clock";
+  case EvidenceKind::Reported:
+    return "reported";
   case EvidenceKind::Unavailable:
     return "unavailable";
   }

@@ -61,7 +61,7 @@ struct Account {
     Count storage_bytes;
     Count nic_bytes;
     Count dma_mapped_bytes; // how the device reached memory (not added to bytes)
-    Count loopback_bytes;   // handed to lo: no device transfer
+    Count virtual_bytes;    // handed to lo or veth: no device transfer
   } device;
 
   struct {
@@ -98,6 +98,10 @@ struct Account {
     Count voluntary_switches;
     Count involuntary_switches;
   } rusage;
+
+  // What the kernel told the workload process about its own work, by name
+  // ("zerocopy.copied_bytes"): evidence "reported".
+  std::map<std::string, Count> reported;
 };
 
 // Calls f(path, figure) for every Count and Ratio of the account, paths in
@@ -112,7 +116,7 @@ template <typename F> void for_each_figure(Account &a, F &&f) {
   f("device.storage_bytes", a.device.storage_bytes);
   f("device.nic_bytes", a.device.nic_bytes);
   f("device.dma_mapped_bytes", a.device.dma_mapped_bytes);
-  f("device.loopback_bytes", a.device.loopback_bytes);
+  f("device.virtual_bytes", a.device.virtual_bytes);
   f("syscalls.total", a.syscalls.total);
   f("mode_switches", a.mode_switches);
   f("context_switches.voluntary", a.context_switches.voluntary);

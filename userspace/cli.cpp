@@ -34,6 +34,51 @@ CLI::Option *add_size(CLI::App &app, const std::string &name, std::uint64_t &tar
       });
 }
 
+// A comma-separated list of sizes ("4K,64K,1M").
+CLI::Option *add_size_list(CLI::App &app, const std::string &name,
+                           std::vector<std::uint64_t> &target, const std::string &help) {
+  return app
+      .add_option_function<std::vector<std::string>>(
+          name,
+          [&target](const std::vector<std::string> &texts) {
+            target.clear();
+            for (const auto &t : texts)
+              target.push_back(parse_size(t));
+          },
+          help)
+      ->delimiter(',')
+      ->check([](const std::string &text) {
+        try {
+          parse_size(text);
+          return std::string();
+        } catch (const UsageError &e) {
+          return std::string(e.what());
+        }
+      });
+}
+
+// The options every command that runs methods shares. `sizes` is false for
+// sweep, which takes lists of sizes and chunks instead.
+void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
+  if (sizes) {
+    add_size(cmd, "--size", c.size, "bytes to move (default 64M)");
+    add_size(cmd, "--chunk", c.chunk, "bytes per call (default 64K)");
+  }
+  cmd.add_option("--cache", c.cache, "warm: file in the page cache; cold: dropped first")
+      ->check(CLI::IsMember({"warm", "cold"}));
+  cmd.add_option_function<std::string>(
+         "--sg", [&c](const std::string &v) { c.sg = v == "on"; },
+         "send over a veth pair zctrace creates, with scatter-gather on or off")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd.add_flag("--io-wq", c.io_wq,
+               "io_uring methods: submit every request to io-wq workers (IOSQE_ASYNC)");
+  cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
+      ->check(CLI::ExistingDirectory);
+  cmd.add_option("--seed", c.seed, "seed of the data file's contents");
+  cmd.add_option("--timeout", c.timeout_s, "give up on a run after this many seconds")
+      ->check(CLI::PositiveNumber);
+}
+
 } // namespace
 
 Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods) {
@@ -55,13 +100,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   run_cmd->add_option("method", run.method, "copy method (zctrace list)")
       ->required()
       ->check(method_known);
-  add_size(*run_cmd, "--size", run.size, "bytes to move (default 64M)");
-  add_size(*run_cmd, "--chunk", run.chunk, "bytes per call (default 64K)");
-  run_cmd->add_option("--cache", run.cache, "warm: file in the page cache; cold: dropped first")
-      ->check(CLI::IsMember({"warm", "cold"}));
+  add_conditions(*run_cmd, run, true);
   run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE");
-  run_cmd->add_option("--dir", run.dir, "directory of the data file (default /var/tmp)")
-      ->check(CLI::ExistingDirectory);
   run_cmd->add_option("--address", run.address,
                       "IPv4 address the sink listens on and the source connects to "
                       "(default 127.0.0.1)");
@@ -69,11 +109,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->add_option("--sink-netns", run.sink_netns,
                    "run the sink in this network namespace (a file such as /run/netns/NAME)")
       ->check(CLI::ExistingFile);
-  run_cmd->add_option("--timeout", run.timeout_s, "give up after this many seconds")
-      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--require", run.require,
                       "probe name or attach point that must attach (repeatable)");
-  run_cmd->add_option("--seed", run.seed, "seed of the data file's contents");
   add_size(*run_cmd, "--ringbuf-size", run.ringbuf_bytes,
            "event ring buffer size, a power of two of at least 4K (default 4M)")
       ->check([](const std::string &text) {
@@ -140,6 +177,40 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                       "also count with bpftrace on the same tracepoints");
   cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE");
 
+  // "all" or method names.
+  auto methods_or_all = [&](const std::string &m) {
+    return m == "all" ? std::string() : method_known(m);
+  };
+  auto expand = [&methods](std::vector<std::string> chosen) {
+    if (std::find(chosen.begin(), chosen.end(), "all") != chosen.end())
+      return methods;
+    return chosen;
+  };
+
+  // compare and sweep: methods (or all), conditions, repeats, JSON.
+  auto add_series = [&](CLI::App &cmd, std::vector<std::string> &chosen, Conditions &c,
+                        unsigned &repeat, std::optional<std::string> &json_path,
+                        const std::string &schema, bool sizes) {
+    cmd.add_option("methods", chosen, "methods, or all")->required()->check(methods_or_all);
+    add_conditions(cmd, c, sizes);
+    cmd.add_option("--repeat", repeat, "runs of each; medians are shown")
+        ->check(CLI::Range(1, 100));
+    cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE");
+  };
+  CompareOptions compare;
+  CLI::App *compare_cmd = app.add_subcommand(
+      "compare", "run methods one after another under the same conditions; one table, one JSON");
+  add_series(*compare_cmd, compare.methods, compare, compare.repeat, compare.json_path,
+             "zctrace.compare/1", true);
+
+  SweepOptions sweep;
+  CLI::App *sweep_cmd = app.add_subcommand(
+      "sweep", "run methods across message and chunk sizes: where each one wins");
+  add_series(*sweep_cmd, sweep.methods, sweep, sweep.repeat, sweep.json_path, "zctrace.sweep/1",
+             false);
+  add_size_list(*sweep_cmd, "--size", sweep.sizes, "bytes to move, a list (default 64M)");
+  add_size_list(*sweep_cmd, "--chunk", sweep.chunks, "bytes per call, a list (default 4K,64K,1M)");
+
   CLI::App *list_cmd =
       app.add_subcommand("list", "list the copy methods and what the articles claim for each");
 
@@ -187,6 +258,16 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     if (cross.methods.empty())
       cross.methods = methods;
     cli.command = cross;
+  } else if (compare_cmd->parsed()) {
+    compare.methods = expand(compare.methods);
+    cli.command = compare;
+  } else if (sweep_cmd->parsed()) {
+    sweep.methods = expand(sweep.methods);
+    if (sweep.sizes.empty())
+      sweep.sizes = {sweep.size};
+    if (sweep.chunks.empty())
+      sweep.chunks = {4ull << 10, 64ull << 10, 1ull << 20};
+    cli.command = sweep;
   } else if (matrix_cmd->parsed()) {
     if (matrix.methods.empty())
       matrix.methods = methods;

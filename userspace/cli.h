@@ -10,20 +10,42 @@
 
 namespace zc {
 
-struct RunOptions {
-  std::string method;
+// The conditions a method runs under (run, compare and sweep share them).
+struct Conditions {
   std::uint64_t size = 64ull << 20;
   std::uint64_t chunk = 64ull << 10;
   std::string cache = "warm";
-  std::optional<std::string> json_path;
+  std::optional<bool> sg; // route over a veth pair with scatter-gather on/off
+  bool io_wq = false;     // io_uring methods: every request through io-wq workers
   std::string dir = "/var/tmp";
+  std::uint64_t seed = 1;
+  double timeout_s = 300;
+};
+
+struct RunOptions : Conditions {
+  std::string method;
+  std::optional<std::string> json_path;
   std::string address = "127.0.0.1";
   std::string sink_netns;
-  double timeout_s = 300;
   std::vector<std::string> require;
-  std::uint64_t seed = 1;
   std::uint64_t ringbuf_bytes = 4ull << 20;
   bool stream_events = true;
+};
+
+// Several methods one after another under the same conditions.
+struct CompareOptions : Conditions {
+  std::vector<std::string> methods; // "all" expanded
+  unsigned repeat = 1;
+  std::optional<std::string> json_path;
+};
+
+// Methods across message sizes and chunk sizes.
+struct SweepOptions : Conditions {
+  std::vector<std::string> methods;
+  std::vector<std::uint64_t> sizes;  // default: the one --size
+  std::vector<std::uint64_t> chunks; // default: 4K, 64K, 1M
+  unsigned repeat = 1;
+  std::optional<std::string> json_path;
 };
 
 struct ListOptions {};
@@ -69,7 +91,7 @@ struct CrosscheckOptions {
 struct Cli {
   bool verbose = false;
   std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions,
-               CrosscheckOptions>
+               CrosscheckOptions, CompareOptions, SweepOptions>
       command;
   // Set when parsing already answered (--help): print `output`, exit 0.
   bool done = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <map>
+#include <set>
 #include <string_view>
 #include <tuple>
 
@@ -54,8 +55,10 @@ std::string syscall_label(std::uint16_t nr) {
 int strength(EvidenceKind k) {
   switch (k) {
   case EvidenceKind::Site:
-    return 3;
+    return 4;
   case EvidenceKind::Tracepoint:
+    return 3;
+  case EvidenceKind::Reported:
     return 2;
   case EvidenceKind::Derived:
     return 1;
@@ -168,33 +171,94 @@ std::vector<SiteRow> payload_rows(std::uint8_t role, const RawCounters &counters
   return rows;
 }
 
+const ReportedFigure *find_reported(const ProcessObservation &p, std::string_view name) {
+  for (const ReportedFigure &f : p.reported)
+    if (f.name == name)
+      return &f;
+  return nullptr;
+}
+
+// A row whose bytes the kernel's answer to the workload gives, for a site
+// nothing watches on this kernel.
+SiteRow reported_row(std::uint16_t site_id, std::uint8_t dir, const ReportedFigure &fig,
+                     std::uint64_t payload, const std::string &why_unwatched) {
+  const CopySite *site = find_copy_site(site_id);
+  SiteRow row;
+  row.site_id = site_id;
+  row.dir = dir;
+  row.site = site ? site->name : "site_" + std::to_string(site_id);
+  row.direction = direction_name(dir);
+  row.syscall = "(not watched)";
+  row.cpu_copy = dir == ZC_DIR_USER_TO_KERNEL || dir == ZC_DIR_KERNEL_TO_USER ||
+                 dir == ZC_DIR_KERNEL_TO_KERNEL;
+  row.bytes = fig.value;
+  row.passes = payload ? static_cast<double>(fig.value) / static_cast<double>(payload) : 0;
+  row.evidence = {EvidenceKind::Reported,
+                  {},
+                  fig.name + ": " + fig.meaning + " (the site itself: " + why_unwatched + ")"};
+  return row;
+}
+
+// The copy a route without scatter-gather costs: paged bytes queued for
+// transmit that reached the driver linear (bpf/net.bpf.c).
+void add_linearize_row(std::vector<SiteRow> &rows, std::uint8_t role, const RawCounters &counters,
+                       const ProbeIndex &probes, std::uint64_t payload) {
+  const CopySite *site = find_copy_site(ZC_SITE_XMIT_LINEARIZE);
+  const SiteState st = site_state(probes, *site);
+  if (st.state != SiteState::Watched)
+    return;
+  auto paged = [&](std::uint16_t which) {
+    return counters
+        .sum([&](const zc_counter_key &k) {
+          return k.role == role && k.kind == ZC_KIND_NET && k.site == which;
+        })
+        .bytes;
+  };
+  const std::uint64_t queued = paged(ZC_NET_QUEUED_PAGED), sent = paged(ZC_NET_XMIT_PAGED);
+  if (queued <= sent)
+    return;
+  SiteRow row;
+  row.site_id = site->id;
+  row.dir = ZC_DIR_KERNEL_TO_KERNEL;
+  row.site = site->name;
+  row.direction = direction_name(row.dir);
+  row.syscall = "(transmit)";
+  row.cpu_copy = true;
+  row.bytes = queued - sent;
+  row.passes = payload ? static_cast<double>(row.bytes) / static_cast<double>(payload) : 0;
+  row.evidence = st.evidence;
+  row.evidence.how = std::to_string(queued) + " paged bytes queued, " + std::to_string(sent) +
+                     " paged bytes reached the driver; " + st.evidence.how;
+  rows.push_back(std::move(row));
+}
+
+// Syscalls whose return sizes the page-cache lookups made inside them (the
+// tracepoint tier of filemap_read); lookups anywhere else cannot be sized.
+bool sizes_lookups(std::uint16_t nr) {
+  static const std::set<std::string> sized = {"read",    "pread64",  "readv",  "preadv",
+                                              "preadv2", "sendfile", "splice", "copy_file_range"};
+  return nr != ZC_NO_SYSCALL && sized.count(syscall_name(nr)) > 0;
+}
+
 void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
-                   const ProbeIndex &probes, std::uint64_t payload) {
-  const bool zerocopy_sent = std::any_of( // by anyone: their deferred copies may land here
-      counters.samples.begin(), counters.samples.end(), [](const CounterSample &s) {
-        return s.key.kind == ZC_KIND_PAYLOAD && s.key.site == ZC_SITE_TCP_ZEROCOPY;
+                   const ProbeIndex &probes, const ProcessObservation &process,
+                   std::uint64_t payload) {
+  // The deferred MSG_ZEROCOPY copy, where watched, lands in the account of
+  // whoever's context it runs in; where not watched, the sender's
+  // completions report all of it: only the sender's account needs it.
+  const bool zerocopy_sent_here =
+      std::any_of(counters.samples.begin(), counters.samples.end(), [&](const CounterSample &s) {
+        return s.key.kind == ZC_KIND_PAYLOAD && s.key.site == ZC_SITE_TCP_ZEROCOPY &&
+               s.key.role == role;
       });
-  std::uint64_t copied = 0, referenced = 0;
-  Evidence copy_ev, ref_ev;
   a.cpu_copy.by_site = payload_rows(role, counters, probes, payload);
-  for (const SiteRow &row : a.cpu_copy.by_site) {
-    const CopySite *site = find_copy_site(row.site_id);
-    if (row.cpu_copy) {
-      copied += row.bytes;
-      merge_into(copy_ev, row.evidence);
-    } else if (row.dir == ZC_DIR_REFERENCE && site && site->socket_handoff) {
-      referenced += row.bytes;
-      merge_into(ref_ev, row.evidence);
-    } else if (row.dir == ZC_DIR_UNKNOWN) {
-      a.cpu_copy.undetermined_bytes += row.bytes;
-    }
-  }
+  add_linearize_row(a.cpu_copy.by_site, role, counters, probes, payload);
 
   // A total is only as good as its coverage: every copy site the kernel has
   // must be watched (the deferred MSG_ZEROCOPY copy only once such a send
-  // happened), and every byte seen must have been told copy or reference.
-  // Otherwise the total is null and says what it lacks; by_site keeps what
-  // was seen.
+  // happened), or its bytes reported by the kernel to the workload, and
+  // every byte seen must have been told copy or reference. Otherwise the
+  // total is null and says what it lacks; by_site keeps what was seen.
   Evidence watched, watching_references;
   std::string unwatched, unwatched_handoffs, incidental;
   auto note = [](std::string &list, const CopySite &site, const SiteState &st) {
@@ -211,23 +275,71 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
     }
     if (st.state == SiteState::Absent)
       continue;
+    if (const ReportedFigure *fig =
+            site.reported_as.empty() ? nullptr : find_reported(process, site.reported_as)) {
+      ReportedFigure rest = *fig;
+      std::uint64_t overlap = 0;
+      for (const SiteRow &row : a.cpu_copy.by_site)
+        if (site.reported_overlaps && row.site_id == site.reported_overlaps)
+          overlap += row.bytes;
+      rest.value = fig->value > overlap ? fig->value - overlap : 0;
+      if (overlap)
+        rest.meaning += ", less the " + std::to_string(overlap) + " bytes " +
+                        find_copy_site(site.reported_overlaps)->name + " was seen copying";
+      if (rest.value)
+        a.cpu_copy.by_site.push_back(
+            reported_row(site.id, site.reported_dir, rest, payload, st.evidence.how));
+      continue;
+    }
+    if (site.only_when_reported)
+      continue;
     if (site.socket_handoff)
       note(unwatched_handoffs, site, st);
-    if (!site.may_copy || site.refines_another || (site.follows_zerocopy && !zerocopy_sent))
+    if (!site.may_copy || site.refines_another || (site.follows_zerocopy && !zerocopy_sent_here))
       continue;
     note(site.incidental ? incidental : unwatched, site, st);
   }
-  // Page-cache lookups outside any syscall (io_uring workers) that only the
-  // tracepoint tier saw: it cannot size them.
-  const std::uint64_t unsized = counters
-                                    .sum([&](const zc_counter_key &k) {
-                                      return k.role == role && k.kind == ZC_KIND_FILEMAP &&
-                                             k.site == ZC_FILEMAP_GET_PAGES &&
-                                             k.id == ZC_NO_SYSCALL;
-                                    })
-                                    .count;
+
+  // Page-cache lookups the tracepoint tier saw where no syscall's return
+  // sizes them (io_uring reads, inline in io_uring_enter or in io-wq
+  // workers): their bytes come from io_uring's completions, if reported.
   const ProbeReport *filemap = probes.attached("copies:filemap_read");
-  const bool unsized_reads = unsized && filemap && filemap->evidence != EvidenceKind::Site;
+  std::uint64_t unsized = 0;
+  if (filemap && filemap->evidence != EvidenceKind::Site)
+    unsized = counters
+                  .sum([&](const zc_counter_key &k) {
+                    return k.role == role && k.kind == ZC_KIND_FILEMAP &&
+                           k.site == ZC_FILEMAP_GET_PAGES && !sizes_lookups(k.id);
+                  })
+                  .count;
+  if (unsized) {
+    if (const ReportedFigure *fig = find_reported(process, "uring.read_bytes")) {
+      a.cpu_copy.by_site.push_back(
+          reported_row(ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, *fig, payload,
+                       std::to_string(unsized) +
+                           " page-cache lookups outside the read family could not be "
+                           "sized through " +
+                           filemap->via));
+      unsized = 0;
+    }
+  }
+  std::sort(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
+            [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
+
+  std::uint64_t copied = 0, referenced = 0;
+  Evidence copy_ev, ref_ev;
+  for (const SiteRow &row : a.cpu_copy.by_site) {
+    const CopySite *site = find_copy_site(row.site_id);
+    if (row.cpu_copy) {
+      copied += row.bytes;
+      merge_into(copy_ev, row.evidence);
+    } else if (row.dir == ZC_DIR_REFERENCE && site && site->in_by_reference) {
+      referenced += row.bytes;
+      merge_into(ref_ev, row.evidence);
+    } else if (row.dir == ZC_DIR_UNKNOWN) {
+      a.cpu_copy.undetermined_bytes += row.bytes;
+    }
+  }
 
   const std::uint64_t undetermined = a.cpu_copy.undetermined_bytes;
   const std::string seen = std::to_string(copied) + " bytes copied and " +
@@ -240,9 +352,9 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
               " bytes moved where copy or reference could not be told (tcp_sendmsg_locked is not "
               "watched); " +
               seen;
-  else if (unsized_reads)
+  else if (unsized)
     missing = std::to_string(unsized) +
-              " page-cache lookups outside any syscall (io_uring workers?) could not be sized "
+              " page-cache lookups outside the read family (io_uring?) could not be sized "
               "through " +
               filemap->via + "; " + seen;
   const std::string incidental_note =
@@ -267,8 +379,9 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
                              : missing_refs;
   } else {
     Evidence ev = referenced ? ref_ev : watching_references;
-    ev.how = referenced ? "sum of the rows of by_site handed to sockets by reference"
-                        : "no page-reference hand-off to a socket seen at any watched site";
+    ev.how = referenced ? "sum of the rows of by_site handed on by page reference (to a socket, "
+                          "to a receiver's mapping, or shared by a filesystem)"
+                        : "no page-reference hand-off seen at any watched site";
     a.by_reference.bytes = count_of(referenced, std::move(ev));
   }
   a.cpu_copy.passes = passes_of(a.cpu_copy.bytes, payload, "cpu_copy.bytes");
@@ -291,12 +404,13 @@ void build_device(Account &a, std::uint8_t role, const RawCounters &counters,
   a.device.nic_bytes = count_of(
       kind_sum(ZC_KIND_NET, ZC_NET_DEVICE),
       all_of(probes, {"net:net_dev_start_xmit"},
-             "bytes of this process's socket buffers handed to a network device other than lo"));
-  a.device.loopback_bytes = count_of(
-      kind_sum(ZC_KIND_NET, ZC_NET_LOOPBACK),
+             "bytes of this process's socket buffers handed to a network device with hardware "
+             "behind it (a parent bus device)"));
+  a.device.virtual_bytes = count_of(
+      kind_sum(ZC_KIND_NET, ZC_NET_VIRTUAL),
       all_of(probes, {"net:net_dev_start_xmit"},
-             "bytes (headers included) handed to lo: the stack loops them back, no device moves "
-             "them"));
+             "bytes (headers included) handed to lo or veth: the stack hands them back, no "
+             "device moves them"));
   a.device.dma_mapped_bytes =
       count_of(kind_sum(ZC_KIND_DMA),
                any_of(probes, {"block:dma_map_page", "block:dma_map_sg"},
@@ -416,6 +530,8 @@ void build_process(Account &a, const ProcessObservation &p) {
   from_usage(a.page_faults.major, &ProcessUsage::major_faults);
   from_usage(a.rusage.voluntary_switches, &ProcessUsage::voluntary_switches);
   from_usage(a.rusage.involuntary_switches, &ProcessUsage::involuntary_switches);
+  for (const ReportedFigure &f : p.reported)
+    a.reported[f.name] = {f.value, {EvidenceKind::Reported, {}, f.meaning}};
 }
 
 } // namespace
@@ -424,7 +540,7 @@ Account build_account(std::uint8_t role, const RawCounters &counters, const Prob
                       const ProcessObservation &process, std::uint64_t payload_bytes) {
   Account a;
   a.role = role_name(role);
-  build_payload(a, role, counters, probes, payload_bytes);
+  build_payload(a, role, counters, probes, process, payload_bytes);
   build_device(a, role, counters, probes, payload_bytes);
   build_syscalls(a, role, counters, probes);
   build_sched_and_faults(a, role, counters, probes);

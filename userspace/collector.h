@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "account.h"
@@ -25,6 +27,7 @@ struct RawCounters {
   std::uint64_t counters_full = 0; // counter updates that found the map full
   std::uint64_t owners_full = 0;   // owners that could not be recorded
   std::uint64_t tasks_full = 0;    // thread contexts that could not be created
+  std::uint64_t vma_unknown = 0;   // write faults whose mapping could not be looked up
 
   // Sum of count and bytes of every sample matching the filter.
   template <typename Pred> zc_counter_val sum(Pred &&pred) const {
@@ -38,9 +41,19 @@ struct RawCounters {
   }
 };
 
+// A figure the kernel told the workload, with what it means.
+struct ReportedFigure {
+  std::string name; // "zerocopy.copied_bytes"
+  std::uint64_t value = 0;
+  std::string meaning;
+};
+
 struct ProcessObservation {
   std::optional<std::int64_t> wall_ns; // the process's own CLOCK_MONOTONIC span
   std::optional<ProcessUsage> usage;   // wait4 rusage minus the pre-start baseline
+  // What the kernel told the workload (MSG_ZEROCOPY completions, io_uring
+  // CQEs, TCP_ZEROCOPY_RECEIVE results), by name: "zerocopy.copied_bytes".
+  std::vector<ReportedFigure> reported;
 };
 
 Account build_account(std::uint8_t role, const RawCounters &counters, const ProbeIndex &probes,

@@ -2,8 +2,12 @@
 #pragma once
 
 #include "cli.h"
+#include "run_session.h"
 
 namespace zc {
+
+// The request for one method under the conditions given on the command line.
+RunRequest request_for(const std::string &method, const Conditions &conditions);
 
 int run_command(const RunOptions &options);
 int list_command();
@@ -11,5 +15,7 @@ int probes_command(const ProbesOptions &options);
 int vmtest_command(const VmtestOptions &options);
 int matrix_command(const MatrixOptions &options);
 int crosscheck_command(const CrosscheckOptions &options);
+int compare_command(const CompareOptions &options);
+int sweep_command(const SweepOptions &options);
 
 } // namespace zc

@@ -25,6 +25,10 @@ struct CopySite {
   // such bytes make `by_reference`, the articles' "DMA gather"; that total
   // needs every such site watched.
   bool socket_handoff = false;
+  // Its by-reference rows count in `by_reference` (the socket hand-offs,
+  // pages mapped to a receiver, extents a filesystem shared) rather than
+  // being a step on the way (page references into a pipe).
+  bool in_by_reference = false;
   // Only refines what another site counts (which of a TCP send's bytes were
   // copied): totals are complete without it, though less precise.
   bool refines_another = false;
@@ -36,6 +40,18 @@ struct CopySite {
   // On kernels without this site's code path, its rows come from this probe
   // instead (before 6.5, splice reads went through filemap_read).
   std::string fallback_probe;
+  // Where nothing watches the site, the kernel's own answer to the workload
+  // may tell its bytes: this reported figure ("zerocopy.copied_bytes"),
+  // moved in direction reported_dir (evidence "reported").
+  std::string reported_as;
+  std::uint8_t reported_dir = 0;
+  // The reported bytes include copies this other site was seen making (a
+  // MSG_ZEROCOPY send linearized for a device without scatter-gather is
+  // reported copied too): those are taken off.
+  std::uint16_t reported_overlaps = 0;
+  // Only a workload that asks for this kernel service reaches the site, and
+  // such a workload reports it: unwatched and unreported, it is not needed.
+  bool only_when_reported = false;
 };
 
 const std::vector<CopySite> &copy_sites();

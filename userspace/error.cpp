@@ -6,6 +6,11 @@
 namespace zc {
 
 std::string errno_text(int err) {
+  // The kernel's own ENOTSUPP leaks out of BPF (for example a trampoline for
+  // a function with more arguments than this kernel's BPF can pass); libc
+  // has no name for it.
+  if (err == 524)
+    return "not supported by this kernel (ENOTSUPP)";
   const char *name = strerrorname_np(err);
   std::string text = std::strerror(err);
   if (name)

@@ -9,7 +9,8 @@
 namespace zc {
 
 // A failure to report to the user. `exit_code` follows zctrace's convention:
-// 1 runtime failure, 2 bad input, 3 data integrity failure, 130 interrupted.
+// 1 runtime failure, 2 bad input, 3 data integrity failure, 4 the method
+// cannot run on this kernel, 130 interrupted.
 class Error : public std::runtime_error {
 public:
   explicit Error(const std::string &what, int exit_code = 1)
@@ -26,9 +27,17 @@ public:
   explicit UsageError(const std::string &what) : Error(what, 2) {}
 };
 
+// A copy method this kernel (or this machine's settings) cannot run, found by
+// trying what it needs: exit status 4. `compare all` skips such methods.
+class Unavailable : public Error {
+public:
+  explicit Unavailable(const std::string &what) : Error(what, 4) {}
+};
+
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitIntegrity = 3;
+inline constexpr int kExitUnavailable = 4;
 inline constexpr int kExitInterrupted = 130;
 
 // "strerror (ENAME)" for an errno value.

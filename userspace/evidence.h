@@ -12,6 +12,8 @@ enum class EvidenceKind {
   Derived,     // computed from other measured figures (say which)
   Rusage,      // the kernel's own per-process accounting (wait4 rusage)
   Clock,       // CLOCK_MONOTONIC read by the workload process
+  Reported,    // the kernel's own answer to the workload: MSG_ZEROCOPY
+               // completions, io_uring CQEs, TCP_ZEROCOPY_RECEIVE results
   Unavailable, // nothing on this kernel measures it (say why)
 };
 

@@ -6,19 +6,40 @@
 
 namespace zc {
 
+namespace {
+
+std::string figures(const analysis::Claim &c) {
+  std::string out;
+  auto add = [&](const std::optional<int> &n, const char *what) {
+    if (n)
+      out += (out.empty() ? "" : ", ") + std::to_string(*n) + " " + what;
+  };
+  add(c.cpu_copies, "CPU copies");
+  add(c.dma_copies, "DMA copies");
+  add(c.context_switches, "context switches");
+  std::string calls;
+  for (const auto &s : c.syscalls)
+    calls += (calls.empty() ? "" : " / ") + s;
+  if (!out.empty() && !calls.empty())
+    out += ", syscalls " + calls;
+  return out;
+}
+
+} // namespace
+
 int list_command() {
   for (const workloads::Workload *w : workloads::all_workloads()) {
     std::cout << w->name() << "  " << w->summary() << "\n";
-    for (std::string_view id : w->claims()) {
+    const auto ids = w->claims();
+    if (ids.empty())
+      std::cout << "    the articles make no claim about it\n";
+    for (std::string_view id : ids) {
       const analysis::Claim *c = analysis::claims().find(id);
       if (!c)
         continue;
-      std::string calls;
-      for (const auto &s : c->syscalls)
-        calls += (calls.empty() ? "" : " / ") + s;
-      std::cout << "    claimed (" << c->label << "): " << c->cpu_copies << " CPU copies, "
-                << c->dma_copies << " DMA copies, " << c->context_switches
-                << " context switches, syscalls " << calls;
+      std::cout << "    claimed (" << c->label << "): ";
+      const std::string f = figures(*c);
+      std::cout << (f.empty() ? *c->statement : f);
       if (c->condition)
         std::cout << "; when " << *c->condition;
       std::cout << "\n";

@@ -28,6 +28,10 @@ int main(int argc, char **argv) {
       return zc::matrix_command(*matrix);
     if (const auto *cross = std::get_if<zc::CrosscheckOptions>(&cli.command))
       return zc::crosscheck_command(*cross);
+    if (const auto *compare = std::get_if<zc::CompareOptions>(&cli.command))
+      return zc::compare_command(*compare);
+    if (const auto *sweep = std::get_if<zc::SweepOptions>(&cli.command))
+      return zc::sweep_command(*sweep);
     throw zc::UsageError("no command given (try zctrace --help)");
   } catch (const std::exception &e) {
     const zc::ErrorReport report = zc::describe(e);

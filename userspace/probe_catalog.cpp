@@ -138,6 +138,34 @@ std::vector<ProbeDef> copy_site_probes() {
   c.push_back(site(
       "skb_copy_bits", "in-kernel copies out of skbs", {"skb_copy_bits"},
       {fexit("skb_copy_bits", "zc_skb_copy_bits_fexit", "its len argument, when it returns 0")}));
+  c.push_back(site(
+      "direct_io", "O_DIRECT transfers between a device and user memory", {"iomap_dio_rw"},
+      {fexit("iomap_dio_rw", "zc_iomap_dio_rw_fexit", "iomap_dio_rw's return minus done_before"),
+       derived("derive_direct_io", "the read's or write's return, on an O_DIRECT "
+                                   "file")}));
+  c.push_back(site("tee", "pipe buffers duplicated into another pipe by reference", {},
+                   {fexit("do_tee", "zc_do_tee_fexit", "do_tee's return"),
+                    derived("derive_tee", "tee's return")}));
+  c.push_back(
+      site("vmsplice", "user pages into a pipe by reference (or out of one, copied)", {},
+           {derived("derive_vmsplice", "vmsplice's return, by the pipe end it was given")}));
+  c.push_back(site("tcp_zerocopy_receive", "received pages mapped into user memory",
+                   {"tcp_zerocopy_receive"},
+                   {fexit("tcp_zerocopy_receive", "zc_tcp_zerocopy_receive_fexit",
+                          "zc->length when it returns 0")}));
+  c.push_back(site("copy_file_range", "copy_file_range bytes no copy site saw (shared extents)", {},
+                   {derived("derive_copy_file_range",
+                            "copy_file_range's return less what the file-write site copied")}));
+  // The fault handlers that copy (do_cow_fault, wp_page_copy) are static and
+  // inlined on most kernels: the write fault is the evidence.
+  c.push_back(site("cow", "copy-on-write of private mappings of the payload file", {},
+                   {{AttachKind::TpBtf,
+                     "page_fault_user",
+                     {"zc_cow_fault_user", "zc_cow_fault_kernel"},
+                     {"tp_btf:page_fault_kernel"},
+                     "",
+                     EvidenceKind::Derived,
+                     "4096 bytes per write fault on a private mapping of the payload file"}}));
   return c;
 }
 
@@ -224,6 +252,14 @@ const std::vector<ProbeDef> &probe_catalog() {
     // net
     c.push_back(tracepoint("net", "net_dev_start_xmit", "zc_net_dev_start_xmit",
                            "packets of a target's sockets handed to a net device"));
+    ProbeDef queue = tracepoint("net", "net_dev_queue", "zc_net_dev_queue",
+                                "paged bytes queued for transmit, against those the driver gets "
+                                "(the copy a device without scatter-gather costs)");
+    queue.alternatives[0].also = {"tp_btf:net_dev_start_xmit"};
+    queue.alternatives[0].evidence = EvidenceKind::Derived;
+    queue.alternatives[0].bytes_from =
+        "skb->data_len at net_dev_queue minus skb->data_len at net_dev_start_xmit";
+    c.push_back(queue);
     c.push_back(tracepoint("net", "inet_sock_set_state", "zc_inet_sock_set_state",
                            "learns which target owns a socket (connect, close)"));
     c.push_back(tracepoint("net", "net_dev_xmit", "zc_net_dev_xmit",
@@ -245,11 +281,29 @@ const std::vector<std::string> &probe_families() {
   return families;
 }
 
-const std::vector<std::string> &config_flags() {
-  static const std::vector<std::string> flags = {
-      "derive_filemap_read", "derive_file_write", "derive_sock_send",   "derive_sock_recv",
-      "derive_pipe_read",    "derive_pipe_write", "derive_splice_copy", "derive_splice_ref"};
+const std::vector<ConfigFlag> &config_flags() {
+  static const std::vector<ConfigFlag> flags = {
+      {"derive_filemap_read", &zc_config::derive_filemap_read},
+      {"derive_file_write", &zc_config::derive_file_write},
+      {"derive_sock_send", &zc_config::derive_sock_send},
+      {"derive_sock_recv", &zc_config::derive_sock_recv},
+      {"derive_pipe_read", &zc_config::derive_pipe_read},
+      {"derive_pipe_write", &zc_config::derive_pipe_write},
+      {"derive_splice_copy", &zc_config::derive_splice_copy},
+      {"derive_splice_ref", &zc_config::derive_splice_ref},
+      {"derive_direct_io", &zc_config::derive_direct_io},
+      {"derive_tee", &zc_config::derive_tee},
+      {"derive_vmsplice", &zc_config::derive_vmsplice},
+      {"derive_copy_file_range", &zc_config::derive_copy_file_range},
+  };
   return flags;
+}
+
+const ConfigFlag *find_config_flag(std::string_view name) {
+  for (const ConfigFlag &f : config_flags())
+    if (f.name == name)
+      return &f;
+  return nullptr;
 }
 
 } // namespace zc

@@ -9,10 +9,12 @@
 // a flag in the BPF objects' zc_config rather than a program of its own).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bpf_abi.h"
 #include "evidence.h"
 
 namespace zc {
@@ -51,7 +53,12 @@ const ProbeDef *find_probe(std::string_view name);
 // The families in load order: the first creates the shared maps.
 const std::vector<std::string> &probe_families();
 
-// Every zc_config flag an alternative may set (bpf/zctrace.h).
-const std::vector<std::string> &config_flags();
+// Every zc_config flag an alternative may set (bpf/zctrace.h), by name.
+struct ConfigFlag {
+  std::string name;
+  std::uint8_t zc_config::*field;
+};
+const std::vector<ConfigFlag> &config_flags();
+const ConfigFlag *find_config_flag(std::string_view name);
 
 } // namespace zc

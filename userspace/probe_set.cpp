@@ -157,31 +157,18 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
 }
 
 // The zc_config every BPF object is loaded with: the derived tiers chosen.
-zc_config config_for(const std::vector<Plan> &plan, bool stream_events) {
+zc_config config_for(const std::vector<Plan> &plan, const ProbeSetOptions &options) {
   zc_config cfg{};
-  cfg.stream_events = stream_events;
+  cfg.stream_events = options.stream_events;
+  cfg.payload_dev = options.payload_file.kernel_dev;
+  cfg.payload_ino = options.payload_file.ino;
   for (const Plan &p : plan) {
     if (!p.chosen || p.chosen->config_flag.empty())
       continue;
-    const std::string &f = p.chosen->config_flag;
-    if (f == "derive_filemap_read")
-      cfg.derive_filemap_read = 1;
-    else if (f == "derive_file_write")
-      cfg.derive_file_write = 1;
-    else if (f == "derive_sock_send")
-      cfg.derive_sock_send = 1;
-    else if (f == "derive_sock_recv")
-      cfg.derive_sock_recv = 1;
-    else if (f == "derive_pipe_read")
-      cfg.derive_pipe_read = 1;
-    else if (f == "derive_pipe_write")
-      cfg.derive_pipe_write = 1;
-    else if (f == "derive_splice_copy")
-      cfg.derive_splice_copy = 1;
-    else if (f == "derive_splice_ref")
-      cfg.derive_splice_ref = 1;
-    else
-      throw Error("unknown zc_config flag " + f);
+    const ConfigFlag *flag = find_config_flag(p.chosen->config_flag);
+    if (!flag)
+      throw Error("unknown zc_config flag " + p.chosen->config_flag);
+    cfg.*(flag->field) = 1;
   }
   return cfg;
 }
@@ -312,7 +299,7 @@ struct ProbeSet::Impl {
 ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
     : impl_(std::make_unique<Impl>()) {
   std::vector<Plan> plan = make_plan(features, options.require);
-  const zc_config config = config_for(plan, options.stream_events);
+  const zc_config config = config_for(plan, options);
   for (const auto &family : probe_families()) {
     std::vector<Plan *> in_family;
     for (auto &p : plan)
@@ -409,6 +396,7 @@ RawCounters ProbeSet::read_counters() const {
   out.counters_full = slot_sum(ZC_HEALTH_COUNTERS_FULL);
   out.owners_full = slot_sum(ZC_HEALTH_OWNERS_FULL);
   out.tasks_full = slot_sum(ZC_HEALTH_TASKS_FULL);
+  out.vma_unknown = slot_sum(ZC_HEALTH_VMA_UNKNOWN);
   return out;
 }
 

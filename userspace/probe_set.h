@@ -14,6 +14,7 @@
 
 #include "bpf_abi.h"
 #include "collector.h"
+#include "data_file.h"
 #include "kernel_features.h"
 #include "probe_report.h"
 
@@ -25,6 +26,8 @@ struct ProbeSetOptions {
   // Probe names ("copies:tcp_sendmsg_locked") or attach points
   // ("fentry:tcp_sendmsg_locked") that must attach, or the run fails.
   std::vector<std::string> require;
+  // The payload file: copy-on-write of its private mappings is payload.
+  workloads::FileId payload_file;
 };
 
 // Decides, for every probe of the catalog, which alternative this kernel

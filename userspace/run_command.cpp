@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "claims.h"
+#include "claim_check.h"
 #include "commands.h"
 #include "interrupt.h"
 #include "json_file.h"
@@ -12,18 +12,26 @@
 
 namespace zc {
 
+RunRequest request_for(const std::string &method, const Conditions &c) {
+  RunRequest req = make_request(method, c.size, c.chunk, c.cache);
+  req.dir = c.dir;
+  req.seed = c.seed;
+  req.timeout_s = c.timeout_s;
+  req.scatter_gather = c.sg;
+  req.io_wq = c.io_wq;
+  return req;
+}
+
 int run_command(const RunOptions &o) {
+  RunRequest req = request_for(o.method, o);
+  req.address = o.address;
+  req.sink_netns = o.sink_netns;
+  check_request(req); // bad input first, whoever runs it
   install_interrupt_handlers();
   require_bpf_privileges();
   require_kernel_btf();
   Features features;
 
-  RunRequest req = make_request(o.method, o.size, o.chunk, o.cache);
-  req.dir = o.dir;
-  req.seed = o.seed;
-  req.address = o.address;
-  req.sink_netns = o.sink_netns;
-  req.timeout_s = o.timeout_s;
   req.probes.stream_events = o.stream_events;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
   req.probes.require = o.require;
@@ -39,10 +47,7 @@ int run_command(const RunOptions &o) {
   std::cout << analysis::render_run(result) << std::flush;
   if (o.json_path) {
     nlohmann::json doc = to_json(result);
-    nlohmann::json claims = nlohmann::json::array();
-    for (const analysis::Claim *c : analysis::claims().for_method(o.method))
-      claims.push_back(analysis::to_json(*c));
-    doc["claims"] = std::move(claims);
+    doc["claims"] = analysis::claims_json(result);
     write_json_atomically(*o.json_path, doc);
   }
   if (!result.integrity.ok)

@@ -70,6 +70,12 @@ json to_json(const Account &a) {
                      {"bytes", row.bytes ? json(*row.bytes) : json(nullptr)}};
   j["syscalls"]["by_name"] = std::move(by_name);
   j["page_faults"]["kernel_by_syscall"] = a.page_faults.kernel_by_syscall;
+  json reported = json::object();
+  for (const auto &[name, fig] : a.reported) {
+    reported[name] = value_of(fig);
+    evidence["reported." + name] = to_json(fig.evidence);
+  }
+  j["reported"] = std::move(reported);
   j["evidence"] = std::move(evidence);
   return j;
 }
@@ -99,14 +105,19 @@ json to_json(const RunResult &r) {
   j["kernel"] = {
       {"release", r.kernel.release}, {"version", r.kernel.version}, {"machine", r.kernel.machine}};
   j["method"] = r.params.method;
-  j["params"] = {{"size", r.params.size},
-                 {"chunk", r.params.chunk},
-                 {"cache", r.params.cache},
-                 {"dir", r.params.dir},
-                 {"filesystem", r.params.filesystem},
-                 {"seed", r.params.seed},
-                 {"address", r.params.address},
-                 {"sink_netns", nullable(r.params.sink_netns)}};
+  j["params"] = {
+      {"size", r.params.size},
+      {"chunk", r.params.chunk},
+      {"cache", r.params.cache},
+      {"dir", r.params.dir},
+      {"filesystem", r.params.filesystem},
+      {"seed", r.params.seed},
+      {"address", r.params.address},
+      {"sink_netns", nullable(r.params.sink_netns)},
+      {"route", r.params.route},
+      {"scatter_gather", r.params.scatter_gather ? json(*r.params.scatter_gather) : json(nullptr)},
+      {"io_wq", r.params.io_wq},
+      {"kernel_settings", r.params.kernel_settings}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},
                     {"expected_bytes", r.integrity.expected_bytes},
@@ -126,7 +137,8 @@ json to_json(const RunResult &r) {
                  {"lost_by_kind", std::move(lost_by_kind)},
                  {"counter_updates_lost", r.counter_updates_lost},
                  {"owner_records_lost", r.owner_records_lost},
-                 {"task_contexts_lost", r.task_contexts_lost}};
+                 {"task_contexts_lost", r.task_contexts_lost},
+                 {"fault_lookups_failed", r.fault_lookups_failed}};
   json probes = json::array();
   for (const auto &p : r.probes)
     probes.push_back(to_json(p));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct RunParams {
   std::uint64_t seed = 0;
   std::string address;    // where the sink listened
   std::string sink_netns; // empty: the sink shared zctrace's network namespace
+  std::string route;      // "loopback", "veth, scatter-gather off", ...
+  // Whether the route offers scatter-gather: lo does, a veth the run made as
+  // told; unknown for other routes.
+  std::optional<bool> scatter_gather;
+  bool io_wq = false; // io_uring requests forced through io-wq workers
+  // Kernel settings the method needed for the run (restored after).
+  std::vector<std::string> kernel_settings;
 };
 
 struct IntegrityReport {
@@ -55,6 +63,7 @@ struct RunResult {
   std::uint64_t counter_updates_lost = 0;
   std::uint64_t owner_records_lost = 0;
   std::uint64_t task_contexts_lost = 0;
+  std::uint64_t fault_lookups_failed = 0; // write faults whose mapping was not found
   std::vector<ProbeReport> probes;
   Account source;
   Account sink;

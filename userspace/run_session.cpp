@@ -6,7 +6,9 @@
 
 #include "collector.h"
 #include "interrupt.h"
+#include "kernel_setting.h"
 #include "transfer.h"
+#include "veth_route.h"
 #include "workload.h"
 
 namespace zc {
@@ -22,20 +24,52 @@ const workloads::Workload &workload_for(const std::string &method) {
   return *w;
 }
 
-workloads::TransferSpec spec_for(const RunRequest &req) {
-  return {&workload_for(req.method),
-          req.size,
-          req.chunk,
-          req.cache,
-          req.dir,
-          req.seed,
-          req.address,
-          req.sink_netns};
+// A transfer ready to start, and the route it runs over (if the run made one).
+struct Prepared {
+  std::vector<std::unique_ptr<workloads::KernelSettingOverride>> settings;
+  std::unique_ptr<workloads::VethRoute> route;
+  std::unique_ptr<workloads::Transfer> transfer;
+};
+
+Prepared prepare(const RunRequest &req) {
+  check_request(req);
+  return with_context("preparing the " + req.method + " transfer", [&] {
+    Prepared p;
+    for (const auto &setting : workload_for(req.method).kernel_settings())
+      p.settings.push_back(std::make_unique<workloads::KernelSettingOverride>(setting));
+    workloads::TransferSpec spec{&workload_for(req.method),
+                                 req.size,
+                                 req.chunk,
+                                 req.cache,
+                                 req.dir,
+                                 req.seed,
+                                 req.address,
+                                 req.sink_netns,
+                                 {req.io_wq}};
+    if (req.scatter_gather) {
+      p.route = std::make_unique<workloads::VethRoute>(*req.scatter_gather);
+      spec.address = p.route->sink_address();
+      spec.sink_netns = p.route->sink_netns();
+    }
+    p.transfer = std::make_unique<workloads::Transfer>(spec);
+    return p;
+  });
 }
 
-std::unique_ptr<workloads::Transfer> prepare(const RunRequest &req) {
-  return with_context("preparing the " + req.method + " transfer",
-                      [&] { return std::make_unique<workloads::Transfer>(spec_for(req)); });
+std::optional<bool> route_scatter_gather(const RunRequest &req) {
+  if (req.scatter_gather)
+    return req.scatter_gather;
+  if (req.sink_netns.empty() && req.address.rfind("127.", 0) == 0)
+    return true; // lo has NETIF_F_SG
+  return std::nullopt;
+}
+
+std::string route_name(const RunRequest &req) {
+  if (req.scatter_gather)
+    return std::string("veth, scatter-gather ") + (*req.scatter_gather ? "on" : "off");
+  if (!req.sink_netns.empty())
+    return "to " + req.address + " in " + req.sink_netns;
+  return req.address.rfind("127.", 0) == 0 ? "loopback" : "to " + req.address;
 }
 
 // Waits for both processes, calling `between` while they run.
@@ -64,6 +98,8 @@ ProcessObservation observe(const workloads::ProcessResult &p) {
   if (p.start_ns && p.end_ns)
     o.wall_ns = *p.end_ns - *p.start_ns;
   o.usage = p.usage;
+  for (const auto &[name, value] : p.figures)
+    o.reported.push_back({name, value, std::string(workloads::reported_meaning(name))});
   return o;
 }
 
@@ -90,15 +126,40 @@ std::string cache_mode_name(workloads::CacheMode mode) {
   return mode == workloads::CacheMode::Cold ? "cold" : "warm";
 }
 
+void check_request(const RunRequest &req) {
+  const workloads::Workload &w = workload_for(req.method);
+  if (const std::string bad = w.invalid_parameters(req.size, req.chunk); !bad.empty())
+    throw UsageError(bad);
+  if (req.scatter_gather && !w.sends_payload())
+    throw UsageError("--sg does not apply to " + req.method + ": its payload crosses no socket");
+  if (w.loopback_only() && !req.scatter_gather &&
+      (!req.sink_netns.empty() || req.address.rfind("127.", 0) != 0))
+    throw UsageError(req.method +
+                     " needs the sink to receive the sender's own pages: over loopback or --sg, "
+                     "not to " +
+                     req.address + " (a NIC would need header split)");
+  if (w.loopback_only() && req.scatter_gather == false)
+    throw UsageError(req.method + " maps received pages: with --sg off every segment arrives "
+                                  "linear and there is no page to map");
+  if (req.io_wq && !w.uses_io_uring())
+    throw UsageError("--io-wq applies to the io_uring methods only, not to " + req.method);
+  if (const std::string why = w.unavailable_reason(); !why.empty())
+    throw Unavailable(req.method + " cannot run here: " + why);
+}
+
 RunResult run_traced(const RunRequest &req, Features &features, const EventSink &on_event) {
   const auto began = Clock::now();
   // Fork first: the workload processes must not inherit BPF descriptors.
-  auto transfer = prepare(req);
+  Prepared prepared = prepare(req);
+  auto &transfer = prepared.transfer;
   const auto loading = Clock::now();
+  ProbeSetOptions probe_options = req.probes;
+  probe_options.payload_file = transfer->data_file();
   auto probes = with_context("loading the probes",
-                             [&] { return std::make_unique<ProbeSet>(features, req.probes); });
+                             [&] { return std::make_unique<ProbeSet>(features, probe_options); });
   const auto attached = Clock::now();
-  probes->add_target(transfer->source_pid(), ZC_ROLE_SOURCE, false);
+  // A source that forks (cow) has its children traced as the source too.
+  probes->add_target(transfer->source_pid(), ZC_ROLE_SOURCE, workload_for(req.method).forks());
   probes->add_target(transfer->sink_pid(), ZC_ROLE_SINK, false);
   if (req.on_attached)
     req.on_attached(probes->reports());
@@ -111,9 +172,21 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
 
   RunResult r;
   r.kernel = running_kernel();
-  r.params = {req.method,    req.size,     req.chunk, cache_mode_name(req.cache),
-              req.dir,       o.filesystem, req.seed,  req.address,
-              req.sink_netns};
+  r.params = {req.method,
+              req.size,
+              req.chunk,
+              cache_mode_name(req.cache),
+              req.dir,
+              o.filesystem,
+              req.seed,
+              prepared.route ? prepared.route->sink_address() : req.address,
+              prepared.route ? prepared.route->sink_netns() : req.sink_netns,
+              route_name(req),
+              route_scatter_gather(req),
+              req.io_wq,
+              {}};
+  for (const auto &setting : prepared.settings)
+    r.params.kernel_settings.push_back(setting->describe());
   r.integrity = {o.integrity_ok,    o.expected_bytes,  o.received_bytes,
                  o.expected_crc32c, o.received_crc32c, o.integrity_error};
   r.cache = {o.file_pages, o.resident_before};
@@ -121,6 +194,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   r.counter_updates_lost = counters.counters_full;
   r.owner_records_lost = counters.owners_full;
   r.task_contexts_lost = counters.tasks_full;
+  r.fault_lookups_failed = counters.vma_unknown;
   r.probes = probes->reports();
   const ProbeIndex index(r.probes);
   r.source = build_account(ZC_ROLE_SOURCE, counters, index, observe(o.source), req.size);
@@ -149,7 +223,8 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
 }
 
 std::int64_t run_untraced(const RunRequest &req) {
-  auto transfer = prepare(req);
+  Prepared prepared = prepare(req);
+  auto &transfer = prepared.transfer;
   transfer->start();
   wait_for(*transfer, req, [] { std::this_thread::sleep_for(std::chrono::milliseconds(2)); });
   const workloads::TransferOutcome o = transfer->outcome();

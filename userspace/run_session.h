@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "kernel_features.h"
@@ -24,6 +25,10 @@ struct RunRequest {
   std::uint64_t seed = 1;
   std::string address = "127.0.0.1"; // where the sink listens
   std::string sink_netns;            // network namespace of the sink, if not ours
+  // Route over a veth pair the run creates, with scatter-gather on or off
+  // (replaces address and sink_netns); unset: as address and sink_netns say.
+  std::optional<bool> scatter_gather;
+  bool io_wq = false; // io_uring methods: every request through io-wq workers
   double timeout_s = 300;
   ProbeSetOptions probes;
   // Called once the probes are attached, just before the transfer starts.
@@ -45,5 +50,10 @@ RunResult run_traced(const RunRequest &request, Features &features, const EventS
 std::int64_t run_untraced(const RunRequest &request);
 
 std::string cache_mode_name(workloads::CacheMode mode);
+
+// Throws UsageError when the request's parameters or conditions do not suit
+// its method, Unavailable when the method cannot run on this kernel; both
+// with one line saying why. run_traced and run_untraced call it first.
+void check_request(const RunRequest &request);
 
 } // namespace zc

@@ -16,6 +16,7 @@
 #include "run_json.h"
 #include "run_session.h"
 #include "runner.h"
+#include "workload.h"
 
 namespace zc {
 
@@ -95,7 +96,10 @@ int vmtest_command(const VmtestOptions &o) {
 int matrix_command(const MatrixOptions &o) {
   install_interrupt_handlers();
   VmSession s = open_session(o.vm);
-  vmtest::MatrixParams params{o.methods, o.size, o.chunk, o.cache};
+  vmtest::MatrixParams params{o.methods, o.size, o.chunk, o.cache, {}};
+  for (const auto &method : o.methods)
+    if (const auto *w = workloads::find_workload(method); w && w->loopback_only())
+      params.loopback_methods.push_back(method);
   std::vector<nlohmann::json> columns;
   bool all_ok = true;
 
@@ -117,6 +121,8 @@ int matrix_command(const MatrixOptions &o) {
         col["runs"][method] = to_json(run_traced(req, features));
       } catch (const Interrupted &) {
         throw;
+      } catch (const Unavailable &e) {
+        col["runs"][method] = {{"skipped", describe(e).message}};
       } catch (const std::exception &e) {
         col["runs"][method] = {{"error", describe(e).message}};
         all_ok = false;

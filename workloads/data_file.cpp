@@ -1,7 +1,9 @@
 #include "data_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,6 +93,13 @@ std::string DataFile::filesystem() const {
     return buf;
   }
   }
+}
+
+FileId DataFile::id() const {
+  struct stat st {};
+  if (stat(path_.c_str(), &st) != 0)
+    throw_errno("stat " + path_);
+  return {(major(st.st_dev) << 20) | minor(st.st_dev), st.st_ino};
 }
 
 } // namespace zc::workloads

@@ -8,6 +8,13 @@
 
 namespace zc::workloads {
 
+// Which file: st_ino, and st_dev in the kernel's own encoding (MKDEV,
+// major << 20 | minor), as BPF programs read it from the superblock.
+struct FileId {
+  std::uint32_t kernel_dev = 0;
+  std::uint64_t ino = 0;
+};
+
 class DataFile {
 public:
   DataFile(const std::string &dir, std::uint64_t size, std::uint64_t seed);
@@ -19,6 +26,7 @@ public:
   std::uint64_t size() const { return size_; }
   std::uint32_t crc32c() const { return crc_; }
   std::string filesystem() const; // "ext4", "tmpfs", ... of the file's filesystem
+  FileId id() const;
 
 private:
   std::string path_;

@@ -18,18 +18,10 @@ std::uint64_t page_count(std::uint64_t size) {
 }
 
 std::uint64_t resident_pages(const std::string &path, std::uint64_t size) {
-  Fd fd = open_file(path, O_RDONLY);
-  void *map = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd.get(), 0);
-  if (map == MAP_FAILED)
-    throw_errno("mmap " + path);
+  const Mapping map(path, size);
   std::vector<unsigned char> vec(page_count(size));
-  const int rc = mincore(map, size, vec.data());
-  const int err = errno;
-  munmap(map, size);
-  if (rc != 0) {
-    errno = err;
+  if (mincore(map.data(), size, vec.data()) != 0)
     throw_errno("mincore " + path);
-  }
   std::uint64_t n = 0;
   for (unsigned char v : vec)
     n += v & 1;

@@ -31,6 +31,11 @@ struct ChildReport {
   int finished; // the workload function returned or threw
   int ok;
   std::uint16_t port; // the sink's listening port, set before it parks
+  std::uint32_t nfigures;
+  struct {
+    char name[48];
+    std::uint64_t value;
+  } figures[16];
   std::int64_t start_ns;
   std::int64_t end_ns;
   std::uint64_t bytes;
@@ -66,6 +71,27 @@ void close_all_except(std::vector<int> keep) {
   }
   close_range(from, ~0u, 0);
 }
+
+// Figures land in the shared report: reporting costs no syscall.
+class SharedReporter final : public Reporter {
+public:
+  explicit SharedReporter(ChildReport *report) : report_(report) {}
+  void report(std::string_view name, std::uint64_t value) override {
+    for (std::uint32_t i = 0; i < report_->nfigures; ++i)
+      if (name == report_->figures[i].name) {
+        report_->figures[i].value = value;
+        return;
+      }
+    if (report_->nfigures == std::size(report_->figures))
+      return;
+    auto &f = report_->figures[report_->nfigures++];
+    std::snprintf(f.name, sizeof(f.name), "%.*s", static_cast<int>(name.size()), name.data());
+    f.value = value;
+  }
+
+private:
+  ChildReport *report_;
+};
 
 void report_error(ChildReport *report, const std::exception &e) {
   const std::string msg = describe(e).message;
@@ -195,12 +221,15 @@ struct Transfer::Impl {
   int gate_w = -1;
   Child source{"source"};
   Child sink{"sink"};
+  std::string dest_path; // for methods that write a file
   std::uint64_t resident_before = 0;
 
   // Also runs when the constructor throws half way: nothing is left behind.
   ~Impl() {
     kill_child(source);
     kill_child(sink);
+    if (!dest_path.empty())
+      unlink(dest_path.c_str());
     if (gate_r >= 0)
       close(gate_r);
     if (gate_w >= 0)
@@ -263,6 +292,8 @@ struct Transfer::Impl {
       r.start_ns = rep.start_ns;
       r.end_ns = rep.end_ns;
     }
+    for (std::uint32_t i = 0; i < rep.nfigures && i < std::size(rep.figures); ++i)
+      r.figures.emplace_back(rep.figures[i].name, rep.figures[i].value);
     r.usage = usage_since(c.ru, c.baseline);
     if (!c.stopped_because.empty()) {
       r.error = c.stopped_because;
@@ -305,21 +336,26 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
   const pid_t parent = getpid();
   const Workload *w = spec.workload;
 
+  if (w->writes_file())
+    s.dest_path = s.file->path() + ".copy";
+
   s.sink.pid = fork();
   if (s.sink.pid < 0)
     throw_errno("fork the sink");
   if (s.sink.pid == 0) {
     ChildReport *rep = s.sink.report;
+    SharedReporter reporter(rep);
     Fd listener;
     child_main(
         "zc-sink", parent, s.gate_r, {}, rep,
         [&] {
           if (!spec.sink_netns.empty())
             enter_netns(spec.sink_netns);
-          listener = listen_on(spec.address, rep->port);
+          listener = listen_on(spec.address, rep->port, [&](int fd) { w->tune_socket(fd); });
         },
         [&] {
-          const Received got = w->receive(SinkContext{listener.get(), spec.chunk});
+          const Received got =
+              w->receive(SinkContext{listener.get(), spec.chunk, s.dest_path, &reporter});
           rep->bytes = got.bytes;
           rep->crc32c = got.crc32c;
         });
@@ -331,8 +367,10 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
   if (s.source.pid < 0)
     throw_errno("fork the source");
   if (s.source.pid == 0) {
-    const SourceContext ctx{s.file->path(), spec.address, s.shared->sink.port, spec.size,
-                            spec.chunk};
+    SharedReporter reporter(s.source.report);
+    SourceContext ctx{s.file->path(), s.dest_path, spec.address, s.shared->sink.port,
+                      spec.size,      spec.chunk,  spec.options, &reporter};
+    ctx.tune = [w](int fd) { w->tune_socket(fd); };
     child_main(
         "zc-source", parent, s.gate_r, {}, s.source.report, [] {}, [&] { w->send(ctx); });
   }
@@ -343,6 +381,7 @@ Transfer::~Transfer() = default;
 
 pid_t Transfer::source_pid() const { return impl_->source.pid; }
 pid_t Transfer::sink_pid() const { return impl_->sink.pid; }
+FileId Transfer::data_file() const { return impl_->file->id(); }
 
 void Transfer::start() {
   Impl &s = *impl_;

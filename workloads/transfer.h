@@ -34,7 +34,11 @@ struct TransferSpec {
   // through real (or emulated) network devices.
   std::string address = "127.0.0.1";
   std::string sink_netns; // path of a network namespace file; empty: zctrace's own
+  MethodOptions options;
 };
+
+// What a workload process reported from the kernel's own answers.
+using ReportedFigures = std::vector<std::pair<std::string, std::uint64_t>>;
 
 struct ProcessResult {
   pid_t pid = -1;
@@ -43,6 +47,7 @@ struct ProcessResult {
   std::optional<std::int64_t> start_ns; // CLOCK_MONOTONIC, after the gate opened
   std::optional<std::int64_t> end_ns;
   std::optional<ProcessUsage> usage; // over the run window, after the start gate
+  ReportedFigures figures;
 };
 
 struct TransferOutcome {
@@ -68,6 +73,7 @@ public:
 
   pid_t source_pid() const;
   pid_t sink_pid() const;
+  FileId data_file() const;
 
   // Puts the file's pages in the requested cache state, takes the processes'
   // usage baselines and opens the gate.

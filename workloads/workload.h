@@ -1,9 +1,10 @@
-// One copy method = one workload: a source process that moves a file to a
-// TCP socket with that method, and a sink process (a separate process) that
-// receives it and checks every byte.
+// One copy method = one workload: a source process that moves a file with
+// that method (to a TCP socket, or for copy_file_range to another file), and
+// a sink process (a separate process) that receives it and checks every byte.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,19 +13,47 @@
 
 namespace zc::workloads {
 
-struct SourceContext {
-  std::string path;    // the data file to send
-  std::string address; // the sink's IPv4 address
-  std::uint16_t port;  // and port
-  std::uint64_t size;  // bytes in the file
-  std::uint64_t chunk;
+// Figures a workload learns from the kernel's own answers (MSG_ZEROCOPY
+// completions, io_uring CQEs, TCP_ZEROCOPY_RECEIVE results), by name.
+class Reporter {
+public:
+  virtual ~Reporter() = default;
+  virtual void report(std::string_view name, std::uint64_t value) = 0;
+};
 
-  Fd connect() const { return connect_to(address, port); }
+// Conditions a method may honour.
+struct MethodOptions {
+  bool io_wq = false; // io_uring methods: punt every request to io-wq workers (IOSQE_ASYNC)
+};
+
+// A kernel setting (a /proc/sys file) a method needs for the length of a
+// run; zctrace restores the old value afterwards.
+struct KernelSetting {
+  std::string path;  // "/proc/sys/net/core/high_order_alloc_disable"
+  std::string value; // "1"
+  std::string why;
+};
+
+struct SourceContext {
+  std::string path;      // the data file to send
+  std::string dest_path; // for methods that write a file: where to
+  std::string address;   // the sink's IPv4 address
+  std::uint16_t port;    // and port
+  std::uint64_t size;    // bytes in the file
+  std::uint64_t chunk;
+  MethodOptions options;
+  Reporter *reporter;
+  // Socket options the method needs before connecting (TCP_MAXSEG, ...).
+  std::function<void(int)> tune = [](int) {};
+
+  Fd connect() const;
 };
 
 struct SinkContext {
   int listen_fd; // listening socket the source will connect to
   std::uint64_t chunk;
+  std::string dest_path; // for methods that write a file: what to check
+  Reporter *reporter;
 };
 
 struct Received {
@@ -40,13 +69,37 @@ public:
   virtual std::string_view summary() const = 0;
   // Ids of the claims (analysis/claims.json) this method is compared with.
   virtual std::vector<std::string_view> claims() const = 0;
-  // Moves the file to the socket; runs in the source process. Throws
-  // zc::Error on failure.
+
+  // Why this method cannot run here (a kernel feature it needs is missing),
+  // probed by trying it; empty when it can.
+  virtual std::string unavailable_reason() const { return {}; }
+  // Why these parameters do not suit the method; empty when they do.
+  virtual std::string invalid_parameters(std::uint64_t size, std::uint64_t chunk) const;
+  // The source writes a file (dest_path) rather than only a socket.
+  virtual bool writes_file() const { return false; }
+  // The payload crosses the socket (so routing conditions such as --sg
+  // apply); false when it goes file to file.
+  virtual bool sends_payload() const { return true; }
+  // Submits through io_uring (so --io-wq applies).
+  virtual bool uses_io_uring() const { return false; }
+  // The source forks a process that does part of the work (traced too).
+  virtual bool forks() const { return false; }
+  // Works only where the sink receives the sender's own pages (loopback,
+  // veth), not across a NIC.
+  virtual bool loopback_only() const { return false; }
+  // Socket options for both ends (the sink's listener, the source's socket).
+  virtual void tune_socket(int fd) const { (void)fd; }
+  virtual std::vector<KernelSetting> kernel_settings() const { return {}; }
+
+  // Moves the file; runs in the source process. Throws zc::Error on failure.
   virtual void send(const SourceContext &ctx) const = 0;
   // Accepts the source's connection and receives until EOF; runs in the sink
   // process. By default read() into a buffer of `chunk` bytes (at most 1 MiB).
   virtual Received receive(const SinkContext &ctx) const;
 };
+
+// What a figure a workload reports means, in one sentence.
+std::string_view reported_meaning(std::string_view name);
 
 const std::vector<const Workload *> &all_workloads();
 const Workload *find_workload(std::string_view name);

@@ -240,5 +240,95 @@ TEST(CliErrors, InterruptDetachesEverything) {
         << e.path();
 }
 
+TEST(CliErrors, ParametersThatDoNotSuitTheMethod) {
+  expect_one_line_error(run_tool(zctrace({"run", "direct_io", "--chunk", "1000"})), 2,
+                        "multiple of 4096");
+  expect_one_line_error(run_tool(zctrace({"run", "sendfile", "--io-wq"})), 2,
+                        "--io-wq applies to the io_uring methods only");
+  expect_one_line_error(run_tool(zctrace({"run", "copy_file_range", "--sg", "off"})), 2,
+                        "--sg does not apply to copy_file_range");
+  expect_one_line_error(run_tool(zctrace({"run", "tcp_zerocopy_receive", "--sg", "off"})), 2,
+                        "no page to map");
+  expect_one_line_error(run_tool(zctrace({"run", "sendfile", "--sg", "sometimes"})), 2, "--sg");
+}
+
+// kernel.io_uring_disabled=2 (6.6+) turns io_uring off for everyone: the
+// io_uring methods cannot run, and say why; compare skips them.
+class IoUringDisabled {
+public:
+  IoUringDisabled() {
+    std::ifstream in(kPath);
+    std::getline(in, old_);
+    present_ = static_cast<bool>(in);
+    if (present_)
+      std::ofstream(kPath) << "2\n";
+  }
+  ~IoUringDisabled() {
+    if (present_)
+      std::ofstream(kPath) << old_ << "\n";
+  }
+  bool present() const { return present_; }
+
+private:
+  static constexpr const char *kPath = "/proc/sys/kernel/io_uring_disabled";
+  std::string old_;
+  bool present_ = false;
+};
+
+TEST(CliErrors, AMethodThisKernelCannotRunSaysWhyAndCompareSkipsIt) {
+  IoUringDisabled off;
+  if (!off.present())
+    GTEST_SKIP() << "this kernel has no kernel.io_uring_disabled";
+  expect_one_line_error(run_tool(zctrace({"run", "io_uring_rw"})), 4,
+                        "io_uring_rw cannot run here: io_uring cannot be used here");
+  const ToolResult c =
+      run_tool(zctrace({"compare", "io_uring_send_zc", "sendfile", "--size", "4M"}));
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("skipped: io_uring_send_zc cannot run here"), std::string::npos) << c.out;
+}
+
+TEST(Cli, CompareAllRunsEveryMethodUnderTheSameConditions) {
+  const std::string path = std::filesystem::temp_directory_path() / "zctrace-compare.json";
+  const ToolResult c = run_tool(zctrace({"compare", "all", "--size", "4M", "--json", path}));
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  std::ifstream in(path);
+  const auto doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("schema"), "zctrace.compare/1");
+  EXPECT_EQ(doc.at("conditions").at("route"), "loopback");
+  const auto &points = doc.at("points");
+  ASSERT_EQ(points.size(), 13u);
+  for (const auto &p : points) {
+    EXPECT_EQ(p.at("status"), "ok") << p.at("method") << ": " << p.at("reason");
+    EXPECT_EQ(p.at("size"), 4u << 20);
+    EXPECT_EQ(p.at("runs").size(), 1u);
+    EXPECT_EQ(p.at("runs")[0].at("schema"), "zctrace.run/1");
+    EXPECT_FALSE(p.at("summary").at("source_cpu_passes").is_null()) << p.at("method");
+    EXPECT_NE(c.out.find("\n" + p.at("method").get<std::string>() + " "), std::string::npos);
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(Cli, SweepShowsWhereEachMethodWins) {
+  const std::string path = std::filesystem::temp_directory_path() / "zctrace-sweep.json";
+  const ToolResult c = run_tool(zctrace(
+      {"sweep", "mmap_write", "sendfile", "--size", "8M", "--chunk", "4K,1M", "--json", path}));
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  std::ifstream in(path);
+  const auto doc = nlohmann::json::parse(in);
+  EXPECT_EQ(doc.at("schema"), "zctrace.sweep/1");
+  ASSERT_EQ(doc.at("points").size(), 4u);
+  // mmap_write takes one write per chunk: 2048 at 4K, 8 at 1M.
+  EXPECT_EQ(doc.at("points")[0].at("method"), "mmap_write");
+  EXPECT_EQ(doc.at("points")[0].at("chunk"), 4096u);
+  EXPECT_GE(doc.at("points")[0].at("summary").at("source_syscalls"), 2048u);
+  EXPECT_LT(doc.at("points")[2].at("summary").at("source_syscalls"), 40u);
+  ASSERT_EQ(doc.at("winners").size(), 2u);
+  ASSERT_EQ(doc.at("claims").size(), 1u);
+  EXPECT_EQ(doc.at("claims")[0].at("id"), "rocketmq_kafka");
+  EXPECT_EQ(doc.at("claims")[0].at("verdicts").size(), 4u);
+  EXPECT_NE(c.out.find("where each method wins"), std::string::npos) << c.out;
+  std::filesystem::remove(path);
+}
+
 } // namespace
 } // namespace zc::test

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <gtest/gtest.h>
+
 #include <bpf/bpf.h>
 
 namespace zc::test {
@@ -21,6 +23,25 @@ RunRequest request(const std::string &method) {
 }
 
 RunResult run(const RunRequest &req) { return run_traced(req, features()); }
+
+void expect_intact(const RunResult &r, bool every_event) {
+  ASSERT_TRUE(r.integrity.ok) << r.integrity.error;
+  EXPECT_EQ(r.integrity.received_bytes, r.params.size);
+  EXPECT_EQ(r.integrity.received_crc32c, r.integrity.expected_crc32c);
+  EXPECT_EQ(r.counter_updates_lost + r.owner_records_lost + r.task_contexts_lost, 0u);
+  if (every_event) {
+    EXPECT_EQ(r.events.lost, 0u);
+    EXPECT_EQ(r.events.received, r.events.submitted);
+  }
+}
+
+std::uint64_t rows_at(const Account &a, std::uint16_t site) {
+  std::uint64_t total = 0;
+  for (const SiteRow &r : a.cpu_copy.by_site)
+    if (r.site_id == site)
+      total += r.bytes;
+  return total;
+}
 
 std::uint64_t site_bytes(const Account &a, const std::string &site, const std::string &direction) {
   std::uint64_t total = 0;

@@ -25,6 +25,13 @@ RunRequest request(const std::string &method);
 RunResult run(const RunRequest &req);
 inline RunResult run(const std::string &method) { return run(request(method)); }
 
+// The file arrived intact and no in-kernel bookkeeping was lost; with
+// `every_event`, the ring buffer lost nothing either.
+void expect_intact(const RunResult &r, bool every_event = true);
+
+// Bytes of the account's by_site rows at a ZC_SITE_*.
+std::uint64_t rows_at(const Account &a, std::uint16_t site);
+
 // Bytes of the account's by_site rows at `site` going `direction`.
 std::uint64_t site_bytes(const Account &a, const std::string &site, const std::string &direction);
 std::uint64_t calls(const Account &a, const std::string &syscall);

@@ -101,5 +101,50 @@ TEST(Cli, OtherCommands) {
   EXPECT_TRUE(parse({"-v", "list"}).verbose);
 }
 
+TEST(Cli, Conditions) {
+  const Cli cli = parse({"run", "sendfile", "--sg", "off", "--cache", "cold"});
+  const auto &run = std::get<RunOptions>(cli.command);
+  ASSERT_TRUE(run.sg.has_value());
+  EXPECT_FALSE(*run.sg);
+  EXPECT_FALSE(run.io_wq);
+  EXPECT_TRUE(*std::get<RunOptions>(parse({"run", "sendfile", "--sg", "on"}).command).sg);
+  EXPECT_FALSE(std::get<RunOptions>(parse({"run", "sendfile"}).command).sg.has_value());
+  EXPECT_TRUE(std::get<RunOptions>(parse({"run", "splice", "--io-wq"}).command).io_wq);
+  EXPECT_NE(usage_error({"run", "sendfile", "--sg", "maybe"}).find("--sg"), std::string::npos);
+}
+
+TEST(Cli, CompareTakesMethodsOrAll) {
+  const Cli some_cli = parse({"compare", "sendfile", "splice", "--size", "16M"});
+  const auto &some = std::get<CompareOptions>(some_cli.command);
+  EXPECT_EQ(some.methods, (std::vector<std::string>{"sendfile", "splice"}));
+  EXPECT_EQ(some.size, 16u << 20);
+  EXPECT_EQ(some.repeat, 1u);
+  const Cli all_cli = parse({"compare", "all", "--sg", "off"});
+  const auto &all = std::get<CompareOptions>(all_cli.command);
+  EXPECT_EQ(all.methods, kMethods);
+  EXPECT_FALSE(*all.sg);
+  EXPECT_NE(usage_error({"compare", "sendfile", "nosuch"}).find("unknown method 'nosuch'"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"compare"}).find("methods"), std::string::npos);
+}
+
+TEST(Cli, SweepTakesListsOfSizes) {
+  const Cli defaults_cli = parse({"sweep", "mmap_write"});
+  const auto &defaults = std::get<SweepOptions>(defaults_cli.command);
+  EXPECT_EQ(defaults.sizes, (std::vector<std::uint64_t>{64ull << 20}));
+  EXPECT_EQ(defaults.chunks, (std::vector<std::uint64_t>{4096, 64 << 10, 1 << 20}));
+  const Cli cli = parse(
+      {"sweep", "mmap_write", "sendfile", "--chunk", "4K,1M", "--size", "1M,16M", "--repeat", "3"});
+  const auto &s = std::get<SweepOptions>(cli.command);
+  EXPECT_EQ(s.methods, (std::vector<std::string>{"mmap_write", "sendfile"}));
+  EXPECT_EQ(s.chunks, (std::vector<std::uint64_t>{4096, 1 << 20}));
+  EXPECT_EQ(s.sizes, (std::vector<std::uint64_t>{1 << 20, 16 << 20}));
+  EXPECT_EQ(s.repeat, 3u);
+  EXPECT_NE(usage_error({"sweep", "sendfile", "--chunk", "4K,lots"}).find("lots"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"sweep", "sendfile", "--repeat", "0"}).find("--repeat"),
+            std::string::npos);
+}
+
 } // namespace
 } // namespace zc

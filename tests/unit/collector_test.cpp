@@ -87,7 +87,7 @@ RawCounters read_write_counters() {
       sample(ZC_ROLE_SOURCE, ZC_KIND_FAULT, ZC_FAULT_USER, 0, ZC_NO_SYSCALL, 20, 0),
       sample(ZC_ROLE_SOURCE, ZC_KIND_FAULT, ZC_FAULT_KERNEL, 0, kWrite, 5, 0),
       sample(ZC_ROLE_SOURCE, ZC_KIND_BLOCK, ZC_BLOCK_READ, 0, ZC_NO_SYSCALL, 10, kPayload / 2),
-      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_LOOPBACK, 0, ZC_NO_SYSCALL, 100, kPayload + 6000),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_VIRTUAL, 0, ZC_NO_SYSCALL, 100, kPayload + 6000),
       sample(ZC_ROLE_NONE, ZC_KIND_DMA, ZC_DMA_TO_DEVICE, 0, ZC_NO_SYSCALL, 3, 12288),
   };
   return c;
@@ -190,7 +190,7 @@ TEST(Collector, ReadsOutsideSyscallsTheTracepointCannotSizeAreSaid) {
   const auto tracepoints = reports();
   const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
   EXPECT_FALSE(a.cpu_copy.bytes.value);
-  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("16 page-cache lookups outside any syscall"),
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("16 page-cache lookups outside the read family"),
             std::string::npos)
       << a.cpu_copy.bytes.evidence.how;
   // With fexit at filemap_read the worker's copies are sized where they happen.
@@ -303,7 +303,7 @@ TEST(Collector, SwitchesFaultsAndDevices) {
   EXPECT_EQ(*a.device.nic_bytes.value, 0u);
   EXPECT_EQ(*a.device.bytes.value, kPayload / 2);
   EXPECT_DOUBLE_EQ(*a.device.passes.value, 0.5);
-  EXPECT_EQ(*a.device.loopback_bytes.value, kPayload + 6000);
+  EXPECT_EQ(*a.device.virtual_bytes.value, kPayload + 6000);
   // Unowned DMA is not the source's, but is not dropped either.
   EXPECT_EQ(*a.device.dma_mapped_bytes.value, 0u);
   EXPECT_EQ(*unattributed_dma(read_write_counters(), ProbeIndex(probes)).value, 12288u);
@@ -342,6 +342,159 @@ TEST(Collector, StreamStatsCountLossesByKind) {
   ASSERT_EQ(st.lost_by_kind.size(), 2u);
   EXPECT_EQ(st.lost_by_kind[0], (std::pair<std::string, std::uint64_t>{"syscall", 40}));
   EXPECT_EQ(st.lost_by_kind[1], (std::pair<std::string, std::uint64_t>{"fault", 2}));
+}
+
+// The host: fexit refused, so skb_copy_ubufs and tcp_zerocopy_receive are
+// not watched; ->sendpage is gone.
+std::vector<ProbeReport> host_reports() {
+  return reports({"copies:skb_copy_ubufs", "copies:tcp_zerocopy_receive", "copies:skb_copy_bits"},
+                 AttachKind::TpBtf, {"copies:tcp_sendpage"});
+}
+
+ProcessObservation reporting(std::vector<ReportedFigure> figures) {
+  ProcessObservation p;
+  p.reported = std::move(figures);
+  return p;
+}
+
+const SiteRow *find_row(const Account &a, std::uint16_t site) {
+  for (const SiteRow &r : a.cpu_copy.by_site)
+    if (r.site_id == site)
+      return &r;
+  return nullptr;
+}
+
+// A MSG_ZEROCOPY send over loopback: referenced at the send, copied later
+// where nothing watches; the kernel's completions say how much.
+RawCounters zerocopy_counters() {
+  RawCounters c;
+  c.samples = {
+      sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_ZEROCOPY, ZC_DIR_REFERENCE, 44, 1024,
+             kPayload),
+      sample(ZC_ROLE_SINK, ZC_KIND_PAYLOAD, ZC_SITE_SKB_COPY_DATAGRAM, ZC_DIR_KERNEL_TO_USER, kRead,
+             4000, kPayload),
+  };
+  return c;
+}
+
+TEST(Collector, TheDeferredZerocopyCopyComesFromTheCompletionsWhereNotWatched) {
+  const auto probes = host_reports();
+  const RawCounters c = zerocopy_counters();
+  // Without the completions the sender's total is unknown, and says why.
+  const Account blind = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(blind.cpu_copy.bytes.value);
+  EXPECT_NE(blind.cpu_copy.bytes.evidence.how.find("skb_copy_ubufs"), std::string::npos);
+
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes),
+                    reporting({{"zerocopy.copied_bytes", kPayload, "copied after all"},
+                               {"zerocopy.sends", 1024, "sends"}}),
+                    kPayload);
+  ASSERT_TRUE(a.cpu_copy.bytes.value) << a.cpu_copy.bytes.evidence.how;
+  EXPECT_EQ(*a.cpu_copy.bytes.value, kPayload);
+  EXPECT_EQ(a.cpu_copy.bytes.evidence.kind, EvidenceKind::Reported);
+  const SiteRow *deferred = find_row(a, ZC_SITE_SKB_COPY_UBUFS);
+  ASSERT_NE(deferred, nullptr);
+  EXPECT_TRUE(deferred->cpu_copy);
+  EXPECT_EQ(deferred->syscall, "(not watched)");
+  EXPECT_NE(deferred->evidence.how.find("zerocopy.copied_bytes"), std::string::npos);
+  ASSERT_TRUE(a.by_reference.bytes.value) << a.by_reference.bytes.evidence.how;
+  EXPECT_EQ(*a.by_reference.bytes.value, kPayload);
+  ASSERT_EQ(a.reported.count("zerocopy.sends"), 1u);
+  EXPECT_EQ(*a.reported.at("zerocopy.sends").value, 1024u);
+  EXPECT_EQ(a.reported.at("zerocopy.sends").evidence.kind, EvidenceKind::Reported);
+
+  // The sink sent nothing by MSG_ZEROCOPY: the sender's completions cover
+  // the deferred copies, its own total stands.
+  const Account sink = build_account(ZC_ROLE_SINK, c, ProbeIndex(probes), {}, kPayload);
+  ASSERT_TRUE(sink.cpu_copy.bytes.value) << sink.cpu_copy.bytes.evidence.how;
+  EXPECT_EQ(*sink.cpu_copy.bytes.value, kPayload);
+
+  // Watched (fexit), the site's own rows count and the report is only shown.
+  const auto fexit = reports({}, AttachKind::Fexit);
+  RawCounters watched = c;
+  watched.samples.push_back(sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_SKB_COPY_UBUFS,
+                                   ZC_DIR_KERNEL_TO_KERNEL, 44, 600, kPayload));
+  const Account w =
+      build_account(ZC_ROLE_SOURCE, watched, ProbeIndex(fexit),
+                    reporting({{"zerocopy.copied_bytes", kPayload, "copied"}}), kPayload);
+  EXPECT_EQ(*w.cpu_copy.bytes.value, kPayload);
+  EXPECT_EQ(find_row(w, ZC_SITE_SKB_COPY_UBUFS)->evidence.kind, EvidenceKind::Site);
+}
+
+TEST(Collector, IoUringReadsAreSizedByTheirCompletions) {
+  // READs inside io_uring_enter: the tracepoint tier saw the lookups, no
+  // syscall return sizes them; the CQEs do.
+  RawCounters c;
+  c.samples = {
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FILEMAP, ZC_FILEMAP_GET_PAGES, 0, 426, 1024, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_SENDMSG, ZC_DIR_USER_TO_KERNEL, 426, 1024,
+             kPayload)};
+  const auto probes = host_reports();
+  const Account unsized = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  EXPECT_FALSE(unsized.cpu_copy.bytes.value);
+  EXPECT_NE(unsized.cpu_copy.bytes.evidence.how.find("1024 page-cache lookups"), std::string::npos)
+      << unsized.cpu_copy.bytes.evidence.how;
+  const Account a =
+      build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes),
+                    reporting({{"uring.read_bytes", kPayload, "CQE bytes"}}), kPayload);
+  ASSERT_TRUE(a.cpu_copy.bytes.value) << a.cpu_copy.bytes.evidence.how;
+  EXPECT_DOUBLE_EQ(*a.cpu_copy.passes.value, 2.0);
+  EXPECT_EQ(find_row(a, ZC_SITE_FILEMAP_READ)->dir, ZC_DIR_KERNEL_TO_USER);
+  // Lookups inside read() are sized by its return: not unsized.
+  RawCounters r = read_write_counters();
+  r.samples.push_back(
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FILEMAP, ZC_FILEMAP_GET_PAGES, 0, kRead, 1024, kPayload));
+  EXPECT_TRUE(
+      build_account(ZC_ROLE_SOURCE, r, ProbeIndex(probes), {}, kPayload).cpu_copy.bytes.value);
+}
+
+TEST(Collector, ZerocopyReceiveIsNeededOnlyWhereTheSinkUsesIt) {
+  const auto probes = host_reports();
+  // Any other method: the unwatched receive site does not hide a copy.
+  const Account plain =
+      build_account(ZC_ROLE_SINK, read_write_counters(), ProbeIndex(probes), {}, kPayload);
+  ASSERT_TRUE(plain.by_reference.bytes.value) << plain.by_reference.bytes.evidence.how;
+  // A sink that mapped pages says how many: by reference, not copied.
+  RawCounters c;
+  c.samples = {sample(ZC_ROLE_SINK, ZC_KIND_PAYLOAD, ZC_SITE_SKB_COPY_DATAGRAM,
+                      ZC_DIR_KERNEL_TO_USER, kRead, 10, 4 << 20)};
+  const Account a = build_account(
+      ZC_ROLE_SINK, c, ProbeIndex(probes),
+      reporting({{"zc_receive.mapped_bytes", kPayload - (4 << 20), "mapped"}}), kPayload);
+  ASSERT_TRUE(a.cpu_copy.bytes.value && a.by_reference.bytes.value);
+  EXPECT_EQ(*a.cpu_copy.bytes.value, 4u << 20);
+  EXPECT_EQ(*a.by_reference.bytes.value, kPayload - (4 << 20));
+  EXPECT_EQ(find_row(a, ZC_SITE_TCP_ZC_RECEIVE)->evidence.kind, EvidenceKind::Reported);
+}
+
+TEST(Collector, PagedBytesThatReachTheDriverLinearWereCopied) {
+  // sendfile over a route without scatter-gather: references at TCP, then
+  // the stack makes the pages linear before the device.
+  RawCounters c;
+  c.samples = {
+      sample(ZC_ROLE_SOURCE, ZC_KIND_PAYLOAD, ZC_SITE_TCP_SENDMSG, ZC_DIR_REFERENCE, kSendfile,
+             1024, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_QUEUED_PAGED, 0, ZC_NO_SYSCALL, 100, kPayload),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_XMIT_PAGED, 0, ZC_NO_SYSCALL, 11000, 0),
+  };
+  const auto probes = reports();
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  ASSERT_TRUE(a.cpu_copy.bytes.value) << a.cpu_copy.bytes.evidence.how;
+  EXPECT_DOUBLE_EQ(*a.cpu_copy.passes.value, 1.0);
+  const SiteRow *lin = find_row(a, ZC_SITE_XMIT_LINEARIZE);
+  ASSERT_NE(lin, nullptr);
+  EXPECT_EQ(lin->dir, ZC_DIR_KERNEL_TO_KERNEL);
+  EXPECT_EQ(lin->evidence.kind, EvidenceKind::Derived);
+  // With scatter-gather the pages reach the driver as they were queued.
+  c.samples[2].val.bytes = kPayload;
+  const Account sg = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  EXPECT_EQ(*sg.cpu_copy.bytes.value, 0u);
+  EXPECT_EQ(find_row(sg, ZC_SITE_XMIT_LINEARIZE), nullptr);
+  // Without net_dev_queue the total cannot be complete.
+  const auto no_queue = reports({"net:net_dev_queue"});
+  EXPECT_FALSE(
+      build_account(ZC_ROLE_SOURCE, c, ProbeIndex(no_queue), {}, kPayload).cpu_copy.bytes.value);
 }
 
 } // namespace

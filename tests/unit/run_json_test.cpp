@@ -14,8 +14,8 @@ namespace {
 RunResult sample_run() {
   RunResult r;
   r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
-  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp",
-              "ext4",       1,           "127.0.0.1", ""};
+  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1,
+              "127.0.0.1",  "",          "loopback",  true,   false,      {}};
   r.integrity = {true, 64ull << 20, 64ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
   r.events.submitted = 10;
   r.events.received = 10;
@@ -35,6 +35,7 @@ RunResult sample_run() {
   r.source.syscalls.by_name["write"] = {1024, 0, 5000, 64ull << 20};
   r.source.syscalls.by_name["mmap"] = {1, 0, 10, std::nullopt};
   r.source.page_faults.kernel_by_syscall["write"] = 80;
+  r.source.reported["zerocopy.sends"] = {1024u, {EvidenceKind::Reported, {}, "sends"}};
   r.sink.role = "sink";
   return r;
 }
@@ -47,6 +48,10 @@ TEST(RunJson, HasTheSchemaFields) {
   EXPECT_EQ(j.at("params").at("size"), 64ull << 20);
   EXPECT_EQ(j.at("params").at("chunk"), 64ull << 10);
   EXPECT_EQ(j.at("params").at("cache"), "warm");
+  EXPECT_EQ(j.at("params").at("route"), "loopback");
+  EXPECT_EQ(j.at("params").at("scatter_gather"), true);
+  EXPECT_EQ(j.at("params").at("io_wq"), false);
+  EXPECT_TRUE(j.at("params").at("kernel_settings").empty());
   EXPECT_EQ(j.at("integrity").at("ok"), true);
   EXPECT_EQ(j.at("integrity").at("expected_checksum"), "0xdeadbeef");
   EXPECT_EQ(j.at("lost_events"), 3);
@@ -84,6 +89,10 @@ TEST(RunJson, MissingFiguresAreNullWithTheirEvidence) {
   EXPECT_EQ(src.at("syscalls").at("by_name").at("write").at("count"), 1024);
   EXPECT_TRUE(src.at("syscalls").at("by_name").at("mmap").at("bytes").is_null());
   EXPECT_EQ(src.at("page_faults").at("kernel_by_syscall").at("write"), 80);
+  // What the kernel told the workload, with its own evidence.
+  EXPECT_EQ(src.at("reported").at("zerocopy.sends"), 1024);
+  EXPECT_EQ(src.at("evidence").at("reported.zerocopy.sends").at("kind"), "reported");
+  EXPECT_TRUE(j.at("sink").at("reported").empty());
 }
 
 TEST(JsonFile, WritesAtomicallyAndLeavesNoTemporary) {

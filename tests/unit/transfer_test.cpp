@@ -40,9 +40,15 @@ TransferOutcome run_to_end(const Workload &w, std::uint64_t chunk = 64 << 10) {
   return t.outcome();
 }
 
+// Methods that need a kernel setting changed (root) or a kernel feature
+// this machine lacks are left to the integration tests.
 TEST(Transfer, EveryMethodDeliversTheFileIntact) {
   for (const Workload *w : all_workloads()) {
+    if (!w->kernel_settings().empty() || !w->unavailable_reason().empty())
+      continue;
     for (std::uint64_t chunk : {std::uint64_t{4096}, std::uint64_t{100000}}) {
+      if (!w->invalid_parameters(kSize, chunk).empty())
+        continue;
       const TransferOutcome o = run_to_end(*w, chunk);
       EXPECT_TRUE(o.integrity_ok) << w->name() << " chunk " << chunk << ": " << o.integrity_error;
       EXPECT_EQ(o.received_bytes, kSize) << w->name();

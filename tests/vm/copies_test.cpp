@@ -1,7 +1,15 @@
 // Copy sites inside Debian's 6.1 and 6.12 kernels, where fexit attaches:
-// every copy figure of the four methods is measured at its site, the passes
-// are what each method defines, copies made outside the workload's syscalls
-// (softirq) are still attributed, and the cross-check agrees within 1%.
+// every copy figure is measured at its site (or, where no function can be
+// attached, derived from tracepoints and syscall returns, and labelled so),
+// the passes are what each method defines, copies made outside the
+// workload's syscalls (softirq) are still attributed, and the cross-check
+// agrees within 1%.
+//
+// The guests' NICs are virtio-net behind qemu's hub: no checksum offload, so
+// no scatter-gather. TCP still takes page references (GSO is always on), and
+// the stack copies every paged byte into linear buffers before the driver
+// (xmit_linearize): across these NICs even sendfile copies once on the send
+// side, the articles' "sendfile: 1 CPU copy" row.
 //
 // Tolerances. Payload rows (filemap_read, the TCP send, the receive copy,
 // the socket hand-offs) are exact: each payload byte crosses each site once.
@@ -51,6 +59,12 @@ std::uint64_t site_bytes(const json &account, const std::string &site, const std
   return total;
 }
 
+// A copy of every payload byte, and of retransmitted ones again (within 1%).
+void expect_near_payload(std::uint64_t bytes, const char *what) {
+  EXPECT_GE(bytes, kSize) << what;
+  EXPECT_LE(bytes, kSize + kSize / 100) << what;
+}
+
 void expect_passes(const json &account, const char *what, double expected) {
   ASSERT_FALSE(account.at("cpu_copy").at("passes").is_null())
       << what << ": " << account.at("evidence").at("cpu_copy.bytes").dump();
@@ -60,45 +74,126 @@ void expect_passes(const json &account, const char *what, double expected) {
 }
 
 const char *const kMethods[] = {"read_write", "mmap_write", "sendfile", "splice"};
+const char *const kAllMethods[] = {"read_write",
+                                   "mmap_write",
+                                   "sendfile",
+                                   "splice",
+                                   "direct_io",
+                                   "tee",
+                                   "vmsplice",
+                                   "msg_zerocopy",
+                                   "io_uring_rw",
+                                   "io_uring_send_zc",
+                                   "copy_file_range",
+                                   "tcp_zerocopy_receive",
+                                   "cow"};
+
+// Sites no function can be watched at on these kernels: their rows are
+// derived (from tracepoints, or from syscall returns), and say so.
+bool derived_site(const std::string &site) {
+  return site == "xmit_linearize" || site == "vmsplice" || site == "copy_on_write" ||
+         site == "copy_file_range (no copy)" || site == "direct_io";
+}
 
 void every_copy_figure_is_measured_at_its_site(const json &runs) {
-  for (const char *method : kMethods) {
+  for (const char *method : kAllMethods) {
     const json &r = runs.at(method);
+    ASSERT_FALSE(r.contains("error")) << method << ": " << r.dump();
     ASSERT_EQ(r.at("integrity").at("ok"), true) << method;
     for (const char *role : {"source", "sink"}) {
       const json &a = r.at(role);
-      EXPECT_EQ(a.at("evidence").at("cpu_copy.bytes").at("kind"), "site") << method << " " << role;
-      EXPECT_EQ(a.at("evidence").at("by_reference.bytes").at("kind"), "site")
-          << method << " " << role;
-      for (const auto &row : a.at("cpu_copy").at("by_site"))
-        EXPECT_EQ(row.at("evidence").at("kind"), "site")
-            << method << " " << role << " " << row.dump();
+      EXPECT_FALSE(a.at("cpu_copy").at("passes").is_null())
+          << method << " " << role << ": " << a.at("evidence").at("cpu_copy.bytes").dump();
+      EXPECT_FALSE(a.at("by_reference").at("passes").is_null()) << method << " " << role;
+      for (const auto &row : a.at("cpu_copy").at("by_site")) {
+        const std::string kind = row.at("evidence").at("kind");
+        if (derived_site(row.at("site"))) {
+          EXPECT_TRUE(kind == "site" || kind == "derived") << method << " " << row.dump();
+        } else
+          EXPECT_EQ(kind, "site") << method << " " << role << " " << row.dump();
+      }
     }
   }
 }
 
 void passes_per_method(const json &runs) {
+  // Every method sent across the NICs pays the linearizing copy once.
+  for (const char *method : kAllMethods) {
+    if (std::string(method) == "tcp_zerocopy_receive" || std::string(method) == "copy_file_range")
+      continue; // over loopback; file to file
+    expect_near_payload(
+        site_bytes(runs.at(method).at("source"), "xmit_linearize", "kernel->kernel"), method);
+  }
+
   const json &rw = runs.at("read_write");
   EXPECT_EQ(site_bytes(rw.at("source"), "filemap_read", "kernel->user"), kSize);
   EXPECT_EQ(site_bytes(rw.at("source"), "tcp_sendmsg_locked", "user->kernel"), kSize);
-  expect_passes(rw.at("source"), "read_write source", 2.0);
+  expect_passes(rw.at("source"), "read_write source", 3.0);
   EXPECT_EQ(rw.at("source").at("by_reference").at("bytes"), 0);
 
   const json &mw = runs.at("mmap_write");
   EXPECT_EQ(site_bytes(mw.at("source"), "tcp_sendmsg_locked", "user->kernel"), kSize);
   EXPECT_EQ(site_bytes(mw.at("source"), "filemap_read", "kernel->user"), 0u);
-  expect_passes(mw.at("source"), "mmap_write source", 1.0);
+  expect_passes(mw.at("source"), "mmap_write source", 2.0);
 
-  for (const char *method : {"sendfile", "splice"}) {
+  for (const char *method : {"sendfile", "splice", "tee", "vmsplice"}) {
     const json &r = runs.at(method);
-    // Across virtio NICs (SG): references from the page cache to the NIC.
+    // Page references all the way to TCP; the copy is the linearizing one.
     EXPECT_EQ(r.at("source").at("by_reference").at("bytes"), kSize) << method;
-    EXPECT_EQ(site_bytes(r.at("source"), "splice_read", "by reference"), kSize) << method;
-    expect_passes(r.at("source"), method, 0.0);
+    expect_passes(r.at("source"), method, 1.0);
   }
-  for (const char *method : kMethods) {
+  for (const char *method : {"sendfile", "splice", "tee"})
+    EXPECT_EQ(site_bytes(runs.at(method).at("source"), "splice_read", "by reference"), kSize)
+        << method;
+  EXPECT_EQ(site_bytes(runs.at("tee").at("source"), "tee", "by reference"), kSize);
+  EXPECT_EQ(site_bytes(runs.at("vmsplice").at("source"), "vmsplice", "by reference"), kSize);
+
+  const json &dio = runs.at("direct_io").at("source");
+  EXPECT_EQ(site_bytes(dio, "direct_io", "by the device"), kSize);
+  EXPECT_EQ(site_bytes(dio, "filemap_read", "kernel->user"), 0u);
+  expect_passes(dio, "direct_io", 2.0); // the write to the socket, the linearizing
+
+  for (const char *method : {"msg_zerocopy", "io_uring_send_zc"}) {
+    const json &src = runs.at(method).at("source");
+    EXPECT_EQ(site_bytes(src, "tcp_sendmsg_locked (MSG_ZEROCOPY)", "by reference"), kSize)
+        << method;
+    // The NIC path copies them (linearizing). The completions' "copied"
+    // flag is set where the pages were orphaned, not where skb_segment()
+    // copied them, so across this NIC it counts only some of the sends:
+    // it is reported, not relied on.
+    expect_passes(src, method, 1.0);
+    const json &told = src.at("reported");
+    EXPECT_GE(told.at("zerocopy.sends").get<std::uint64_t>(), kSize / (64 << 10)) << method;
+    EXPECT_LE(told.at("zerocopy.copied_sends"), told.at("zerocopy.sends")) << method;
+  }
+
+  const json &uring = runs.at("io_uring_rw").at("source");
+  EXPECT_EQ(site_bytes(uring, "filemap_read", "kernel->user"), kSize);
+  EXPECT_EQ(site_bytes(uring, "tcp_sendmsg_locked", "user->kernel"), kSize);
+  expect_passes(uring, "io_uring_rw", 3.0);
+
+  const json &cfr = runs.at("copy_file_range").at("source");
+  EXPECT_EQ(site_bytes(cfr, "file_write", "kernel->kernel"), kSize);
+  EXPECT_EQ(site_bytes(cfr, "copy_file_range (no copy)", "by reference"), 0u);
+
+  const json &zc = runs.at("tcp_zerocopy_receive").at("sink");
+  EXPECT_GE(site_bytes(zc, "tcp_zerocopy_receive", "by reference"), kSize * 9 / 10);
+  EXPECT_EQ(site_bytes(zc, "tcp_zerocopy_receive", "by reference") +
+                site_bytes(zc, "skb_copy_datagram_iter", "kernel->user"),
+            kSize);
+
+  const json &cow = runs.at("cow").at("source");
+  EXPECT_EQ(site_bytes(cow, "copy_on_write", "kernel->kernel"), 2 * kSize);
+  expect_passes(cow, "cow", 4.0);
+
+  for (const char *method : kAllMethods) {
+    if (std::string(method) == "tcp_zerocopy_receive")
+      continue;
     const json &sink = runs.at(method).at("sink");
-    EXPECT_EQ(site_bytes(sink, "skb_copy_datagram_iter", "kernel->user"), kSize) << method;
+    if (std::string(method) == "copy_file_range") // it reads the copy back
+      EXPECT_EQ(site_bytes(sink, "filemap_read", "kernel->user"), kSize);
+    else
+      EXPECT_EQ(site_bytes(sink, "skb_copy_datagram_iter", "kernel->user"), kSize) << method;
     expect_passes(sink, method, 1.0);
   }
 }
@@ -139,6 +234,68 @@ TEST(Copies, InBothDebianKernels) {
     passes_per_method(runs);
     the_send_path_is_the_kernels(runs, name == "debian-6.1-cloud");
     copies_outside_the_syscalls_are_attributed(runs);
+  }
+}
+
+// The conditions, inside both kernels: a veth pair with scatter-gather off
+// and on, io_uring through io-wq workers, MSG_ZEROCOPY over loopback.
+json read_result(const fs::path &dir, const std::string &target, const std::string &name) {
+  std::ifstream in(dir / target / (name + ".json"));
+  EXPECT_TRUE(in.good()) << target << "/" << name;
+  return in.good() ? json::parse(in) : json::object();
+}
+
+TEST(Conditions, InBothDebianKernels) {
+  Scratch s;
+  const std::string runs =
+      "zctrace run sendfile --size 16M --sg off --json /results/sg-off.json && "
+      "zctrace run sendfile --size 16M --sg on --json /results/sg-on.json && "
+      "zctrace run io_uring_rw --size 16M --io-wq --json /results/io-wq.json && "
+      "zctrace run msg_zerocopy --size 16M --json /results/zerocopy.json";
+  const fs::path cfg = s.dir / "conditions.toml";
+  std::ofstream(cfg) << "[[target]]\nname = \"c-6.1\"\n"
+                        "kernel_package = \"linux-image-6.1.0-*-cloud-amd64-unsigned\"\n"
+                        "command = \""
+                     << runs
+                     << "\"\n[target.vm]\nmemory = \"1G\"\n"
+                        "[[target]]\nname = \"c-6.12\"\n"
+                        "kernel_package = \"linux-image-6.12.*+deb12-cloud-amd64-unsigned\"\n"
+                        "command = \""
+                     << runs << "\"\n[target.vm]\nmemory = \"1G\"\n";
+  const fs::path out = s.dir / "out";
+  const ToolResult r =
+      run_tool({ZCTRACE_BINARY, "vmtest", "-c", cfg.string(), "--out", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char *target : {"c-6.1", "c-6.12"}) {
+    SCOPED_TRACE(target);
+    const json off = read_result(out, target, "sg-off");
+    ASSERT_EQ(off.at("params").at("route"), "veth, scatter-gather off");
+    // Retransmitted segments are linearized again: up to 1% more.
+    expect_near_payload(site_bytes(off.at("source"), "xmit_linearize", "kernel->kernel"),
+                        "linearized");
+    expect_passes(off.at("source"), "sendfile --sg off", 1.0);
+    const json on = read_result(out, target, "sg-on");
+    EXPECT_EQ(site_bytes(on.at("source"), "xmit_linearize", "kernel->kernel"), 0u);
+    expect_passes(on.at("source"), "sendfile --sg on", 0.0);
+    EXPECT_EQ(on.at("source").at("by_reference").at("bytes"), kSize);
+
+    // io-wq workers send outside any syscall; fexit sees them where they are.
+    const json wq = read_result(out, target, "io-wq");
+    expect_passes(wq.at("source"), "io_uring_rw --io-wq", 2.0);
+    for (const auto &row : wq.at("source").at("cpu_copy").at("by_site"))
+      if (row.at("site") == "tcp_sendmsg_locked" || row.at("site") == "filemap_read") {
+        EXPECT_EQ(row.at("syscall"), "(none)") << row.dump();
+      }
+
+    // Over loopback the deferred copy happens, at skb_copy_ubufs, and the
+    // completions agree that every send was copied.
+    const json zc = read_result(out, target, "zerocopy");
+    const json &src = zc.at("source");
+    expect_near_payload(site_bytes(src, "skb_copy_ubufs", "kernel->kernel"), "copied later");
+    expect_passes(src, "msg_zerocopy over loopback", 1.0);
+    EXPECT_EQ(src.at("reported").at("zerocopy.copied_sends"),
+              src.at("reported").at("zerocopy.sends"));
+    EXPECT_EQ(src.at("reported").at("zerocopy.copied_bytes"), kSize);
   }
 }
 

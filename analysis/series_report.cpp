@@ -1,0 +1,323 @@
+#include "series_report.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "claims.h"
+#include "text_table.h"
+#include "units.h"
+
+namespace zc::analysis {
+
+using nlohmann::json;
+
+namespace {
+
+template <typename T> json value(const Figure<T> &f) { return f.value ? json(*f.value) : json(); }
+
+std::optional<std::uint64_t> sum(std::initializer_list<const Count *> parts) {
+  std::uint64_t total = 0;
+  for (const Count *c : parts) {
+    if (!c->value)
+      return std::nullopt;
+    total += *c->value;
+  }
+  return total;
+}
+
+json opt(const std::optional<std::uint64_t> &v) { return v ? json(*v) : json(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// The median of a numeric summary field over the runs (null if any is null).
+json median_of(const std::vector<json> &summaries, const char *key) {
+  std::vector<double> v;
+  for (const json &s : summaries) {
+    if (!s.contains(key) || s.at(key).is_null())
+      return json();
+    v.push_back(s.at(key).get<double>());
+  }
+  return v.empty() ? json() : json(median(v));
+}
+
+std::string cell(const json &s, const char *key, int decimals) {
+  if (!s.contains(key) || s.at(key).is_null())
+    return "n/a";
+  const double v = s.at(key).get<double>();
+  return decimals < 0 ? thousands(static_cast<unsigned long long>(v)) : fixed(v, decimals);
+}
+
+std::string rate(const json &s) {
+  if (!s.contains("throughput_bytes_per_s") || s.at("throughput_bytes_per_s").is_null())
+    return "n/a";
+  return fixed(s.at("throughput_bytes_per_s").get<double>() / (1024.0 * 1024.0), 0);
+}
+
+// Winner of one (size, chunk) group by a summary field.
+json winner(const std::vector<const json *> &points, const char *key, bool lowest) {
+  const json *best = nullptr;
+  for (const json *p : points) {
+    const json &s = p->at("summary");
+    if (!s.contains(key) || s.at(key).is_null())
+      continue;
+    if (!best || (lowest ? s.at(key) < best->at("summary").at(key)
+                         : s.at(key) > best->at("summary").at(key)))
+      best = p;
+  }
+  if (!best)
+    return json();
+  return {{"method", best->at("method")}, {"value", best->at("summary").at(key)}};
+}
+
+const char *metric_key(const std::string &metric) {
+  return metric == "fastest" ? "throughput_bytes_per_s" : "source_cpu_ms_per_gib";
+}
+
+std::string metric_value(const std::string &metric, double v) {
+  return metric == "fastest" ? fixed(v / (1024.0 * 1024.0), 0) + " MiB/s"
+                             : fixed(v, 0) + " source CPU ms/GiB";
+}
+
+// A comparison claim's expected winners, checked among its own methods at
+// the chunk sizes it names, for every message size of the series.
+json check_comparison(const Claim &claim, const json &points) {
+  // size -> chunk -> method -> summary
+  std::map<std::uint64_t, std::map<std::uint64_t, std::map<std::string, const json *>>> grid;
+  for (const json &p : points)
+    if (p.at("status") == "ok" &&
+        std::find(claim.methods.begin(), claim.methods.end(), p.at("method")) !=
+            claim.methods.end())
+      grid[p.at("size")][p.at("chunk")][p.at("method")] = &p.at("summary");
+  json verdicts = json::array();
+  for (const WinnerExpectation &w : claim.winners) {
+    for (const auto &[size, chunks] : grid) {
+      std::vector<std::uint64_t> at;
+      // Smallest and largest need a range of chunk sizes to mean anything.
+      if (w.at != "every_chunk" && chunks.size() < 2)
+        continue;
+      if (w.at == "smallest_chunk")
+        at = {chunks.begin()->first};
+      else if (w.at == "largest_chunk")
+        at = {chunks.rbegin()->first};
+      else
+        for (const auto &[chunk, _] : chunks)
+          at.push_back(chunk);
+      for (std::uint64_t chunk : at) {
+        const auto &by_method = chunks.at(chunk);
+        const char *key = metric_key(w.metric);
+        std::string best, line;
+        double best_v = 0;
+        bool complete = by_method.size() == claim.methods.size();
+        for (const auto &[method, summary] : by_method) {
+          if (!summary->contains(key) || summary->at(key).is_null()) {
+            complete = false;
+            continue;
+          }
+          const double v = summary->at(key).get<double>();
+          line += (line.empty() ? "" : ", ") + method + " " + metric_value(w.metric, v);
+          const bool better = w.metric == "fastest" ? v > best_v : v < best_v;
+          if (best.empty() || better) {
+            best = method;
+            best_v = v;
+          }
+        }
+        json v = {{"metric", w.metric}, {"size", size}, {"chunk", chunk}, {"expected", w.method}};
+        v["winner"] = complete ? json(best) : json();
+        v["holds"] = complete ? json(best == w.method) : json();
+        v["text"] = (w.metric == "fastest" ? "fastest" : "least source CPU per byte") +
+                    std::string(" at ") + format_size(chunk) + " chunks (" + format_size(size) +
+                    "): " + (complete ? line : "not every method measured") + "; claimed " +
+                    w.method + (complete ? (best == w.method ? ": holds" : ": does NOT hold") : "");
+        verdicts.push_back(std::move(v));
+      }
+    }
+  }
+  return verdicts;
+}
+
+} // namespace
+
+json summarize(const RunResult &r) {
+  const Account &s = r.source;
+  const Account &k = r.sink;
+  const std::uint64_t chunks = r.params.chunk ? (r.params.size + r.params.chunk - 1) / r.params.chunk : 0;
+  json j;
+  j["source_cpu_passes"] = value(s.cpu_copy.passes);
+  j["sink_cpu_passes"] = value(k.cpu_copy.passes);
+  j["source_by_reference_passes"] = value(s.by_reference.passes);
+  j["sink_by_reference_passes"] = value(k.by_reference.passes);
+  j["source_device_passes"] = value(s.device.passes);
+  j["source_syscalls"] = value(s.syscalls.total);
+  j["source_mode_switches_per_chunk"] =
+      s.mode_switches.value && chunks
+          ? json(static_cast<double>(*s.mode_switches.value) / static_cast<double>(chunks))
+          : json();
+  j["scheduler_switches"] = opt(sum({&s.context_switches.voluntary, &s.context_switches.involuntary,
+                                     &k.context_switches.voluntary, &k.context_switches.involuntary}));
+  j["source_page_faults"] = opt(sum({&s.page_faults.user, &s.page_faults.kernel}));
+  // CPU time per GiB moved: the sender's (what the articles compare) and
+  // both processes'.
+  auto per_gib = [&](const std::optional<std::uint64_t> &ns) {
+    return ns && r.params.size
+               ? json(static_cast<double>(*ns) / 1e6 /
+                      (static_cast<double>(r.params.size) / (1024.0 * 1024.0 * 1024.0)))
+               : json();
+  };
+  const auto source_cpu = sum({&s.time.user_ns, &s.time.sys_ns});
+  const auto cpu = sum({&s.time.user_ns, &s.time.sys_ns, &k.time.user_ns, &k.time.sys_ns});
+  j["source_cpu_ns"] = opt(source_cpu);
+  j["cpu_ns"] = opt(cpu);
+  j["source_cpu_ms_per_gib"] = per_gib(source_cpu);
+  j["cpu_ms_per_gib"] = per_gib(cpu);
+  j["throughput_bytes_per_s"] = value(r.throughput_bytes_per_s);
+  j["integrity_ok"] = r.integrity.ok;
+  return j;
+}
+
+json series_document(const std::string &kind, const json &conditions,
+                     const std::vector<SeriesPoint> &points) {
+  json doc;
+  doc["schema"] = "zctrace." + kind + "/1";
+  doc["conditions"] = conditions;
+  json list = json::array();
+  std::vector<std::string> methods;
+  for (const SeriesPoint &p : points) {
+    if (std::find(methods.begin(), methods.end(), p.method) == methods.end())
+      methods.push_back(p.method);
+    json summary;
+    if (!p.summaries.empty()) {
+      // The run with the median throughput stands for the point; the
+      // noisy figures (CPU time, throughput) are medians over all runs.
+      std::vector<std::size_t> order(p.summaries.size());
+      for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return p.summaries[a].value("throughput_bytes_per_s", 0.0) <
+               p.summaries[b].value("throughput_bytes_per_s", 0.0);
+      });
+      summary = p.summaries[order[order.size() / 2]];
+      for (const char *key : {"source_cpu_ns", "cpu_ns", "source_cpu_ms_per_gib", "cpu_ms_per_gib",
+                              "throughput_bytes_per_s"})
+        summary[key] = median_of(p.summaries, key);
+    }
+    list.push_back({{"method", p.method},
+                    {"size", p.size},
+                    {"chunk", p.chunk},
+                    {"status", p.status},
+                    {"reason", p.reason.empty() ? json() : json(p.reason)},
+                    {"repeat", p.runs.size()},
+                    {"summary", summary},
+                    {"runs", p.runs}});
+  }
+  doc["points"] = list;
+
+  // Winners among the points that ran, per (size, chunk).
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<const json *>> groups;
+  for (const json &p : doc["points"])
+    if (p.at("status") == "ok")
+      groups[{p.at("size").get<std::uint64_t>(), p.at("chunk").get<std::uint64_t>()}].push_back(&p);
+  json winners = json::array();
+  for (const auto &[key, group] : groups) {
+    if (group.size() < 2)
+      continue;
+    winners.push_back({{"size", key.first},
+                       {"chunk", key.second},
+                       {"least_cpu_per_byte", winner(group, "source_cpu_ms_per_gib", true)},
+                       {"fastest", winner(group, "throughput_bytes_per_s", false)}});
+  }
+  doc["winners"] = winners;
+  json comparisons = json::array();
+  for (const Claim *c : claims().comparisons(methods)) {
+    json j = to_json(*c);
+    j["verdicts"] = check_comparison(*c, doc["points"]);
+    comparisons.push_back(std::move(j));
+  }
+  doc["claims"] = comparisons;
+  return doc;
+}
+
+std::string render_series(const json &doc) {
+  std::ostringstream out;
+  const json &c = doc.at("conditions");
+  out << doc.at("schema").get<std::string>().substr(8, doc.at("schema").get<std::string>().find('/') - 8)
+      << ": " << c.at("cache").get<std::string>() << " cache, route " << c.at("route").get<std::string>()
+      << (c.value("io_wq", false) ? ", io_uring through io-wq" : "") << ", kernel "
+      << c.at("kernel").get<std::string>() << "\n\n";
+  TextTable t({"method", "size", "chunk", "CPU copies src", "sink", "by ref src", "sink",
+               "device src", "syscalls src", "modes/chunk", "sched sw", "faults src",
+               "CPU ms/GiB src", "both", "MiB/s", "note"});
+  for (const json &p : doc.at("points")) {
+    const json &s = p.at("summary");
+    std::vector<std::string> row = {p.at("method").get<std::string>(),
+                                    format_size(p.at("size").get<std::uint64_t>()),
+                                    format_size(p.at("chunk").get<std::uint64_t>())};
+    if (p.at("status") != "ok") {
+      for (int i = 0; i < 12; ++i)
+        row.push_back("-");
+      row.push_back(p.at("status").get<std::string>() + ": " + p.at("reason").get<std::string>());
+      t.add(row);
+      continue;
+    }
+    for (auto [key, decimals] : std::initializer_list<std::pair<const char *, int>>{
+             {"source_cpu_passes", 2},
+             {"sink_cpu_passes", 2},
+             {"source_by_reference_passes", 2},
+             {"sink_by_reference_passes", 2},
+             {"source_device_passes", 2},
+             {"source_syscalls", -1},
+             {"source_mode_switches_per_chunk", 2},
+             {"scheduler_switches", -1},
+             {"source_page_faults", -1},
+             {"source_cpu_ms_per_gib", 0},
+             {"cpu_ms_per_gib", 0}})
+      row.push_back(cell(s, key, decimals));
+    row.push_back(rate(s));
+    row.push_back(p.at("repeat").get<std::size_t>() > 1
+                      ? "median of " + std::to_string(p.at("repeat").get<std::size_t>())
+                      : "");
+    t.add(row);
+  }
+  out << t.render();
+  out << "\nCPU copies and by-reference are passes over the payload (bytes / size); CPU ms/GiB "
+         "is user + system time per GiB moved, of the source and of both processes (rusage).\n";
+
+  if (!doc.at("winners").empty()) {
+    out << "\nwhere each method wins\n";
+    for (const json &w : doc.at("winners")) {
+      out << "  " << format_size(w.at("size").get<std::uint64_t>()) << " in "
+          << format_size(w.at("chunk").get<std::uint64_t>()) << " chunks: ";
+      const json &cpu = w.at("least_cpu_per_byte");
+      const json &fast = w.at("fastest");
+      out << "least source CPU per byte: "
+          << (cpu.is_null() ? "n/a"
+                            : cpu.at("method").get<std::string>() + " (" +
+                                  fixed(cpu.at("value").get<double>(), 0) + " ms/GiB)")
+          << "; fastest: "
+          << (fast.is_null() ? "n/a"
+                             : fast.at("method").get<std::string>() + " (" +
+                                   fixed(fast.at("value").get<double>() / (1024.0 * 1024.0), 0) +
+                                   " MiB/s)")
+          << "\n";
+    }
+  }
+  for (const json &claim : doc.at("claims")) {
+    out << "\nclaim (" << claim.at("label").get<std::string>()
+        << "): " << claim.at("statement").get<std::string>() << "\n";
+    for (const json &v : claim.at("verdicts"))
+      out << "  " << v.at("text").get<std::string>() << "\n";
+    if (claim.at("verdicts").size() < claim.at("winners").size())
+      out << "  (its claims about small and large messages need a sweep over chunk sizes: "
+             "zctrace sweep "
+          << claim.at("methods")[0].get<std::string>() << " "
+          << claim.at("methods")[1].get<std::string>() << " --chunk 4K,64K,1M)\n";
+  }
+  return out.str();
+}
+
+} // namespace zc::analysis

@@ -1,0 +1,187 @@
+// The facts that define each of the further copy methods, asserted on real
+// runs on this kernel (64 MiB in 64 KiB chunks, warm cache, loopback TCP
+// unless a test says otherwise). Byte counts at sites are exact, as in
+// accounts_test.cpp; the exceptions say why.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "bpf_abi.h"
+#include "claim_check.h"
+#include "claims.h"
+#include "harness.h"
+
+namespace zc::test {
+namespace {
+
+double passes(const Count &bytes, std::uint64_t size = kSize) {
+  EXPECT_TRUE(bytes.value) << bytes.evidence.how;
+  return bytes.value ? static_cast<double>(*bytes.value) / static_cast<double>(size) : -1;
+}
+
+std::uint64_t reported(const Account &a, const std::string &name) {
+  auto it = a.reported.find(name);
+  EXPECT_NE(it, a.reported.end()) << name;
+  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
+}
+
+void expect_claims_hold(const RunResult &r) {
+  for (const analysis::Claim *c : analysis::claims_for(r))
+    for (const analysis::Verdict &v : analysis::check_claim(*c, r)) {
+      ASSERT_TRUE(v.holds.has_value()) << v.text;
+      EXPECT_TRUE(*v.holds) << v.text;
+    }
+}
+
+TEST(Methods, DirectIoMakesNoPageCacheCopyOnTheSource) {
+  const RunResult r = run("direct_io");
+  expect_intact(r);
+  const Account &src = r.source;
+  EXPECT_EQ(rows_at(src, ZC_SITE_FILEMAP_READ), 0u);
+  EXPECT_EQ(site_bytes(src, "direct_io", "by the device"), kSize);
+  EXPECT_EQ(site_bytes(src, "tcp_sendmsg_locked", "user->kernel"), kSize);
+  EXPECT_DOUBLE_EQ(passes(src.cpu_copy.bytes), 1.0);
+  // Warm cache or not, O_DIRECT reads the disk.
+  EXPECT_GE(*src.device.storage_bytes.value, kSize);
+  expect_claims_hold(r);
+}
+
+TEST(Methods, TeeDuplicatesByReference) {
+  const RunResult r = run("tee");
+  expect_intact(r);
+  const Account &src = r.source;
+  EXPECT_EQ(site_bytes(src, "tee", "by reference"), kSize);
+  EXPECT_EQ(site_bytes(src, "splice_read", "by reference"), kSize);
+  EXPECT_EQ(*src.cpu_copy.bytes.value, 0u);
+  EXPECT_EQ(*src.by_reference.bytes.value, kSize);
+  EXPECT_EQ(calls(src, "tee"), kChunks);
+  EXPECT_EQ(calls(src, "splice"), 3 * kChunks); // in, to the socket, to /dev/null
+}
+
+TEST(Methods, VmsplicePassesTheUsersPages) {
+  const RunResult r = run("vmsplice");
+  expect_intact(r);
+  const Account &src = r.source;
+  EXPECT_EQ(site_bytes(src, "vmsplice", "by reference"), kSize);
+  EXPECT_EQ(*src.cpu_copy.bytes.value, 0u);
+  EXPECT_EQ(*src.by_reference.bytes.value, kSize);
+  EXPECT_EQ(calls(src, "vmsplice"), kChunks);
+}
+
+// Over loopback every MSG_ZEROCOPY send is copied after all, later, and the
+// kernel's completions say so.
+void expect_deferred_copy(const RunResult &r, const char *send_syscall) {
+  expect_intact(r);
+  const Account &src = r.source;
+  EXPECT_EQ(site_bytes(src, "tcp_sendmsg_locked (MSG_ZEROCOPY)", "by reference"), kSize);
+  const std::uint64_t sends = reported(src, "zerocopy.sends");
+  EXPECT_GE(sends, kChunks);
+  EXPECT_EQ(reported(src, "zerocopy.copied_sends"), sends);
+  EXPECT_EQ(reported(src, "zerocopy.copied_bytes"), kSize);
+  // The deferred copy: at skb_copy_ubufs where fexit watches it, else from
+  // the completions; either way one pass, after the reference.
+  EXPECT_GE(rows_at(src, ZC_SITE_SKB_COPY_UBUFS), kSize);
+  EXPECT_GE(passes(src.cpu_copy.bytes), 1.0);
+  EXPECT_LE(passes(src.cpu_copy.bytes), 1.01);
+  for (const SiteRow &row : src.cpu_copy.by_site)
+    if (row.site_id == ZC_SITE_TCP_ZEROCOPY) {
+      EXPECT_EQ(row.syscall, send_syscall);
+    }
+  EXPECT_DOUBLE_EQ(passes(r.sink.cpu_copy.bytes), 1.0);
+}
+
+TEST(Methods, MsgZerocopyOverLoopbackIsCopiedLaterAndTheKernelSaysSo) {
+  expect_deferred_copy(run("msg_zerocopy"), "sendto");
+}
+
+TEST(Methods, IoUringSendZcOverLoopbackIsCopiedLaterAndTheKernelSaysSo) {
+  expect_deferred_copy(run("io_uring_send_zc"), "io_uring_enter");
+}
+
+TEST(Methods, IoUringRwCopiesInsideIoUringEnterOrInItsWorkers) {
+  const RunResult inline_run = run("io_uring_rw");
+  expect_intact(inline_run);
+  EXPECT_DOUBLE_EQ(passes(inline_run.source.cpu_copy.bytes), 2.0);
+  EXPECT_EQ(reported(inline_run.source, "uring.read_bytes"), kSize);
+  for (const SiteRow &row : inline_run.source.cpu_copy.by_site)
+    if (row.site_id == ZC_SITE_TCP_SENDMSG) {
+      EXPECT_EQ(row.syscall, "io_uring_enter");
+    }
+  EXPECT_EQ(calls(inline_run.source, "read") + calls(inline_run.source, "write"), 0u);
+
+  RunRequest req = request("io_uring_rw");
+  req.io_wq = true;
+  const RunResult wq = run(req);
+  expect_intact(wq);
+  EXPECT_TRUE(wq.params.io_wq);
+  EXPECT_DOUBLE_EQ(passes(wq.source.cpu_copy.bytes), 2.0);
+  // io-wq workers make the sends outside any syscall of the process.
+  EXPECT_EQ(site_bytes(wq.source, "tcp_sendmsg_locked", "user->kernel"), kSize);
+  for (const SiteRow &row : wq.source.cpu_copy.by_site)
+    if (row.site_id == ZC_SITE_TCP_SENDMSG) {
+      EXPECT_EQ(row.syscall, "(none)");
+    }
+}
+
+TEST(Methods, CopyFileRangeOnExt4CopiesThroughThePageCache) {
+  const RunResult r = run("copy_file_range");
+  expect_intact(r);
+  ASSERT_EQ(r.params.filesystem, "ext4") << "this test states what ext4 does";
+  const Account &src = r.source;
+  // ext4 cannot share extents: the generic path splices the pages through a
+  // pipe and copies them into the destination's page cache.
+  EXPECT_EQ(site_bytes(src, "file_write", "kernel->kernel"), kSize);
+  EXPECT_EQ(site_bytes(src, "splice_read", "by reference"), kSize);
+  EXPECT_EQ(rows_at(src, ZC_SITE_SHARED_EXTENTS), 0u);
+  // One pass, and the 8-byte message telling the sink the copy is done.
+  EXPECT_EQ(*src.cpu_copy.bytes.value, kSize + sizeof(std::uint64_t));
+  EXPECT_EQ(reported(r.sink, "copy_file_range.bytes"), kSize);
+}
+
+std::string read_setting(const char *path) {
+  std::ifstream in(path);
+  std::string v;
+  std::getline(in, v);
+  return v;
+}
+
+TEST(Methods, TcpZerocopyReceiveMapsMostPagesAndRestoresItsSetting) {
+  const char *setting = "/proc/sys/net/core/high_order_alloc_disable";
+  const std::string before = read_setting(setting);
+  const RunResult r = run("tcp_zerocopy_receive");
+  EXPECT_EQ(read_setting(setting), before);
+  expect_intact(r);
+  ASSERT_EQ(r.params.kernel_settings.size(), 1u);
+  const Account &sink = r.sink;
+  const std::uint64_t mapped = reported(sink, "zc_receive.mapped_bytes");
+  EXPECT_EQ(mapped + reported(sink, "zc_receive.copied_bytes"), kSize);
+  EXPECT_EQ(rows_at(sink, ZC_SITE_TCP_ZC_RECEIVE), mapped);
+  // Whole pages are mapped; what straddles segment boundaries is read().
+  EXPECT_GE(passes(sink.by_reference.bytes), 0.9);
+  EXPECT_LE(passes(sink.cpu_copy.bytes), 0.1);
+  EXPECT_EQ(site_bytes(sink, "skb_copy_datagram_iter", "kernel->user"), kSize - mapped);
+  EXPECT_DOUBLE_EQ(passes(r.source.cpu_copy.bytes), 1.0);
+}
+
+TEST(Methods, CowCopiesEveryPageOnEachWriteAfterSharing) {
+  constexpr std::uint64_t kCowSize = 16ull << 20; // a fault event per page: keep it small
+  RunRequest req = request("cow");
+  req.size = kCowSize;
+  const RunResult r = run(req);
+  expect_intact(r, false); // two faults and two copies per page stream many events
+  const Account &src = r.source;
+  // Parent: page cache -> private page; child after fork: shared -> private.
+  EXPECT_EQ(site_bytes(src, "copy_on_write", "kernel->kernel"), 2 * kCowSize);
+  EXPECT_EQ(reported(src, "cow.parent_private_bytes"), kCowSize);
+  EXPECT_EQ(reported(src, "cow.child_private_bytes"), kCowSize);
+  // Plus the child's write() to the socket.
+  EXPECT_DOUBLE_EQ(passes(src.cpu_copy.bytes, kCowSize), 3.0);
+  EXPECT_GE(*src.page_faults.user.value, 2 * kCowSize / 4096);
+  // The forked child is traced as the source: its write()s are counted.
+  EXPECT_EQ(src.syscalls.by_name.at("write").bytes, kCowSize);
+  EXPECT_EQ(r.fault_lookups_failed, 0u);
+  expect_claims_hold(r);
+}
+
+} // namespace
+} // namespace zc::test

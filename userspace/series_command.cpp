@@ -1,0 +1,113 @@
+// zctrace compare and zctrace sweep: methods one after another under the
+// same conditions, each run traced like `zctrace run`; a method this kernel
+// cannot run is skipped with the reason, a run that fails is kept as failed.
+#include <iostream>
+
+#include "commands.h"
+#include "interrupt.h"
+#include "json_file.h"
+#include "kernel_features.h"
+#include "preflight.h"
+#include "run_json.h"
+#include "series_report.h"
+#include "units.h"
+
+namespace zc {
+
+namespace {
+
+struct Series {
+  std::vector<analysis::SeriesPoint> points;
+  bool failed = false;
+};
+
+analysis::SeriesPoint run_point(Features &features, const std::string &method,
+                                const Conditions &c, unsigned repeat) {
+  analysis::SeriesPoint p{method, c.size, c.chunk};
+  std::cerr << "zctrace: " << method << ", " << format_size(c.size) << " in "
+            << format_size(c.chunk) << " chunks" << std::flush;
+  try {
+    for (unsigned i = 0; i < repeat; ++i) {
+      const RunResult r = run_traced(request_for(method, c), features);
+      p.runs.push_back(to_json(r));
+      p.summaries.push_back(analysis::summarize(r));
+      if (!r.integrity.ok) {
+        p.status = "failed";
+        p.reason = "integrity check failed: " + r.integrity.error;
+        break;
+      }
+    }
+  } catch (const Interrupted &) {
+    throw;
+  } catch (const Unavailable &e) {
+    p.status = "skipped";
+    p.reason = describe(e).message;
+  } catch (const std::exception &e) {
+    p.status = "failed";
+    p.reason = describe(e).message;
+  }
+  std::cerr << ": " << p.status << std::endl;
+  return p;
+}
+
+nlohmann::json conditions_json(const Conditions &c, unsigned repeat) {
+  return {{"cache", c.cache},
+          {"route", c.sg ? std::string("veth, scatter-gather ") + (*c.sg ? "on" : "off")
+                         : std::string("loopback")},
+          {"scatter_gather", c.sg ? nlohmann::json(*c.sg) : nlohmann::json(true)},
+          {"io_wq", c.io_wq},
+          {"dir", c.dir},
+          {"seed", c.seed},
+          {"repeat", repeat},
+          {"kernel", running_kernel().release}};
+}
+
+int finish(const std::string &kind, const Conditions &c, unsigned repeat, const Series &s,
+           const std::optional<std::string> &json_path) {
+  const nlohmann::json doc = analysis::series_document(kind, conditions_json(c, repeat), s.points);
+  std::cout << analysis::render_series(doc) << std::flush;
+  if (json_path)
+    write_json_atomically(*json_path, doc);
+  if (s.failed)
+    throw Error("some runs failed (see the table)");
+  return 0;
+}
+
+void prepare_tracing() {
+  install_interrupt_handlers();
+  require_bpf_privileges();
+  require_kernel_btf();
+}
+
+} // namespace
+
+int compare_command(const CompareOptions &o) {
+  prepare_tracing();
+  Features features;
+  Series s;
+  for (const std::string &method : o.methods) {
+    s.points.push_back(run_point(features, method, o, o.repeat));
+    s.failed = s.failed || s.points.back().status == "failed";
+  }
+  return finish("compare", o, o.repeat, s, o.json_path);
+}
+
+int sweep_command(const SweepOptions &o) {
+  prepare_tracing();
+  Features features;
+  Series s;
+  for (std::uint64_t size : o.sizes)
+    for (std::uint64_t chunk : o.chunks)
+      for (const std::string &method : o.methods) {
+        Conditions c = o;
+        c.size = size;
+        c.chunk = chunk;
+        if (chunk > size) // a chunk larger than the message is the message
+          continue;
+        s.points.push_back(run_point(features, method, c, o.repeat));
+        s.failed = s.failed || s.points.back().status == "failed";
+      }
+  return finish("sweep", o, o.repeat, s, o.json_path);
+}
+
+} // namespace zc
