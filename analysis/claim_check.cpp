@@ -55,7 +55,8 @@ std::vector<Verdict> check_claim(const Claim &claim, const RunResult &run) {
     v.passes = passes;
     // Passes are compared at the precision they are shown with.
     const double shown = std::stod(fixed(passes, 2));
-    v.holds = (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
+    v.holds =
+        (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
     v.text = what + ": " + fixed(passes, 2) + " passes, claimed " + bounds_text(e) + ": " +
              (*v.holds ? "holds" : "does NOT hold");
     out.push_back(std::move(v));

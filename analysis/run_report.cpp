@@ -6,28 +6,14 @@
 
 #include "claim_check.h"
 #include "claims.h"
+#include "figure_text.h"
+#include "method_use.h"
 #include "text_table.h"
 #include "units.h"
 
 namespace zc::analysis {
 
 namespace {
-
-template <typename T> std::string show(const Figure<T> &f, int decimals = 0) {
-  if (!f.value)
-    return "n/a";
-  if constexpr (std::is_floating_point_v<T>)
-    return fixed(*f.value, decimals);
-  else
-    return thousands(*f.value);
-}
-
-std::string evidence_text(const Evidence &ev) {
-  std::string s = evidence_kind_name(ev.kind);
-  for (std::size_t i = 0; i < ev.probes.size(); ++i)
-    s += (i ? ", " : " ") + ev.probes[i];
-  return s;
-}
 
 std::string plural(std::optional<int> n, const char *one, const char *many) {
   if (!n)
@@ -39,19 +25,6 @@ std::string per_chunk(const Count &c, std::uint64_t chunks) {
   if (!c.value || chunks == 0)
     return "n/a";
   return fixed(static_cast<double>(*c.value) / static_cast<double>(chunks), 2);
-}
-
-std::string pair(const Count &a, const Count &b) { return show(a) + " / " + show(b); }
-
-std::string ms(const Count &ns) {
-  return ns.value ? fixed(static_cast<double>(*ns.value) / 1e6, 1) : "n/a";
-}
-
-std::string throughput(const Ratio &r) {
-  if (!r.value)
-    return "n/a";
-  const double gib = *r.value / (1024.0 * 1024.0 * 1024.0);
-  return gib >= 1 ? fixed(gib, 2) + " GiB/s" : fixed(*r.value / (1024.0 * 1024.0), 1) + " MiB/s";
 }
 
 } // namespace
@@ -187,6 +160,9 @@ std::string render_run(const RunResult &r) {
     }
   if (any_reported)
     out << "\nwhat the kernel told the workload\n" << told.render();
+
+  if (const auto uses = method_uses(r.flows, r.process_roles); !uses.empty())
+    out << "\ncopy methods seen, by descriptor\n" << render_method_uses(uses);
 
   out << "\nsyscalls\n";
   TextTable calls({"  role", "syscall", "calls", "bytes", "errors", "time ms"});

@@ -90,9 +90,8 @@ json check_comparison(const Claim &claim, const json &points) {
   // size -> chunk -> method -> summary
   std::map<std::uint64_t, std::map<std::uint64_t, std::map<std::string, const json *>>> grid;
   for (const json &p : points)
-    if (p.at("status") == "ok" &&
-        std::find(claim.methods.begin(), claim.methods.end(), p.at("method")) !=
-            claim.methods.end())
+    if (p.at("status") == "ok" && std::find(claim.methods.begin(), claim.methods.end(),
+                                            p.at("method")) != claim.methods.end())
       grid[p.at("size")][p.at("chunk")][p.at("method")] = &p.at("summary");
   json verdicts = json::array();
   for (const WinnerExpectation &w : claim.winners) {
@@ -146,7 +145,8 @@ json check_comparison(const Claim &claim, const json &points) {
 json summarize(const RunResult &r) {
   const Account &s = r.source;
   const Account &k = r.sink;
-  const std::uint64_t chunks = r.params.chunk ? (r.params.size + r.params.chunk - 1) / r.params.chunk : 0;
+  const std::uint64_t chunks =
+      r.params.chunk ? (r.params.size + r.params.chunk - 1) / r.params.chunk : 0;
   json j;
   j["source_cpu_passes"] = value(s.cpu_copy.passes);
   j["sink_cpu_passes"] = value(k.cpu_copy.passes);
@@ -158,8 +158,9 @@ json summarize(const RunResult &r) {
       s.mode_switches.value && chunks
           ? json(static_cast<double>(*s.mode_switches.value) / static_cast<double>(chunks))
           : json();
-  j["scheduler_switches"] = opt(sum({&s.context_switches.voluntary, &s.context_switches.involuntary,
-                                     &k.context_switches.voluntary, &k.context_switches.involuntary}));
+  j["scheduler_switches"] =
+      opt(sum({&s.context_switches.voluntary, &s.context_switches.involuntary,
+               &k.context_switches.voluntary, &k.context_switches.involuntary}));
   j["source_page_faults"] = opt(sum({&s.page_faults.user, &s.page_faults.kernel}));
   // CPU time per GiB moved: the sender's (what the articles compare) and
   // both processes'.
@@ -245,8 +246,10 @@ json series_document(const std::string &kind, const json &conditions,
 std::string render_series(const json &doc) {
   std::ostringstream out;
   const json &c = doc.at("conditions");
-  out << doc.at("schema").get<std::string>().substr(8, doc.at("schema").get<std::string>().find('/') - 8)
-      << ": " << c.at("cache").get<std::string>() << " cache, route " << c.at("route").get<std::string>()
+  out << doc.at("schema").get<std::string>().substr(
+             8, doc.at("schema").get<std::string>().find('/') - 8)
+      << ": " << c.at("cache").get<std::string>() << " cache, route "
+      << c.at("route").get<std::string>()
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "") << ", kernel "
       << c.at("kernel").get<std::string>() << "\n\n";
   TextTable t({"method", "size", "chunk", "CPU copies src", "sink", "by ref src", "sink",
@@ -264,18 +267,18 @@ std::string render_series(const json &doc) {
       t.add(row);
       continue;
     }
-    for (auto [key, decimals] : std::initializer_list<std::pair<const char *, int>>{
-             {"source_cpu_passes", 2},
-             {"sink_cpu_passes", 2},
-             {"source_by_reference_passes", 2},
-             {"sink_by_reference_passes", 2},
-             {"source_device_passes", 2},
-             {"source_syscalls", -1},
-             {"source_mode_switches_per_chunk", 2},
-             {"scheduler_switches", -1},
-             {"source_page_faults", -1},
-             {"source_cpu_ms_per_gib", 0},
-             {"cpu_ms_per_gib", 0}})
+    for (auto [key, decimals] :
+         std::initializer_list<std::pair<const char *, int>>{{"source_cpu_passes", 2},
+                                                             {"sink_cpu_passes", 2},
+                                                             {"source_by_reference_passes", 2},
+                                                             {"sink_by_reference_passes", 2},
+                                                             {"source_device_passes", 2},
+                                                             {"source_syscalls", -1},
+                                                             {"source_mode_switches_per_chunk", 2},
+                                                             {"scheduler_switches", -1},
+                                                             {"source_page_faults", -1},
+                                                             {"source_cpu_ms_per_gib", 0},
+                                                             {"cpu_ms_per_gib", 0}})
       row.push_back(cell(s, key, decimals));
     row.push_back(rate(s));
     row.push_back(p.at("repeat").get<std::size_t>() > 1
@@ -299,10 +302,10 @@ std::string render_series(const json &doc) {
                             : cpu.at("method").get<std::string>() + " (" +
                                   fixed(cpu.at("value").get<double>(), 0) + " ms/GiB)")
           << "; fastest: "
-          << (fast.is_null() ? "n/a"
-                             : fast.at("method").get<std::string>() + " (" +
-                                   fixed(fast.at("value").get<double>() / (1024.0 * 1024.0), 0) +
-                                   " MiB/s)")
+          << (fast.is_null()
+                  ? "n/a"
+                  : fast.at("method").get<std::string>() + " (" +
+                        fixed(fast.at("value").get<double>() / (1024.0 * 1024.0), 0) + " MiB/s)")
           << "\n";
     }
   }

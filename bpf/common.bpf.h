@@ -53,6 +53,14 @@ struct zc_task_ctx {
 				sys_exit (which may run before or after the
 				syscall family's) */
 	__u8 pad[5];
+	/* The descriptors themselves, for zc_flows (fd -1: none). */
+	__s32 src_fd;
+	__s32 dst_fd;
+	__u64 src_ino;
+	__u64 dst_ino;
+	__u32 flow_flags; /* ZC_FLOW_* */
+	__u32 pad2;
+	__u64 map_len; /* mmap: the length mapped (counted as its bytes) */
 };
 
 /* send_dir: the send was already counted at its site (fexit). */
@@ -90,6 +98,15 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
 } zc_events SEC(".maps");
+
+/* Which descriptors each data-moving syscall used (struct zc_flow_key):
+ * user space tells from them which copy method a program really uses. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct zc_flow_key);
+	__type(value, struct zc_flow_val);
+} zc_flows SEC(".maps");
 
 /* Owners of work the kernel finishes outside the owner's context: sockets
  * (transmits run from softirq, or from the peer's context on loopback) and

@@ -24,7 +24,6 @@
 #include "syscall_nr.bpf.h"
 
 /* include/linux/socket.h; #defines, so not in vmlinux.h. */
-#define ZC_MSG_ZEROCOPY	    0x4000000
 #define ZC_MSG_SPLICE_PAGES 0x8000000
 /* NETIF_F_SG_BIT is 0 in every kernel that has it (include/linux/netdev_features.h). */
 #define ZC_NETIF_F_SG (1ULL << 0)

@@ -6,6 +6,7 @@
 
 #define ZC_NR_READ	      0
 #define ZC_NR_WRITE	      1
+#define ZC_NR_MMAP	      9
 #define ZC_NR_PREAD64	      17
 #define ZC_NR_PWRITE64	      18
 #define ZC_NR_READV	      19
@@ -25,6 +26,10 @@
 #define ZC_NR_COPY_FILE_RANGE 326
 #define ZC_NR_PREADV2	      327
 #define ZC_NR_PWRITEV2	      328
+#define ZC_NR_IO_URING_ENTER  426
+
+/* include/linux/socket.h; a #define, so not in vmlinux.h. */
+#define ZC_MSG_ZEROCOPY 0x4000000
 
 static __always_inline bool zc_read_family(__u32 nr)
 {

@@ -17,6 +17,10 @@
 #define ZC_S_IFSOCK 0140000
 #define ZC_O_DIRECT 0040000
 
+/* include/uapi/linux/mman.h: MAP_SHARED 1, MAP_PRIVATE 2, MAP_SHARED_VALIDATE 3 */
+#define ZC_MAP_TYPE    0x3
+#define ZC_MAP_PRIVATE 0x2
+
 /* include/linux/fs.h */
 #define ZC_FMODE_WRITE 0x2
 
@@ -42,14 +46,16 @@ static __always_inline bool fd_writable(long fd)
 	return file && (BPF_CORE_READ(file, f_mode) & ZC_FMODE_WRITE);
 }
 
-/* What the file behind fd is. */
-static __always_inline __u8 fd_kind(long fd)
+/* What the file behind fd is; its inode number in *ino. */
+static __always_inline __u8 fd_kind(long fd, __u64 *ino)
 {
 	struct file *file = fd_file(fd);
 	unsigned int mode, flags;
 
+	*ino = 0;
 	if (!file)
 		return ZC_FD_NONE;
+	*ino = BPF_CORE_READ(file, f_inode, i_ino);
 	mode = BPF_CORE_READ(file, f_inode, i_mode) & ZC_S_IFMT;
 	flags = BPF_CORE_READ(file, f_flags);
 	if (mode == ZC_S_IFREG)
@@ -61,6 +67,18 @@ static __always_inline __u8 fd_kind(long fd)
 	return ZC_FD_OTHER;
 }
 
+static __always_inline void set_src(struct zc_task_ctx *tc, long fd)
+{
+	tc->src_fd = (__s32)fd;
+	tc->fd_src = fd_kind(fd, &tc->src_ino);
+}
+
+static __always_inline void set_dst(struct zc_task_ctx *tc, long fd)
+{
+	tc->dst_fd = (__s32)fd;
+	tc->fd_dst = fd_kind(fd, &tc->dst_ino);
+}
+
 /* Where the data of this syscall comes from and goes to. */
 static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct pt_regs *regs)
 {
@@ -69,6 +87,11 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 
 	tc->fd_src = ZC_FD_NONE;
 	tc->fd_dst = ZC_FD_NONE;
+	tc->src_fd = -1;
+	tc->dst_fd = -1;
+	tc->src_ino = 0;
+	tc->dst_ino = 0;
+	tc->flow_flags = 0;
 	switch (id) {
 	case ZC_NR_READ:
 	case ZC_NR_PREAD64:
@@ -77,38 +100,95 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 	case ZC_NR_PREADV2:
 	case ZC_NR_RECVFROM:
 	case ZC_NR_RECVMSG:
-		tc->fd_src = fd_kind(a0);
+		set_src(tc, a0);
 		break;
 	case ZC_NR_WRITE:
 	case ZC_NR_PWRITE64:
 	case ZC_NR_WRITEV:
 	case ZC_NR_PWRITEV:
 	case ZC_NR_PWRITEV2:
-	case ZC_NR_SENDTO:
-	case ZC_NR_SENDMSG:
-		tc->fd_dst = fd_kind(a0);
+		set_dst(tc, a0);
+		break;
+	case ZC_NR_SENDTO: /* (fd, buf, len, flags, ...) */
+		set_dst(tc, a0);
+		if (BPF_CORE_READ(regs, r10) & ZC_MSG_ZEROCOPY)
+			tc->flow_flags = ZC_FLOW_ZEROCOPY;
+		break;
+	case ZC_NR_SENDMSG: /* (fd, msg, flags) */
+		set_dst(tc, a0);
+		if (a2 & ZC_MSG_ZEROCOPY)
+			tc->flow_flags = ZC_FLOW_ZEROCOPY;
+		break;
+	case ZC_NR_IO_URING_ENTER: /* (ring fd, ...): the data's descriptors are
+				      in the ring's requests, not here */
+		set_src(tc, a0);
+		tc->flow_flags = ZC_FLOW_IO_URING;
+		break;
+	case ZC_NR_MMAP: /* (addr, len, prot, flags, fd, off): the file mapped,
+			    if shared (private ones are mostly libraries) */
+		if ((BPF_CORE_READ(regs, r10) & ZC_MAP_TYPE) != ZC_MAP_PRIVATE) {
+			set_src(tc, BPF_CORE_READ(regs, r8));
+			tc->map_len = a1;
+		}
 		break;
 	case ZC_NR_SENDFILE: /* (out_fd, in_fd, ...) */
-		tc->fd_dst = fd_kind(a0);
-		tc->fd_src = fd_kind(a1);
+		set_dst(tc, a0);
+		set_src(tc, a1);
 		break;
 	case ZC_NR_SPLICE: /* (fd_in, off_in, fd_out, ...) */
 	case ZC_NR_COPY_FILE_RANGE:
-		tc->fd_src = fd_kind(a0);
-		tc->fd_dst = fd_kind(a2);
+		set_src(tc, a0);
+		set_dst(tc, a2);
 		break;
 	case ZC_NR_TEE: /* (fd_in, fd_out, ...) */
-		tc->fd_src = fd_kind(a0);
-		tc->fd_dst = fd_kind(a1);
+		set_src(tc, a0);
+		set_dst(tc, a1);
 		break;
 	case ZC_NR_VMSPLICE: /* (fd, iov, ...): into a pipe opened for writing,
 				out of one opened for reading */
 		if (fd_writable(a0))
-			tc->fd_dst = fd_kind(a0);
+			set_dst(tc, a0);
 		else
-			tc->fd_src = fd_kind(a0);
+			set_src(tc, a0);
 		break;
 	}
+}
+
+/* One data-moving syscall into zc_flows. mmap is a flow only of a file. */
+static __always_inline void count_flow(struct zc_task_ctx *tc, __u32 tgid, __u16 nr, long ret)
+{
+	struct zc_flow_key key = {};
+	struct zc_flow_val *val;
+
+	if (tc->fd_src == ZC_FD_NONE && tc->fd_dst == ZC_FD_NONE)
+		return;
+	key.tgid = tgid;
+	key.nr = nr;
+	key.src_kind = tc->fd_src;
+	key.dst_kind = tc->fd_dst;
+	key.src_fd = tc->fd_src == ZC_FD_NONE ? -1 : tc->src_fd;
+	key.dst_fd = tc->fd_dst == ZC_FD_NONE ? -1 : tc->dst_fd;
+	key.src_ino = tc->src_ino;
+	key.dst_ino = tc->dst_ino;
+	key.flags = tc->flow_flags;
+	val = bpf_map_lookup_elem(&zc_flows, &key);
+	if (!val) {
+		struct zc_flow_val zero = {};
+
+		bpf_map_update_elem(&zc_flows, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&zc_flows, &key);
+		if (!val) {
+			zc_health_inc(ZC_HEALTH_FLOWS_FULL);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&val->calls, 1);
+	/* mmap returns an address (its bytes are the length mapped),
+	 * io_uring_enter a count of requests */
+	if (nr == ZC_NR_MMAP && ret >= 0)
+		__sync_fetch_and_add(&val->bytes, tc->map_len);
+	else if (ret > 0 && nr != ZC_NR_MMAP && nr != ZC_NR_IO_URING_ENTER)
+		__sync_fetch_and_add(&val->bytes, (__u64)ret);
 }
 
 SEC("tp_btf/sys_enter")
@@ -161,6 +241,7 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 		zc_count(tc->role, ZC_KIND_SYSCALL_ERR, 0, 0, nr, 0);
 	zc_count(tc->role, ZC_KIND_SYSCALL_TIME, 0, 0, nr, took);
 	zc_emit(ZC_EV_SYSCALL, tc->role, 0, 0, nr, ret, took, tc->enter_ns);
+	count_flow(tc, bpf_get_current_pid_tgid() >> 32, nr, ret);
 	/* Only in_syscall is cleared here: the copies family reads nr and
 	 * copy_flags in its own sys_exit program, which may run after this one. */
 	tc->in_syscall = 0;

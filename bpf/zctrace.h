@@ -164,7 +164,8 @@ enum zc_health_slot {
 	ZC_HEALTH_TASKS_FULL = 2,    /* a task context could not be created     */
 	ZC_HEALTH_VMA_UNKNOWN = 3,   /* a write fault whose mapping could not be
 					looked up (copy-on-write undecided)    */
-	ZC_HEALTH_MAX = 4,
+	ZC_HEALTH_FLOWS_FULL = 4,    /* a descriptor flow could not be recorded */
+	ZC_HEALTH_MAX = 5,
 };
 
 /* Syscall number used when an event happened outside any syscall. */
@@ -190,6 +191,33 @@ struct zc_counter_val {
 struct zc_target {
 	__u32 role;
 	__u32 follow_children; /* add forked children with the same role */
+};
+
+/* Key of the descriptor flows (map zc_flows): which syscall of which
+ * process moved data from which descriptor to which. The inode numbers tell
+ * the objects apart and join the two ends of a pipe (one inode). A side the
+ * syscall does not have is fd -1, kind ZC_FD_NONE. 40 bytes. */
+struct zc_flow_key {
+	__u32 tgid;
+	__u16 nr;
+	__u8 src_kind; /* zc_fd_kind */
+	__u8 dst_kind;
+	__s32 src_fd;
+	__s32 dst_fd;
+	__u64 src_ino;
+	__u64 dst_ino;
+	__u32 flags; /* ZC_FLOW_* */
+	__u32 pad;
+};
+
+/* zc_flow_key.flags */
+#define ZC_FLOW_ZEROCOPY 0x1 /* a send with MSG_ZEROCOPY */
+#define ZC_FLOW_IO_URING 0x2 /* io_uring_enter: src is the ring, not data */
+
+/* calls, and the sum of their positive returns (mmap: of the lengths mapped). */
+struct zc_flow_val {
+	__u64 calls;
+	__u64 bytes;
 };
 
 /* Event kinds streamed through the ring buffer. */

@@ -6,7 +6,8 @@ apt-get update
 # Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++,
 # liburing (the io_uring workloads).
 # Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
-# independent route for zctrace crosscheck).
+# independent route for zctrace crosscheck), chromium (renders zctrace
+# report's HTML headless to check its charts).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
@@ -14,6 +15,7 @@ apt-get install -y --no-install-recommends \
   bpftrace \
   busybox-static \
   ca-certificates \
+  chromium \
   clang \
   cmake \
   cpio \

@@ -10,6 +10,11 @@ static_assert(sizeof(zc_counter_key) == 8, "zc_counter_key is 8 bytes on both si
 static_assert(sizeof(zc_counter_val) == 16, "zc_counter_val is 16 bytes on both sides");
 static_assert(sizeof(zc_target) == 8, "zc_target is 8 bytes on both sides");
 static_assert(sizeof(zc_event) == 40, "zc_event is 40 bytes on both sides");
+static_assert(sizeof(zc_flow_key) == 40, "zc_flow_key is 40 bytes on both sides");
+static_assert(offsetof(zc_flow_key, src_fd) == 8 && offsetof(zc_flow_key, src_ino) == 16 &&
+                  offsetof(zc_flow_key, flags) == 32,
+              "zc_flow_key layout matches bpf/zctrace.h");
+static_assert(sizeof(zc_flow_val) == 16, "zc_flow_val is 16 bytes on both sides");
 static_assert(sizeof(zc_config) == 32, "zc_config is 32 bytes on both sides");
 static_assert(offsetof(zc_config, payload_ino) == 24, "zc_config: no padding before payload_ino");
 static_assert(offsetof(zc_event, kind) == 16 && offsetof(zc_event, site) == 20 &&

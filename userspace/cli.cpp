@@ -57,6 +57,22 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
       });
 }
 
+// --ringbuf-size: a power of two between 4K and 1G.
+void add_ringbuf_size(CLI::App &cmd, std::uint64_t &target) {
+  add_size(cmd, "--ringbuf-size", target,
+           "event ring buffer size, a power of two of at least 4K (default 4M)")
+      ->check([](const std::string &text) {
+        try {
+          const std::uint64_t v = parse_size(text);
+          if (v < 4096 || (v & (v - 1)) != 0 || v > (1ull << 30))
+            return "ring buffer size " + text + " must be a power of two between 4K and 1G";
+          return std::string();
+        } catch (const UsageError &e) {
+          return std::string(e.what());
+        }
+      });
+}
+
 // The options every command that runs methods shares. `sizes` is false for
 // sweep, which takes lists of sizes and chunks instead.
 void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
@@ -111,21 +127,25 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->check(CLI::ExistingFile);
   run_cmd->add_option("--require", run.require,
                       "probe name or attach point that must attach (repeatable)");
-  add_size(*run_cmd, "--ringbuf-size", run.ringbuf_bytes,
-           "event ring buffer size, a power of two of at least 4K (default 4M)")
-      ->check([](const std::string &text) {
-        try {
-          const std::uint64_t v = parse_size(text);
-          if (v < 4096 || (v & (v - 1)) != 0 || v > (1ull << 30))
-            return "ring buffer size " + text + " must be a power of two between 4K and 1G";
-          return std::string();
-        } catch (const UsageError &e) {
-          return std::string(e.what());
-        }
-      });
+  add_ringbuf_size(*run_cmd, run.ringbuf_bytes);
   bool no_events = false;
   run_cmd->add_flag("--no-events", no_events,
                     "aggregate in the kernel only; stream no events through the ring buffer");
+  run_cmd->add_option("--trace", run.trace_path,
+                      "write the event stream to FILE as a Chrome/Perfetto JSON trace");
+
+  TraceOptions trace;
+  CLI::App *trace_cmd = app.add_subcommand(
+      "trace", "account any program: `trace -- COMMAND ARGS...` or `trace --pid PID --duration S`");
+  trace_cmd->add_option("command", trace.command, "the command to run and trace (after --)");
+  trace_cmd->add_option("--pid", trace.pid, "trace this running process (and what it starts)")
+      ->check(CLI::PositiveNumber);
+  trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")
+      ->check(CLI::PositiveNumber);
+  trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE");
+  trace_cmd->add_option("--trace", trace.trace_path,
+                        "write the event stream to FILE as a Chrome/Perfetto JSON trace");
+  add_ringbuf_size(*trace_cmd, trace.ringbuf_bytes);
 
   ProbesOptions probes;
   CLI::App *probes_cmd = app.add_subcommand(
@@ -211,6 +231,42 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_size_list(*sweep_cmd, "--size", sweep.sizes, "bytes to move, a list (default 64M)");
   add_size_list(*sweep_cmd, "--chunk", sweep.chunks, "bytes per call, a list (default 4K,64K,1M)");
 
+  VerifyOptions verify;
+  verify.conditions.size = 16ull << 20;
+  verify.conditions.cache = "cold";
+  CLI::App *verify_cmd = app.add_subcommand(
+      "verify", "check every claim of the articles against runs: holds, differs, or cannot be "
+                "measured here, and why");
+  add_size(*verify_cmd, "--size", verify.conditions.size, "bytes to move per run (default 16M)");
+  add_size(*verify_cmd, "--chunk", verify.conditions.chunk, "bytes per call (default 64K)");
+  verify_cmd
+      ->add_option("--cache", verify.conditions.cache,
+                   "warm or cold (default cold: the disk transfers)")
+      ->check(CLI::IsMember({"warm", "cold"}));
+  verify_cmd->add_option("--dir", verify.conditions.dir, "directory of the data file")
+      ->check(CLI::ExistingDirectory);
+  verify_cmd->add_option("--address", verify.address,
+                         "where the sink listens for claims with no route condition "
+                         "(default 127.0.0.1)");
+  verify_cmd->add_option("--sink-netns", verify.sink_netns, "network namespace of the sink")
+      ->check(CLI::ExistingFile);
+  verify_cmd->add_flag("--vmtest", verify.vmtest,
+                       "also verify inside every vmtest target's kernel under qemu");
+  verify_cmd->add_flag("!--no-host", verify.host, "with --vmtest: leave out this host");
+  add_vm_options(*verify_cmd, verify.vm);
+  verify_cmd->add_option("--json", verify.json_path,
+                         "write the verdicts (zctrace.verify/1) to FILE");
+
+  ReportOptions report;
+  CLI::App *report_cmd = app.add_subcommand(
+      "report", "turn run, compare, sweep, matrix, verify and trace JSON into one HTML page "
+                "with charts, and a markdown summary");
+  report_cmd->add_option("results", report.inputs, "result files (JSON)")->required();
+  report_cmd->add_option("-o,--output", report.html_path,
+                         "the HTML page (default zctrace-report.html)");
+  report_cmd->add_option("--markdown", report.markdown_path,
+                         "the markdown summary (default: the HTML path with .md)");
+
   CLI::App *list_cmd =
       app.add_subcommand("list", "list the copy methods and what the articles claim for each");
 
@@ -247,7 +303,16 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
 
   if (run_cmd->parsed()) {
     run.stream_events = !no_events;
+    if (no_events && run.trace_path)
+      throw UsageError("--trace writes the event stream: it cannot go with --no-events");
     cli.command = run;
+  } else if (trace_cmd->parsed()) {
+    if (trace.command.empty() == !trace.pid)
+      throw UsageError("trace either a command (zctrace trace -- COMMAND ARGS...) or a "
+                       "process (zctrace trace --pid PID --duration S), not both");
+    if (trace.pid && !trace.duration_s)
+      throw UsageError("--pid needs --duration: how many seconds to trace");
+    cli.command = trace;
   } else if (probes_cmd->parsed()) {
     cli.command = probes;
   } else if (list_cmd->parsed()) {
@@ -268,6 +333,12 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     if (sweep.chunks.empty())
       sweep.chunks = {4ull << 10, 64ull << 10, 1ull << 20};
     cli.command = sweep;
+  } else if (report_cmd->parsed()) {
+    cli.command = report;
+  } else if (verify_cmd->parsed()) {
+    if (!verify.host && !verify.vmtest)
+      throw UsageError("--no-host leaves nothing to verify without --vmtest");
+    cli.command = verify;
   } else if (matrix_cmd->parsed()) {
     if (matrix.methods.empty())
       matrix.methods = methods;

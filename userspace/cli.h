@@ -30,6 +30,17 @@ struct RunOptions : Conditions {
   std::vector<std::string> require;
   std::uint64_t ringbuf_bytes = 4ull << 20;
   bool stream_events = true;
+  std::optional<std::string> trace_path; // Chrome Trace Event JSON of the event stream
+};
+
+// Any program: a command zctrace starts, or a running process.
+struct TraceOptions {
+  std::vector<std::string> command; // after --
+  std::optional<int> pid;
+  std::optional<double> duration_s;
+  std::optional<std::string> json_path;
+  std::optional<std::string> trace_path;
+  std::uint64_t ringbuf_bytes = 4ull << 20;
 };
 
 // Several methods one after another under the same conditions.
@@ -88,10 +99,30 @@ struct CrosscheckOptions {
   std::optional<std::string> json_path;
 };
 
+// Every claim of the articles checked against runs, here and optionally in
+// each vmtest kernel.
+struct VerifyOptions {
+  Conditions conditions; // size, chunk, cache (cold: the disks transfer), dir, seed
+  std::string address = "127.0.0.1";
+  std::string sink_netns;
+  bool vmtest = false;
+  bool host = true;
+  VmOptions vm;
+  std::optional<std::string> json_path;
+};
+
+// Result files into one HTML page and a markdown summary.
+struct ReportOptions {
+  std::vector<std::string> inputs;
+  std::string html_path = "zctrace-report.html";
+  std::optional<std::string> markdown_path; // default: html_path with .md
+};
+
 struct Cli {
   bool verbose = false;
   std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions,
-               CrosscheckOptions, CompareOptions, SweepOptions>
+               CrosscheckOptions, CompareOptions, SweepOptions, TraceOptions, VerifyOptions,
+               ReportOptions>
       command;
   // Set when parsing already answered (--help): print `output`, exit 0.
   bool done = false;

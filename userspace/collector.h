@@ -21,6 +21,13 @@ struct CounterSample {
   zc_counter_val val{};
 };
 
+// One descriptor flow: a syscall of a process moving data between two
+// descriptors (zc_flows).
+struct FlowSample {
+  zc_flow_key key{};
+  zc_flow_val val{};
+};
+
 // Everything read back from the maps after a run (per-CPU values summed).
 struct RawCounters {
   std::vector<CounterSample> samples;
@@ -28,6 +35,8 @@ struct RawCounters {
   std::uint64_t owners_full = 0;   // owners that could not be recorded
   std::uint64_t tasks_full = 0;    // thread contexts that could not be created
   std::uint64_t vma_unknown = 0;   // write faults whose mapping could not be looked up
+  std::vector<FlowSample> flows;
+  std::uint64_t flows_full = 0; // descriptor flows that could not be recorded
 
   // Sum of count and bytes of every sample matching the filter.
   template <typename Pred> zc_counter_val sum(Pred &&pred) const {

@@ -10,7 +10,8 @@ namespace zc {
 
 // A failure to report to the user. `exit_code` follows zctrace's convention:
 // 1 runtime failure, 2 bad input, 3 data integrity failure, 4 the method
-// cannot run on this kernel, 130 interrupted.
+// cannot run on this kernel, 5 verify could not check every claim here,
+// 130 interrupted.
 class Error : public std::runtime_error {
 public:
   explicit Error(const std::string &what, int exit_code = 1)
@@ -38,6 +39,7 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitIntegrity = 3;
 inline constexpr int kExitUnavailable = 4;
+inline constexpr int kExitUnchecked = 5; // verify: some claim could not be measured here
 inline constexpr int kExitInterrupted = 130;
 
 // "strerror (ENAME)" for an errno value.

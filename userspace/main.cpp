@@ -32,6 +32,12 @@ int main(int argc, char **argv) {
       return zc::compare_command(*compare);
     if (const auto *sweep = std::get_if<zc::SweepOptions>(&cli.command))
       return zc::sweep_command(*sweep);
+    if (const auto *trace = std::get_if<zc::TraceOptions>(&cli.command))
+      return zc::trace_command(*trace);
+    if (const auto *verify = std::get_if<zc::VerifyOptions>(&cli.command))
+      return zc::verify_command(*verify);
+    if (const auto *report = std::get_if<zc::ReportOptions>(&cli.command))
+      return zc::report_command(*report);
     throw zc::UsageError("no command given (try zctrace --help)");
   } catch (const std::exception &e) {
     const zc::ErrorReport report = zc::describe(e);

@@ -397,6 +397,19 @@ RawCounters ProbeSet::read_counters() const {
   out.owners_full = slot_sum(ZC_HEALTH_OWNERS_FULL);
   out.tasks_full = slot_sum(ZC_HEALTH_TASKS_FULL);
   out.vma_unknown = slot_sum(ZC_HEALTH_VMA_UNKNOWN);
+  out.flows_full = slot_sum(ZC_HEALTH_FLOWS_FULL);
+
+  const int flows = impl_->map_fd("zc_flows");
+  zc_flow_key fkey{}, fnext{};
+  first = true;
+  while (bpf_map_get_next_key(flows, first ? nullptr : &fkey, &fnext) == 0) {
+    FlowSample f;
+    f.key = fnext;
+    if (bpf_map_lookup_elem(flows, &fnext, &f.val) == 0)
+      out.flows.push_back(f);
+    fkey = fnext;
+    first = false;
+  }
   return out;
 }
 

@@ -1,11 +1,12 @@
 #include <iostream>
+#include <memory>
 
-#include "claim_check.h"
+#include "chrome_trace.h"
 #include "commands.h"
 #include "interrupt.h"
 #include "json_file.h"
 #include "preflight.h"
-#include "run_json.h"
+#include "run_document.h"
 #include "run_report.h"
 #include "run_session.h"
 #include "units.h"
@@ -43,12 +44,19 @@ int run_command(const RunOptions &o) {
               << format_size(o.size) << " with " << o.method << std::endl;
   };
 
-  const RunResult result = run_traced(req, features);
+  std::unique_ptr<ChromeTrace> events;
+  if (o.trace_path)
+    events = std::make_unique<ChromeTrace>(*o.trace_path);
+  const EventSink on_event = [&](const zc_event &e) {
+    if (events)
+      events->add(e);
+  };
+  const RunResult result = run_traced(req, features, on_event);
+  if (events)
+    events->finish(result.events);
   std::cout << analysis::render_run(result) << std::flush;
   if (o.json_path) {
-    nlohmann::json doc = to_json(result);
-    doc["claims"] = analysis::claims_json(result);
-    write_json_atomically(*o.json_path, doc);
+    write_json_atomically(*o.json_path, analysis::run_document(result));
   }
   if (!result.integrity.ok)
     throw Error("integrity check failed: " + result.integrity.error, kExitIntegrity);

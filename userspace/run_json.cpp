@@ -99,6 +99,21 @@ json to_json(const ProbeReport &p) {
               {"alternatives", std::move(alternatives)}};
 }
 
+json events_json(const StreamStats &events, const UpdatesLost &lost) {
+  json lost_by_kind = json::object();
+  for (const auto &[kind, n] : events.lost_by_kind)
+    lost_by_kind[kind] = n;
+  return {{"streamed", events.submitted},
+          {"received", events.received},
+          {"lost", events.lost},
+          {"lost_by_kind", std::move(lost_by_kind)},
+          {"counter_updates_lost", lost.counter_updates},
+          {"owner_records_lost", lost.owner_records},
+          {"task_contexts_lost", lost.task_contexts},
+          {"fault_lookups_failed", lost.fault_lookups},
+          {"flows_lost", lost.flows}};
+}
+
 json to_json(const RunResult &r) {
   json j;
   j["schema"] = kRunSchema;
@@ -128,17 +143,8 @@ json to_json(const RunResult &r) {
   j["cache"] = {{"file_pages", r.cache.file_pages},
                 {"resident_pages_before", r.cache.resident_before}};
   j["lost_events"] = r.events.lost;
-  json lost_by_kind = json::object();
-  for (const auto &[kind, n] : r.events.lost_by_kind)
-    lost_by_kind[kind] = n;
-  j["events"] = {{"streamed", r.events.submitted},
-                 {"received", r.events.received},
-                 {"lost", r.events.lost},
-                 {"lost_by_kind", std::move(lost_by_kind)},
-                 {"counter_updates_lost", r.counter_updates_lost},
-                 {"owner_records_lost", r.owner_records_lost},
-                 {"task_contexts_lost", r.task_contexts_lost},
-                 {"fault_lookups_failed", r.fault_lookups_failed}};
+  j["events"] = events_json(r.events, {r.counter_updates_lost, r.owner_records_lost,
+                                       r.task_contexts_lost, r.fault_lookups_failed, r.flows_lost});
   json probes = json::array();
   for (const auto &p : r.probes)
     probes.push_back(to_json(p));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,11 @@ struct RunResult {
   std::uint64_t task_contexts_lost = 0;
   std::uint64_t fault_lookups_failed = 0; // write faults whose mapping was not found
   std::vector<ProbeReport> probes;
+  // Data-moving syscalls by descriptor (which method each process used),
+  // the role of each process by pid, and flows that could not be recorded.
+  std::vector<FlowSample> flows;
+  std::map<std::uint32_t, std::string> process_roles;
+  std::uint64_t flows_lost = 0;
   Account source;
   Account sink;
   Count unattributed_dma_bytes;

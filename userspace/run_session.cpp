@@ -196,6 +196,10 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   r.task_contexts_lost = counters.tasks_full;
   r.fault_lookups_failed = counters.vma_unknown;
   r.probes = probes->reports();
+  r.flows = counters.flows;
+  r.flows_lost = counters.flows_full;
+  r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
+                     {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
   const ProbeIndex index(r.probes);
   r.source = build_account(ZC_ROLE_SOURCE, counters, index, observe(o.source), req.size);
   r.sink = build_account(ZC_ROLE_SINK, counters, index, observe(o.sink), req.size);

@@ -8,7 +8,7 @@
 #include "json_file.h"
 #include "kernel_features.h"
 #include "preflight.h"
-#include "run_json.h"
+#include "run_document.h"
 #include "series_report.h"
 #include "units.h"
 
@@ -21,15 +21,34 @@ struct Series {
   bool failed = false;
 };
 
-analysis::SeriesPoint run_point(Features &features, const std::string &method,
-                                const Conditions &c, unsigned repeat) {
+int finish(const std::string &kind, const Conditions &c, unsigned repeat, const Series &s,
+           const std::optional<std::string> &json_path) {
+  const nlohmann::json doc = analysis::series_document(kind, conditions_json(c, repeat), s.points);
+  std::cout << analysis::render_series(doc) << std::flush;
+  if (json_path)
+    write_json_atomically(*json_path, doc);
+  if (s.failed)
+    throw Error("some runs failed (see the table)");
+  return 0;
+}
+
+void prepare_tracing() {
+  install_interrupt_handlers();
+  require_bpf_privileges();
+  require_kernel_btf();
+}
+
+} // namespace
+
+analysis::SeriesPoint run_point(Features &features, const std::string &method, const Conditions &c,
+                                unsigned repeat) {
   analysis::SeriesPoint p{method, c.size, c.chunk};
   std::cerr << "zctrace: " << method << ", " << format_size(c.size) << " in "
             << format_size(c.chunk) << " chunks" << std::flush;
   try {
     for (unsigned i = 0; i < repeat; ++i) {
       const RunResult r = run_traced(request_for(method, c), features);
-      p.runs.push_back(to_json(r));
+      p.runs.push_back(analysis::run_document(r));
       p.summaries.push_back(analysis::summarize(r));
       if (!r.integrity.ok) {
         p.status = "failed";
@@ -61,25 +80,6 @@ nlohmann::json conditions_json(const Conditions &c, unsigned repeat) {
           {"repeat", repeat},
           {"kernel", running_kernel().release}};
 }
-
-int finish(const std::string &kind, const Conditions &c, unsigned repeat, const Series &s,
-           const std::optional<std::string> &json_path) {
-  const nlohmann::json doc = analysis::series_document(kind, conditions_json(c, repeat), s.points);
-  std::cout << analysis::render_series(doc) << std::flush;
-  if (json_path)
-    write_json_atomically(*json_path, doc);
-  if (s.failed)
-    throw Error("some runs failed (see the table)");
-  return 0;
-}
-
-void prepare_tracing() {
-  install_interrupt_handlers();
-  require_bpf_privileges();
-  require_kernel_btf();
-}
-
-} // namespace
 
 int compare_command(const CompareOptions &o) {
   prepare_tracing();

@@ -13,9 +13,10 @@
 #include "matrix.h"
 #include "matrix_report.h"
 #include "preflight.h"
-#include "run_json.h"
+#include "run_document.h"
 #include "run_session.h"
 #include "runner.h"
+#include "vm_session.h"
 #include "workload.h"
 
 namespace zc {
@@ -23,33 +24,6 @@ namespace zc {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct VmSession {
-  vmtest::Config config;
-  std::vector<const vmtest::Target *> targets;
-  vmtest::RunnerOptions runner;
-  std::unique_ptr<vmtest::KernelCache> cache;
-};
-
-fs::path config_path(const VmOptions &o) {
-  if (!o.config.empty())
-    return o.config;
-  return fs::exists("vmtest.toml") ? fs::path("vmtest.toml") : fs::path("vmtest/vmtest.toml");
-}
-
-VmSession open_session(const VmOptions &o) {
-  VmSession s;
-  s.config = vmtest::load_config(config_path(o));
-  s.targets = vmtest::select_targets(s.config, o.filter);
-  s.runner.cache_dir = o.cache_dir.empty() ? vmtest::default_cache_dir() : fs::path(o.cache_dir);
-  s.runner.out_dir = o.out_dir;
-  s.runner.guest_zctrace =
-      o.guest_zctrace.empty() ? vmtest::default_guest_zctrace() : fs::path(o.guest_zctrace);
-  s.runner.kvm = o.kvm;
-  s.runner.timeout_s = o.timeout_s;
-  s.cache = std::make_unique<vmtest::KernelCache>(s.runner.cache_dir);
-  return s;
-}
 
 std::string seconds(const std::optional<double> &s) {
   if (!s)
@@ -118,7 +92,7 @@ int matrix_command(const MatrixOptions &o) {
     for (const auto &method : o.methods) {
       const RunRequest req = make_request(method, o.size, o.chunk, o.cache);
       try {
-        col["runs"][method] = to_json(run_traced(req, features));
+        col["runs"][method] = analysis::run_document(run_traced(req, features));
       } catch (const Interrupted &) {
         throw;
       } catch (const Unavailable &e) {

@@ -45,8 +45,8 @@ Received CopyFileRange::receive(const SinkContext &ctx) const {
     throw_errno("accept");
   std::uint64_t copied = 0;
   for (std::size_t got = 0; got < sizeof(copied);) {
-    const ssize_t n = read(conn.get(), reinterpret_cast<char *>(&copied) + got,
-                           sizeof(copied) - got);
+    const ssize_t n =
+        read(conn.get(), reinterpret_cast<char *>(&copied) + got, sizeof(copied) - got);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
@@ -57,7 +57,8 @@ Received CopyFileRange::receive(const SinkContext &ctx) const {
   }
   ctx.reporter->report("copy_file_range.bytes", copied);
   Fd file = open_file(ctx.dest_path, O_RDONLY);
-  std::vector<char> buf(static_cast<std::size_t>(std::clamp<std::uint64_t>(ctx.chunk, 4096, 1 << 20)));
+  std::vector<char> buf(
+      static_cast<std::size_t>(std::clamp<std::uint64_t>(ctx.chunk, 4096, 1 << 20)));
   Crc32c crc;
   Received r;
   while (true) {

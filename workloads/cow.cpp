@@ -92,9 +92,9 @@ void Cow::send(const SourceContext &ctx) const {
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error("the writing child failed: " +
-                (n > 0 ? std::string(msg, static_cast<std::size_t>(n))
-                       : "status " + std::to_string(status)));
+    throw Error("the writing child failed: " + (n > 0
+                                                    ? std::string(msg, static_cast<std::size_t>(n))
+                                                    : "status " + std::to_string(status)));
 }
 
 } // namespace zc::workloads

@@ -52,8 +52,7 @@ KernelSettingOverride::~KernelSettingOverride() {
 }
 
 std::string KernelSettingOverride::describe() const {
-  return sysctl_name(setting_.path) + "=" + setting_.value + " (was " + old_ + "): " +
-         setting_.why;
+  return sysctl_name(setting_.path) + "=" + setting_.value + " (was " + old_ + "): " + setting_.why;
 }
 
 } // namespace zc::workloads

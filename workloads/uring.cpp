@@ -47,8 +47,8 @@ std::string uring_missing(std::initializer_list<int> opcodes) {
     missing = "this kernel's io_uring cannot be probed for its opcodes";
   for (int op : opcodes)
     if (probe && !io_uring_opcode_supported(probe.get(), op))
-      missing += (missing.empty() ? "" : "; ") + std::string("this kernel's io_uring lacks opcode ") +
-                 std::to_string(op);
+      missing += (missing.empty() ? "" : "; ") +
+                 std::string("this kernel's io_uring lacks opcode ") + std::to_string(op);
   io_uring_queue_exit(&ring);
   return missing;
 }

@@ -69,8 +69,7 @@ VethRoute::VethRoute(bool scatter_gather) : sg_(scatter_gather) {
   // One /30 per zctrace process, so that concurrent runs do not collide.
   const unsigned pid = static_cast<unsigned>(getpid());
   const unsigned net = (pid % 16384) * 4;
-  const std::string prefix =
-      "10.98." + std::to_string(net / 256) + ".";
+  const std::string prefix = "10.98." + std::to_string(net / 256) + ".";
   local_address_ = prefix + std::to_string(net % 256 + 1);
   sink_address_ = prefix + std::to_string(net % 256 + 2);
   local_dev_ = "zcv" + std::to_string(pid) + "s";

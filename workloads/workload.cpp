@@ -13,9 +13,8 @@ std::string Workload::invalid_parameters(std::uint64_t size, std::uint64_t chunk
 std::string_view reported_meaning(std::string_view name) {
   static const std::pair<std::string_view, std::string_view> meanings[] = {
       {"zerocopy.sends", "zero-copy sends made (MSG_ZEROCOPY sends, or io_uring SEND_ZC requests)"},
-      {"zerocopy.copied_sends",
-       "sends whose completion said the kernel copied them after all "
-       "(SO_EE_CODE_ZEROCOPY_COPIED, IORING_NOTIF_USAGE_ZC_COPIED)"},
+      {"zerocopy.copied_sends", "sends whose completion said the kernel copied them after all "
+                                "(SO_EE_CODE_ZEROCOPY_COPIED, IORING_NOTIF_USAGE_ZC_COPIED)"},
       {"zerocopy.copied_bytes", "bytes of the sends the kernel said it copied"},
       {"uring.read_bytes", "bytes the io_uring READ completions returned"},
       {"uring.send_bytes", "bytes the io_uring SEND completions returned"},

@@ -22,14 +22,6 @@
 namespace zc::test {
 namespace {
 
-// One line on stderr, starting "zctrace: error: " and containing `what`.
-void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what) {
-  EXPECT_EQ(c.exit_code, exit_code) << c.err;
-  EXPECT_EQ(c.err.rfind("zctrace: error: ", 0), 0u) << c.err;
-  EXPECT_NE(c.err.find(what), std::string::npos) << c.err;
-  EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
-}
-
 TEST(Cli, RunPrintsTheAccountBesideTheClaims) {
   const ToolResult c = run_tool(zctrace({"run", "mmap_write", "--size", "16M"}));
   ASSERT_EQ(c.exit_code, 0) << c.err;

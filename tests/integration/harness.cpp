@@ -69,4 +69,11 @@ std::vector<std::uint32_t> loaded_bpf_programs() {
   return ids;
 }
 
+void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what) {
+  EXPECT_EQ(c.exit_code, exit_code) << c.err;
+  EXPECT_EQ(c.err.rfind("zctrace: error: ", 0), 0u) << c.err;
+  EXPECT_NE(c.err.find(what), std::string::npos) << c.err;
+  EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
+}
+
 } // namespace zc::test

@@ -39,6 +39,9 @@ std::uint64_t calls(const Account &a, const std::string &syscall);
 // The zctrace binary under test, with arguments (for vmtest::run_tool).
 std::vector<std::string> zctrace(std::vector<std::string> args);
 
+// One line on stderr, starting "zctrace: error: " and containing `what`.
+void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what);
+
 // Ids of the BPF programs loaded on the machine now.
 std::vector<std::uint32_t> loaded_bpf_programs();
 

@@ -90,16 +90,16 @@ const nlohmann::json &claim_in(const nlohmann::json &doc, const std::string &id)
 
 TEST(Series, WinnersAndTheComparisonTheArticlesMake) {
   std::vector<SeriesPoint> points = {
-      point("mmap_write", 4096, 500, 3000),     point("sendfile", 4096, 400, 2500),
-      point("mmap_write", 1 << 20, 2000, 700),  point("sendfile", 1 << 20, 2500, 600),
+      point("mmap_write", 4096, 500, 3000),    point("sendfile", 4096, 400, 2500),
+      point("mmap_write", 1 << 20, 2000, 700), point("sendfile", 1 << 20, 2500, 600),
       point("splice", 1 << 20, 100, 100),
   };
   SeriesPoint skipped{"msg_zerocopy", kSize, 4096};
   skipped.status = "skipped";
   skipped.reason = "msg_zerocopy cannot run here: no SO_ZEROCOPY";
   points.push_back(skipped);
-  const auto doc = series_document("sweep", {{"cache", "warm"}, {"route", "loopback"},
-                                             {"kernel", "test"}}, points);
+  const auto doc = series_document(
+      "sweep", {{"cache", "warm"}, {"route", "loopback"}, {"kernel", "test"}}, points);
   EXPECT_EQ(doc.at("schema"), "zctrace.sweep/1");
   ASSERT_EQ(doc.at("winners").size(), 2u);
   EXPECT_EQ(doc.at("winners")[0].at("fastest").at("method"), "mmap_write");
@@ -118,9 +118,9 @@ TEST(Series, WinnersAndTheComparisonTheArticlesMake) {
 }
 
 TEST(Series, OneChunkSizeCannotTellSmallFromLarge) {
-  const auto doc = series_document(
-      "compare", {{"cache", "warm"}, {"route", "loopback"}, {"kernel", "test"}},
-      {point("mmap_write", 65536, 500, 3000), point("sendfile", 65536, 600, 2000)});
+  const auto doc =
+      series_document("compare", {{"cache", "warm"}, {"route", "loopback"}, {"kernel", "test"}},
+                      {point("mmap_write", 65536, 500, 3000), point("sendfile", 65536, 600, 2000)});
   const auto &verdicts = claim_in(doc, "rocketmq_kafka").at("verdicts");
   ASSERT_EQ(verdicts.size(), 1u); // only "every chunk"
   EXPECT_EQ(verdicts[0].at("metric"), "least_cpu_per_byte");

@@ -1,0 +1,14 @@
+// The JSON document of a run (zctrace.run/1): the run itself, the claims
+// that apply to it with their verdicts, and the copy methods its processes
+// were seen to use.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "run_result.h"
+
+namespace zc::analysis {
+
+nlohmann::json run_document(const RunResult &run);
+
+} // namespace zc::analysis

@@ -1,0 +1,121 @@
+#include "trace_report.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "figure_text.h"
+#include "method_use.h"
+#include "run_json.h"
+
+namespace zc::analysis {
+
+namespace {
+
+// The program, and every other process seen: one it started.
+std::map<std::uint32_t, std::string> roles_of(const TraceResult &t) {
+  std::map<std::uint32_t, std::string> roles;
+  for (const FlowSample &f : t.flows)
+    roles[f.key.tgid] = "child";
+  roles[t.pid] = "program";
+  return roles;
+}
+
+// The evidence of a figure, and why it is missing when it is.
+template <typename T> std::string evidence_of(const Figure<T> &f) {
+  return f.value ? evidence_text(f.evidence) : "n/a: " + f.evidence.how;
+}
+
+std::string ending(const TraceResult &t) {
+  if (t.exit_status)
+    return "exited with status " + std::to_string(*t.exit_status);
+  if (t.exit_signal)
+    return "killed by signal " + std::to_string(*t.exit_signal);
+  return "";
+}
+
+} // namespace
+
+std::string render_trace(const TraceResult &t) {
+  std::ostringstream out;
+  const Account &a = t.account;
+  out << "zctrace trace " << t.target << ": " << fixed(static_cast<double>(t.wall_ns) / 1e9, 2)
+      << " s on kernel " << t.kernel.release;
+  if (const std::string e = ending(t); !e.empty())
+    out << "; " << e;
+  out << "\nlost events " << t.events.lost << " of " << t.events.submitted + t.events.lost
+      << "; no integrity check: the data is the program's own\n";
+  if (t.partial)
+    out << "PARTIAL: " << t.partial_reason << "\n";
+  out << "\n";
+  TextTable figures({"", "program (and its children)", "evidence"});
+  figures.add({"bytes the CPU copied", show(a.cpu_copy.bytes), evidence_of(a.cpu_copy.bytes)});
+  figures.add({"bytes handed on by reference", show(a.by_reference.bytes),
+               evidence_of(a.by_reference.bytes)});
+  figures.add({"device bytes storage / NIC", pair(a.device.storage_bytes, a.device.nic_bytes),
+               evidence_of(a.device.bytes)});
+  figures.add({"syscalls", show(a.syscalls.total), evidence_of(a.syscalls.total)});
+  figures.add({"mode switches", show(a.mode_switches), evidence_of(a.mode_switches)});
+  figures.add({"scheduler switches vol / invol",
+               pair(a.context_switches.voluntary, a.context_switches.involuntary),
+               evidence_of(a.context_switches.voluntary)});
+  figures.add({"page faults user / kernel", pair(a.page_faults.user, a.page_faults.kernel),
+               evidence_of(a.page_faults.user)});
+  out << figures.render();
+
+  if (const auto uses = method_uses(t.flows, roles_of(t)); !uses.empty())
+    out << "\ncopy methods seen, by descriptor\n" << render_method_uses(uses);
+
+  if (!a.cpu_copy.by_site.empty()) {
+    out << "\nwhere data moved\n";
+    TextTable sites({"  site", "direction", "in syscall", "bytes", "evidence"});
+    for (const SiteRow &row : a.cpu_copy.by_site)
+      sites.add({"  " + row.site, row.direction + (row.cpu_copy ? " (CPU copy)" : ""), row.syscall,
+                 thousands(row.bytes), evidence_text(row.evidence)});
+    out << sites.render();
+  }
+  out << "\nsyscalls\n";
+  std::vector<std::pair<std::string, SyscallRow>> rows(a.syscalls.by_name.begin(),
+                                                       a.syscalls.by_name.end());
+  std::sort(rows.begin(), rows.end(),
+            [](const auto &x, const auto &y) { return x.second.count > y.second.count; });
+  TextTable calls({"  syscall", "calls", "bytes", "errors"});
+  for (const auto &[name, row] : rows)
+    calls.add({"  " + name, thousands(row.count), row.bytes ? thousands(*row.bytes) : "",
+               thousands(row.errors)});
+  out << calls.render();
+  return out.str();
+}
+
+nlohmann::json trace_document(const TraceResult &t) {
+  using nlohmann::json;
+  json j;
+  j["schema"] = kTraceSchema;
+  j["kernel"] = {
+      {"release", t.kernel.release}, {"version", t.kernel.version}, {"machine", t.kernel.machine}};
+  j["target"] = t.target;
+  j["pid"] = t.pid;
+  j["exit_status"] = t.exit_status ? json(*t.exit_status) : json(nullptr);
+  j["exit_signal"] = t.exit_signal ? json(*t.exit_signal) : json(nullptr);
+  j["duration_ns"] = t.wall_ns;
+  j["partial"] = t.partial;
+  j["note"] = t.partial ? json(t.partial_reason) : json(nullptr);
+  j["integrity"] = nullptr; // the data is the program's: nothing to check it against
+  j["lost_events"] = t.events.lost;
+  j["events"] = events_json(t.events, {t.counter_updates_lost, t.owner_records_lost,
+                                       t.task_contexts_lost, 0, t.flows_lost});
+  json probes = json::array();
+  for (const auto &p : t.probes)
+    probes.push_back(to_json(p));
+  j["probes"] = std::move(probes);
+  j["program"] = to_json(t.account);
+  json seen = json::array();
+  for (const MethodUse &u : method_uses(t.flows, roles_of(t)))
+    seen.push_back(to_json(u));
+  j["methods_seen"] = std::move(seen);
+  j["unattributed"] = {{"dma_mapped_bytes", t.unattributed_dma_bytes.value
+                                                ? json(*t.unattributed_dma_bytes.value)
+                                                : json(nullptr)}};
+  return j;
+}
+
+} // namespace zc::analysis

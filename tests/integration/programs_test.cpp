@@ -1,0 +1,328 @@
+// Tracing programs zctrace does not own, the event trace of a run checked
+// against its account, the copy method each workload is seen to use,
+// verify's verdicts, and the HTML report rendered by headless Chromium.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.h"
+
+namespace zc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path temp(const std::string &name) {
+  const fs::path p = fs::temp_directory_path() / ("zctrace-programs-" + name);
+  fs::remove(p);
+  return p;
+}
+
+json read_json(const fs::path &p) {
+  std::ifstream in(p);
+  return json::parse(in); // throws (and fails the test) on invalid JSON
+}
+
+// A file of `size` bytes for programs to read.
+fs::path data_file(std::uint64_t size) {
+  const fs::path p = "/var/tmp/zctrace-programs.dat";
+  if (!fs::exists(p) || fs::file_size(p) != size) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    std::string block(1 << 16, 'z');
+    for (std::uint64_t i = 0; i < size; i += block.size())
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+  }
+  return p;
+}
+
+const json *use_of(const json &doc, const std::string &role, const std::string &method) {
+  for (const json &u : doc.at("methods_seen"))
+    if (u.at("role") == role && u.at("method") == method)
+      return &u;
+  return nullptr;
+}
+
+TEST(Trace, CommandAndItsChildrenAccountedByMethod) {
+  const fs::path file = data_file(8ull << 20);
+  const fs::path out = temp("trace.json");
+  // dd is a child of sh: it is traced as well, and its read+write pairing seen.
+  const ToolResult c = run_tool(zctrace({"trace", "--json", out.string(), "--", "sh", "-c",
+                                         "dd if=" + file.string() + " of=/dev/null bs=64k"}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.out.find("copy methods seen"), std::string::npos) << c.out;
+  const json doc = read_json(out);
+  EXPECT_EQ(doc.at("schema"), "zctrace.trace/1");
+  EXPECT_EQ(doc.at("exit_status"), 0);
+  EXPECT_FALSE(doc.at("partial").get<bool>());
+  EXPECT_TRUE(doc.at("integrity").is_null());
+  EXPECT_EQ(doc.at("events").at("lost"), 0);
+  const json *rw = use_of(doc, "child", "read+write");
+  ASSERT_NE(rw, nullptr) << doc.at("methods_seen").dump(1);
+  EXPECT_EQ(rw->at("from").at("kind"), "file");
+  EXPECT_EQ(rw->at("bytes"), 8ull << 20);
+  EXPECT_EQ(rw->at("calls").at("read"), 129); // 128 blocks and the read at end of file
+  const json &program = doc.at("program");
+  EXPECT_EQ(program.at("role"), "program");
+  EXPECT_GE(program.at("syscalls").at("by_name").at("read").at("count").get<int>(), 129);
+  EXPECT_GE(program.at("syscalls").at("by_name").at("read").at("bytes").get<std::uint64_t>(),
+            8ull << 20);
+  EXPECT_GT(program.at("page_faults").at("user").get<int>(), 0);
+}
+
+TEST(Trace, RunningProcessForADuration) {
+  const fs::path file = data_file(1ull << 20);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execlp("sh", "sh", "-c",
+           ("while :; do dd if=" + file.string() + " of=/dev/null bs=64k 2>/dev/null; done")
+               .c_str(),
+           static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  const fs::path out = temp("pid.json");
+  const ToolResult c = run_tool(zctrace(
+      {"trace", "--pid", std::to_string(pid), "--duration", "1", "--json", out.string()}));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json doc = read_json(out);
+  EXPECT_FALSE(doc.at("partial").get<bool>());
+  EXPECT_GE(doc.at("duration_ns").get<double>(), 1e9);
+  // The shell forks a dd after dd: those children are traced.
+  const json *rw = use_of(doc, "child", "read+write");
+  ASSERT_NE(rw, nullptr) << doc.at("methods_seen").dump(1);
+  EXPECT_GE(rw->at("bytes").get<std::uint64_t>(), 1ull << 20);
+}
+
+TEST(Trace, ProcessThatExitsLeavesAPartialTrace) {
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execlp("sleep", "sleep", "0.5", static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  const fs::path out = temp("exits.json"), events = temp("exits.trace.json");
+  // Reap it as soon as it exits, as its parent would.
+  std::thread reaper([pid] { waitpid(pid, nullptr, 0); });
+  const ToolResult c =
+      run_tool(zctrace({"trace", "--pid", std::to_string(pid), "--duration", "10", "--json",
+                        out.string(), "--trace", events.string()}));
+  reaper.join();
+  EXPECT_NE(c.exit_code, 0);
+  EXPECT_NE(c.err.find("exited after"), std::string::npos) << c.err;
+  EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
+  const json doc = read_json(out);
+  EXPECT_TRUE(doc.at("partial").get<bool>());
+  EXPECT_NE(doc.at("note").get<std::string>().find("exited"), std::string::npos);
+  const json trace = read_json(events);
+  EXPECT_TRUE(trace.at("otherData").at("partial").get<bool>());
+  EXPECT_TRUE(trace.at("traceEvents").is_array());
+}
+
+TEST(Trace, BadTargetsAreOneLineErrors) {
+  expect_one_line_error(run_tool(zctrace({"trace", "--", "zctrace-no-such-command"})), 2,
+                        "command not found: zctrace-no-such-command");
+  expect_one_line_error(run_tool(zctrace({"trace", "--pid", "999999999", "--duration", "1"})), 2,
+                        "no process with pid 999999999");
+  expect_one_line_error(run_tool(zctrace({"trace", "--pid", "1"})), 2, "--pid needs --duration");
+  expect_one_line_error(run_tool(zctrace({"trace"})), 2, "trace either a command");
+}
+
+// The event trace holds the events the account was made from: with nothing
+// lost, its copy bytes per site, syscall spans and faults add up to the account.
+TEST(Trace, EventTraceOfARunMatchesItsAccount) {
+  const fs::path events = temp("run.trace.json"), run_json = temp("run.json");
+  const ToolResult c = run_tool(zctrace({"run", "read_write", "--size", "8M", "--trace",
+                                         events.string(), "--json", run_json.string()}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json trace = read_json(events), run = read_json(run_json);
+  ASSERT_EQ(trace.at("otherData").at("events").at("lost"), 0);
+  EXPECT_FALSE(trace.at("otherData").at("partial").get<bool>());
+
+  std::map<std::string, std::uint64_t> pid_role; // pid -> role, from the copy events
+  std::map<std::pair<std::string, std::string>, std::uint64_t> copied; // (role, site) -> bytes
+  std::map<std::pair<std::string, std::string>, std::uint64_t> spans;  // (role, syscall) -> n
+  std::map<std::string, std::uint64_t> faults;                        // role -> n
+  std::map<std::uint64_t, std::string> roles;
+  for (const json &e : trace.at("traceEvents"))
+    if (e.value("cat", "") == "copy")
+      roles[e.at("pid").get<std::uint64_t>()] = e.at("args").at("role");
+  for (const json &e : trace.at("traceEvents")) {
+    const std::string cat = e.value("cat", "");
+    if (!e.contains("pid") || !roles.count(e.at("pid").get<std::uint64_t>()))
+      continue;
+    const std::string role = roles.at(e.at("pid").get<std::uint64_t>());
+    if (cat == "copy")
+      copied[{role, e.at("name")}] += e.at("args").at("bytes").get<std::uint64_t>();
+    else if (cat == "syscall" && e.at("ph") == "X")
+      spans[{role, e.at("name")}] += 1;
+    else if (cat == "fault")
+      faults[role] += 1;
+  }
+  for (const std::string role : {"source", "sink"}) {
+    const json &a = run.at(role);
+    std::map<std::string, std::uint64_t> account_sites;
+    for (const json &row : a.at("cpu_copy").at("by_site"))
+      account_sites[row.at("site")] += row.at("bytes").get<std::uint64_t>();
+    for (const auto &[site, bytes] : account_sites)
+      EXPECT_EQ((copied[{role, site}]), bytes) << role << " " << site;
+    for (const char *call : {"read", "write"})
+      EXPECT_EQ((spans[{role, call}]),
+                a.at("syscalls").at("by_name").value(call, json{{"count", 0}}).at("count"))
+          << role << " " << call;
+    EXPECT_EQ(faults[role], a.at("page_faults").at("user").get<std::uint64_t>() +
+                                a.at("page_faults").at("kernel").get<std::uint64_t>())
+        << role;
+  }
+  EXPECT_EQ((copied[{"source", "filemap_read"}]), 8ull << 20);
+  // Perfetto needs names for its tracks.
+  std::size_t named = 0;
+  for (const json &e : trace.at("traceEvents"))
+    named += e.at("ph") == "M" && e.at("name") == "process_name";
+  EXPECT_GE(named, 2u);
+}
+
+TEST(Trace, EveryWorkloadIsSeenUsingItsOwnMethod) {
+  const std::map<std::string, std::string> expected = {
+      {"read_write", "read+write"}, {"mmap_write", "mmap+write"},
+      {"sendfile", "sendfile"},     {"splice", "splice"},
+      {"tee", "tee"},               {"vmsplice", "vmsplice"},
+      {"direct_io", "direct_io"},   {"msg_zerocopy", "msg_zerocopy"},
+      {"copy_file_range", "copy_file_range"}};
+  for (const auto &[method, seen] : expected) {
+    const fs::path out = temp(method + ".json");
+    const ToolResult c =
+        run_tool(zctrace({"run", method, "--size", "4M", "--json", out.string()}));
+    ASSERT_EQ(c.exit_code, 0) << method << ": " << c.err;
+    const json doc = read_json(out);
+    const json *u = use_of(doc, "source", seen);
+    ASSERT_NE(u, nullptr) << method << ": " << doc.at("methods_seen").dump(1);
+    EXPECT_EQ(u->at("from").at("kind").get<std::string>().rfind("file", 0), 0u) << method;
+    EXPECT_EQ(u->at("bytes"), 4ull << 20) << method;
+    EXPECT_EQ(u->at("to").at("kind"), method == "copy_file_range" ? "file" : "socket") << method;
+    EXPECT_NE(use_of(doc, "sink", "read"), nullptr) << method;
+  }
+}
+
+const json *check_of(const json &kernel, const std::string &claim, const std::string &figure) {
+  for (const json &c : kernel.at("claims"))
+    if (c.at("id") == claim)
+      for (const json &ch : c.at("checks"))
+        if (ch.at("figure") == figure)
+          return &ch;
+  return nullptr;
+}
+
+fs::path verify_json() {
+  static const fs::path out = [] {
+    const fs::path p = temp("verify.json");
+    const ToolResult c = run_tool(zctrace({"verify", "--size", "8M", "--json", p.string()}));
+    // Over loopback no NIC moves the payload: the DMA claims cannot be
+    // measured here, and the exit status says so.
+    EXPECT_EQ(c.exit_code, 5) << c.err;
+    EXPECT_NE(c.out.find("cannot be measured here"), std::string::npos);
+    return p;
+  }();
+  return out;
+}
+
+TEST(Verify, EveryClaimGetsAVerdictAndReasons) {
+  const json doc = read_json(verify_json());
+  EXPECT_EQ(doc.at("schema"), "zctrace.verify/1");
+  ASSERT_EQ(doc.at("kernels").size(), 1u);
+  const json &k = doc.at("kernels").at(0);
+  const json *rw = check_of(k, "read_write", "cpu_copies");
+  ASSERT_NE(rw, nullptr);
+  EXPECT_EQ(rw->at("verdict"), "holds");
+  EXPECT_NEAR(rw->at("measured").get<double>(), 2.0, 0.01);
+  const json *gather = check_of(k, "sendfile_dma_gather", "cpu_copies");
+  ASSERT_NE(gather, nullptr);
+  EXPECT_EQ(gather->at("verdict"), "holds");
+  EXPECT_NEAR(gather->at("measured").get<double>(), 0.0, 0.01);
+  const json *no_sg = check_of(k, "sendfile", "cpu_copies");
+  ASSERT_NE(no_sg, nullptr);
+  EXPECT_NEAR(no_sg->at("measured").get<double>(), 1.0, 0.01);
+  const json *splice = check_of(k, "splice", "context_switches");
+  ASSERT_NE(splice, nullptr);
+  EXPECT_EQ(splice->at("verdict"), "differs");
+  EXPECT_NEAR(splice->at("measured").get<double>(), 4.0, 0.05);
+  EXPECT_NE(splice->at("why").get<std::string>().find("splice needs 2 calls per chunk"),
+            std::string::npos);
+  const json *dma = check_of(k, "read_write", "dma_copies");
+  ASSERT_NE(dma, nullptr);
+  EXPECT_EQ(dma->at("verdict"), "cannot be measured here");
+  EXPECT_NEAR(dma->at("measured").at("storage").get<double>(), 1.0, 0.05); // cold cache
+  EXPECT_NE(dma->at("why").get<std::string>().find("no NIC"), std::string::npos);
+  const json *direct = check_of(k, "direct_io", "filemap_read on the source");
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(direct->at("verdict"), "holds");
+  EXPECT_FALSE(doc.at("summary").at("every_claim_checked").get<bool>());
+  EXPECT_GT(doc.at("summary").at("holds").get<int>(), 10);
+}
+
+TEST(Report, ChartsRenderInHeadlessChromium) {
+  const fs::path sweep = temp("sweep.json"), html = temp("report.html"), md = temp("report.md");
+  ASSERT_EQ(run_tool(zctrace({"sweep", "mmap_write", "sendfile", "--size", "4M", "--chunk",
+                              "4K,64K", "--json", sweep.string()}))
+                .exit_code,
+            0);
+  const ToolResult c = run_tool(zctrace({"report", verify_json().string(), sweep.string(), "-o",
+                                         html.string(), "--markdown", md.string()}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const ToolResult dom =
+      run_tool({"chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--virtual-time-budget=5000", "--dump-dom", "file://" + html.string()});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_NE(dom.out.find("data-ready=\"true\""), std::string::npos) << "the script did not finish";
+  // Each chart drew one mark per measured value: 2 methods x 2 chunks, one kernel.
+  for (const auto &[chart, marks] :
+       std::map<std::string, int>{{"chart-copies", 2}, {"chart-switches", 2}, {"chart-sweep", 4}}) {
+    const std::regex re("id=\"" + chart + "\"[^>]*data-rendered=\"([0-9]+)\"");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(dom.out, m, re)) << chart;
+    EXPECT_EQ(std::stoi(m[1]), marks) << chart;
+  }
+  EXPECT_NE(dom.out.find("<svg"), std::string::npos);
+  EXPECT_NE(dom.out.find("<circle"), std::string::npos);
+  const json v = read_json(verify_json());
+  std::size_t checks = 0;
+  for (const json &cl : v.at("kernels").at(0).at("claims"))
+    checks += cl.at("checks").size();
+  const std::regex claims_re("id=\"table-claims\"[^>]*data-rendered=\"([0-9]+)\"");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dom.out, m, claims_re));
+  EXPECT_EQ(static_cast<std::size_t>(std::stoul(m[1])), checks);
+  std::ifstream md_in(md);
+  const std::string markdown((std::istreambuf_iterator<char>(md_in)), {});
+  EXPECT_NE(markdown.find("| splice | context_switches | 2 | 4"), std::string::npos) << markdown;
+}
+
+TEST(Report, RefusesWhatItCannotRead) {
+  const fs::path other = temp("other.json"), cut = temp("cut.json"), newer = temp("newer.json");
+  std::ofstream(other) << R"({"schema": "something.else/1"})";
+  std::ofstream(newer) << R"({"schema": "zctrace.run/2", "method": "x"})";
+  std::ifstream in(verify_json());
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::ofstream(cut) << text.substr(0, text.size() / 2);
+  expect_one_line_error(run_tool(zctrace({"report", other.string()})), 2, "not a zctrace result");
+  expect_one_line_error(run_tool(zctrace({"report", newer.string()})), 2,
+                        "zctrace.run/2 is a version this zctrace does not read");
+  expect_one_line_error(run_tool(zctrace({"report", cut.string()})), 2, "not valid JSON (truncated?)");
+  expect_one_line_error(run_tool(zctrace({"report", "/nonexistent/zctrace.json"})), 2,
+                        "cannot be read");
+}
+
+} // namespace
+} // namespace zc::test

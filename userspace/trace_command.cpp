@@ -1,0 +1,58 @@
+// zctrace trace: the account of any program, a command or a running process.
+#include <iostream>
+#include <memory>
+
+#include "chrome_trace.h"
+#include "commands.h"
+#include "interrupt.h"
+#include "json_file.h"
+#include "preflight.h"
+#include "trace_report.h"
+#include "trace_session.h"
+
+namespace zc {
+
+int trace_command(const TraceOptions &o) {
+  TraceRequest req;
+  req.command = o.command;
+  if (o.pid)
+    req.pid = *o.pid;
+  req.duration_s = o.duration_s;
+  req.probes.ringbuf_bytes = o.ringbuf_bytes;
+  // Bad input first: a command or process that is not there.
+  if (!req.command.empty())
+    resolve_command(req.command.front());
+  else
+    find_process(*req.pid);
+  install_interrupt_handlers();
+  require_bpf_privileges();
+  require_kernel_btf();
+  Features features;
+
+  std::unique_ptr<ChromeTrace> events;
+  if (o.trace_path)
+    events = std::make_unique<ChromeTrace>(*o.trace_path);
+  const EventSink on_event = [&](const zc_event &e) {
+    if (events)
+      events->add(e);
+  };
+  const TraceResult result = trace_program(req, features, on_event);
+  if (events) {
+    events->name_process(result.pid, "program: " + result.target);
+    if (result.partial)
+      events->finish_partial(result.partial_reason);
+    else
+      events->finish(result.events);
+  }
+  std::cout << analysis::render_trace(result) << std::flush;
+  if (o.json_path)
+    write_json_atomically(*o.json_path, analysis::trace_document(result));
+  if (result.partial) {
+    if (interrupt_requested())
+      throw Interrupted();
+    throw Error("the trace is partial: " + result.partial_reason);
+  }
+  return 0;
+}
+
+} // namespace zc
