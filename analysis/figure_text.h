@@ -19,7 +19,7 @@ template <typename T> std::string show(const Figure<T> &f, int decimals = 0) {
     return thousands(*f.value);
 }
 
-std::string evidence_text(const Evidence &ev); // "tracepoint copies:sock_send_length"
+std::string evidence_text(const Evidence &ev);    // "tracepoint copies:sock_send_length"
 std::string pair(const Count &a, const Count &b); // "12 / 3"
 std::string ms(const Count &ns);                  // "12.5"
 std::string throughput(const Ratio &bytes_per_s); // "1.25 GiB/s", "512.0 MiB/s"

@@ -34,22 +34,23 @@ json figure_row(const json &run, const std::string &file, const std::string &ker
   const double size = at_path(run, {"params", "size"}).get<double>();
   const double chunk = at_path(run, {"params", "chunk"}).get<double>();
   const double chunks = chunk > 0 ? std::ceil(size / chunk) : 0;
-  json row = {{"file", file},
-              {"kernel", kernel},
-              {"method", run.at("method")},
-              {"route", at_path(run, {"params", "route"})},
-              {"cache", at_path(run, {"params", "cache"})},
-              {"size", size},
-              {"chunk", chunk},
-              {"cpu_copy_passes", at_path(run, {"source", "cpu_copy", "passes"})},
-              {"by_reference_passes", at_path(run, {"source", "by_reference", "passes"})},
-              {"device_passes", at_path(run, {"source", "device", "passes"})},
-              {"mode_switches_per_chunk",
-               chunks > 0 ? scaled(at_path(run, {"source", "mode_switches"}), chunks) : json()},
-              {"throughput_mib_s", scaled(at_path(run, {"transfer", "throughput_bytes_per_s"}), kMiB)},
-              {"lost_events", run.value("lost_events", json())},
-              {"claimed_cpu_copies", nullptr},
-              {"claimed_context_switches", nullptr}};
+  json row = {
+      {"file", file},
+      {"kernel", kernel},
+      {"method", run.at("method")},
+      {"route", at_path(run, {"params", "route"})},
+      {"cache", at_path(run, {"params", "cache"})},
+      {"size", size},
+      {"chunk", chunk},
+      {"cpu_copy_passes", at_path(run, {"source", "cpu_copy", "passes"})},
+      {"by_reference_passes", at_path(run, {"source", "by_reference", "passes"})},
+      {"device_passes", at_path(run, {"source", "device", "passes"})},
+      {"mode_switches_per_chunk",
+       chunks > 0 ? scaled(at_path(run, {"source", "mode_switches"}), chunks) : json()},
+      {"throughput_mib_s", scaled(at_path(run, {"transfer", "throughput_bytes_per_s"}), kMiB)},
+      {"lost_events", run.value("lost_events", json())},
+      {"claimed_cpu_copies", nullptr},
+      {"claimed_context_switches", nullptr}};
   if (run.contains("claims"))
     for (const json &c : run.at("claims"))
       if (!c.value("cpu_copies", json()).is_null()) {
@@ -118,12 +119,8 @@ void add_series_points(json &ds, const ResultFile &f) {
 } // namespace
 
 json report_dataset(const std::vector<ResultFile> &results) {
-  json ds = {{"files", json::array()},
-             {"figures", json::array()},
-             {"sweeps", json::array()},
-             {"claims", json::array()},
-             {"traces", json::array()},
-             {"notes", json::array()}};
+  json ds = {{"files", json::array()},  {"figures", json::array()}, {"sweeps", json::array()},
+             {"claims", json::array()}, {"traces", json::array()},  {"notes", json::array()}};
   for (const ResultFile &f : results) {
     ds["files"].push_back({{"path", f.path}, {"schema", f.doc.at("schema")}});
     if (f.kind == "run") {
@@ -145,7 +142,8 @@ json report_dataset(const std::vector<ResultFile> &results) {
       }
     } else if (f.kind == "verify") {
       for (const json &k : f.doc.at("kernels")) {
-        const std::string kernel = k.value("name", std::string("?")) + " " + text_of(k.at("kernel"));
+        const std::string kernel =
+            k.value("name", std::string("?")) + " " + text_of(k.at("kernel"));
         if (k.contains("error") && !k.at("error").is_null())
           ds["notes"].push_back(kernel + ": " + text_of(k.at("error")));
         for (const json &c : k.at("claims"))
@@ -165,8 +163,12 @@ json report_dataset(const std::vector<ResultFile> &results) {
              {"kernel", kernel_of_run(f.doc)},
              {"pid", u.at("pid")},
              {"method", u.at("method")},
-             {"from", u.at("from").is_null() ? "-" : text_of(u.at("from").at("kind")) + " fd " + text_of(u.at("from").at("fd"))},
-             {"to", u.at("to").is_null() ? "-" : text_of(u.at("to").at("kind")) + " fd " + text_of(u.at("to").at("fd"))},
+             {"from", u.at("from").is_null() ? "-"
+                                             : text_of(u.at("from").at("kind")) + " fd " +
+                                                   text_of(u.at("from").at("fd"))},
+             {"to", u.at("to").is_null()
+                        ? "-"
+                        : text_of(u.at("to").at("kind")) + " fd " + text_of(u.at("to").at("fd"))},
              {"bytes", u.at("bytes")}});
       if (f.doc.value("partial", false))
         ds["notes"].push_back(f.path + ": partial trace: " + text_of(f.doc.at("note")));
@@ -356,8 +358,8 @@ std::string render_html(const json &ds) {
       << "<title>zctrace report</title><style>" << kStyle << "</style></head><body>\n"
       << "<h1>zctrace report</h1>\n<p>From ";
   for (std::size_t i = 0; i < ds.at("files").size(); ++i)
-    out << (i ? ", " : "") << "<code>" << escape_html(ds["files"][i].at("path"))
-        << "</code> (" << escape_html(ds["files"][i].at("schema")) << ")";
+    out << (i ? ", " : "") << "<code>" << escape_html(ds["files"][i].at("path")) << "</code> ("
+        << escape_html(ds["files"][i].at("schema")) << ")";
   out << ". Passes are bytes / payload size on the sending side; claims are the articles' "
          "figures per buffer.</p>\n";
   for (const json &n : ds.at("notes"))
@@ -419,8 +421,13 @@ std::string render_markdown(const json &ds) {
     out << "- " << n.get<std::string>() << "\n";
   out << "\n## The claims against the measurements\n\n";
   md_table(out, ds.at("claims"),
-           {{"kernel", "kernel"}, {"claim", "claim"}, {"figure", "figure"}, {"claimed", "claimed"},
-            {"measured", "measured"}, {"verdict", "verdict"}, {"why", "why"}});
+           {{"kernel", "kernel"},
+            {"claim", "claim"},
+            {"figure", "figure"},
+            {"claimed", "claimed"},
+            {"measured", "measured"},
+            {"verdict", "verdict"},
+            {"why", "why"}});
   out << "\n## Every run\n\n";
   md_table(out, ds.at("figures"),
            {{"kernel", "kernel"},
@@ -443,8 +450,12 @@ std::string render_markdown(const json &ds) {
             {"source_cpu_ms_per_gib", "source CPU ms/GiB"}});
   out << "\n## Copy methods of traced programs\n\n";
   md_table(out, ds.at("traces"),
-           {{"target", "program"}, {"pid", "pid"}, {"method", "method"}, {"from", "from"},
-            {"to", "to"}, {"bytes", "bytes"}});
+           {{"target", "program"},
+            {"pid", "pid"},
+            {"method", "method"},
+            {"from", "from"},
+            {"to", "to"},
+            {"bytes", "bytes"}});
   return out.str();
 }
 

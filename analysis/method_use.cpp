@@ -114,7 +114,8 @@ std::vector<MethodUse> uses_of_process(std::uint32_t tgid, const std::vector<Flo
       break;
     case Family::Sendfile:
     case Family::CopyFileRange: {
-      MethodUse u{tgid, family_of(k.nr) == Family::Sendfile ? "sendfile" : "copy_file_range",
+      MethodUse u{tgid,
+                  family_of(k.nr) == Family::Sendfile ? "sendfile" : "copy_file_range",
                   src_of(k),
                   dst_of(k),
                   {{syscall_name(k.nr), f.val.calls}},
@@ -214,8 +215,8 @@ std::vector<MethodUse> uses_of_process(std::uint32_t tgid, const std::vector<Flo
   // Reads paired with writes of the same byte count.
   std::vector<bool> read_used(reads.size()), write_used(writes.size());
   auto pair_up = [&](std::size_t r, std::size_t w, const std::string &how) {
-    MethodUse u{tgid, "read+write", reads[r].fd, writes[w].fd, reads[r].calls,
-                writes[w].bytes, how};
+    MethodUse u{tgid,           "read+write",    reads[r].fd, writes[w].fd,
+                reads[r].calls, writes[w].bytes, how};
     if (reads[r].fd.kind == ZC_FD_REG_DIRECT)
       u.method = "direct_io";
     merge_calls(u.calls, writes[w].calls);
@@ -232,9 +233,12 @@ std::vector<MethodUse> uses_of_process(std::uint32_t tgid, const std::vector<Flo
     for (std::size_t w = 0; w < writes.size(); ++w)
       if (!write_used[w] && writes[w].bytes * 2 >= maps.front().bytes &&
           writes[w].bytes <= maps.front().bytes + maps.front().bytes / 100) {
-        MethodUse u{tgid,           "mmap+write",
-                    maps.front().fd, writes[w].fd,
-                    maps.front().calls, writes[w].bytes,
+        MethodUse u{tgid,
+                    "mmap+write",
+                    maps.front().fd,
+                    writes[w].fd,
+                    maps.front().calls,
+                    writes[w].bytes,
                     "the process mapped one file (shared) and wrote to a descriptor"};
         merge_calls(u.calls, writes[w].calls);
         out.push_back(std::move(u));
@@ -299,9 +303,9 @@ nlohmann::json to_json(const MethodUse &u) {
       return nullptr;
     return {{"fd", fd->fd}, {"kind", fd_kind_name(fd->kind)}, {"inode", fd->ino}};
   };
-  return {{"pid", u.tgid},        {"role", u.role},     {"method", u.method}, {"from", fd_json(u.from)},
-          {"to", fd_json(u.to)},  {"calls", u.calls},   {"bytes", u.bytes},
-          {"how", u.how}};
+  return {{"pid", u.tgid},           {"role", u.role},      {"method", u.method},
+          {"from", fd_json(u.from)}, {"to", fd_json(u.to)}, {"calls", u.calls},
+          {"bytes", u.bytes},        {"how", u.how}};
 }
 
 std::string render_method_uses(const std::vector<MethodUse> &uses) {
@@ -310,8 +314,9 @@ std::string render_method_uses(const std::vector<MethodUse> &uses) {
     std::string calls;
     for (const auto &[name, n] : u.calls)
       calls += (calls.empty() ? "" : ", ") + name + " x" + std::to_string(n);
-    t.add({"  " + std::to_string(u.tgid), u.role.empty() ? "-" : u.role, u.method, u.from ? describe(*u.from) : "-",
-           u.to ? describe(*u.to) : "-", calls, thousands(u.bytes)});
+    t.add({"  " + std::to_string(u.tgid), u.role.empty() ? "-" : u.role, u.method,
+           u.from ? describe(*u.from) : "-", u.to ? describe(*u.to) : "-", calls,
+           thousands(u.bytes)});
   }
   return t.render();
 }

@@ -50,8 +50,8 @@ ResultFile check_result(const std::string &path, nlohmann::json doc) {
   if (it == required_members().end())
     throw UsageError(path + ": " + schema + " is not a result zctrace report reads");
   if (schema != "zctrace." + kind + "/1")
-    throw UsageError(path + ": " + schema + " is a version this zctrace does not read (it reads zctrace." +
-                     kind + "/1)");
+    throw UsageError(path + ": " + schema +
+                     " is a version this zctrace does not read (it reads zctrace." + kind + "/1)");
   for (const std::string &member : it->second)
     if (!doc.contains(member))
       throw UsageError(path + ": " + schema + " without \"" + member + "\" (cut short or edited?)");

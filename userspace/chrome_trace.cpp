@@ -92,8 +92,8 @@ void ChromeTrace::meet(std::uint32_t tgid, std::uint32_t tid, std::uint8_t role)
               .dump());
   }
   if (named_threads_.insert((std::uint64_t{tgid} << 32) | tid).second) {
-    std::string name = tgid == kDeviceTrackPid ? "transfers of the " + role_name(role)
-                                               : thread_comm(tgid, tid);
+    std::string name =
+        tgid == kDeviceTrackPid ? "transfers of the " + role_name(role) : thread_comm(tgid, tid);
     if (name.empty())
       name = "thread " + std::to_string(tid);
     write(json{{"ph", "M"},
@@ -165,8 +165,8 @@ void ChromeTrace::add(const zc_event &e) {
     j["ph"] = "i";
     j["s"] = "t";
     j["cat"] = "sched";
-    j["name"] = e.site == ZC_SWITCH_VOLUNTARY ? "switch out (voluntary)"
-                                              : "switch out (involuntary)";
+    j["name"] =
+        e.site == ZC_SWITCH_VOLUNTARY ? "switch out (voluntary)" : "switch out (involuntary)";
     j["args"] = {{"prev_state", e.aux}, {"syscall", syscall_of(e.id)}};
     break;
   default:

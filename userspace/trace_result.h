@@ -17,13 +17,13 @@ namespace zc {
 
 struct TraceResult {
   KernelInfo kernel;
-  std::string target;                 // "command: ls -l" or "pid 1234 (nginx)"
-  std::uint32_t pid = 0;              // the command's or the process's pid
-  std::optional<int> exit_status;     // the command's, when it exited
-  std::optional<int> exit_signal;     // the signal that ended it, if one did
-  std::uint64_t wall_ns = 0;          // how long zctrace traced
-  bool partial = false;               // the trace ended before it was meant to
-  std::string partial_reason;         // why, when partial
+  std::string target;             // "command: ls -l" or "pid 1234 (nginx)"
+  std::uint32_t pid = 0;          // the command's or the process's pid
+  std::optional<int> exit_status; // the command's, when it exited
+  std::optional<int> exit_signal; // the signal that ended it, if one did
+  std::uint64_t wall_ns = 0;      // how long zctrace traced
+  bool partial = false;           // the trace ended before it was meant to
+  std::string partial_reason;     // why, when partial
   StreamStats events;
   std::uint64_t counter_updates_lost = 0;
   std::uint64_t owner_records_lost = 0;

@@ -166,8 +166,7 @@ std::pair<pid_t, std::string> find_process(pid_t pid) {
   return {tgid, name};
 }
 
-TraceResult trace_program(const TraceRequest &req, Features &features,
-                          const EventSink &on_event) {
+TraceResult trace_program(const TraceRequest &req, Features &features, const EventSink &on_event) {
   if (req.command.empty() == !req.pid)
     throw UsageError("trace either a command (after --) or a process (--pid)");
   if (req.pid && !req.duration_s)
@@ -194,8 +193,8 @@ TraceResult trace_program(const TraceRequest &req, Features &features,
   const auto began = Clock::now();
   if (command)
     with_context("starting the command", [&] { command->open_gate(); });
-  const auto deadline =
-      req.duration_s ? began + std::chrono::duration<double>(*req.duration_s) : Clock::time_point::max();
+  const auto deadline = req.duration_s ? began + std::chrono::duration<double>(*req.duration_s)
+                                       : Clock::time_point::max();
 
   bool interrupted = false;
   while (true) {

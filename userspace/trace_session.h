@@ -14,8 +14,8 @@
 #include "kernel_features.h"
 #include "probe_set.h"
 #include "run_result.h"
-#include "trace_result.h"
 #include "run_session.h"
+#include "trace_result.h"
 
 namespace zc {
 
@@ -25,7 +25,6 @@ struct TraceRequest {
   std::optional<double> duration_s; // stop after this long (required with pid)
   ProbeSetOptions probes;
 };
-
 
 // Throws UsageError for a command that does not exist or a pid that does
 // not; a process that exits before the duration is over ends the trace

@@ -73,8 +73,7 @@ json verify_here(const VerifyOptions &o) {
         sweep.chunk = chunk;
         points.push_back(run_point(features, method, sweep, 1));
       }
-    const json series =
-        analysis::series_document("sweep", conditions_json(sweep, 1), points);
+    const json series = analysis::series_document("sweep", conditions_json(sweep, 1), points);
     checked.push_back(analysis::verify_comparison(c, series));
   }
   json conditions = {{"size", o.conditions.size},

@@ -85,15 +85,15 @@ TEST(Trace, RunningProcessForADuration) {
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    execlp("sh", "sh", "-c",
-           ("while :; do dd if=" + file.string() + " of=/dev/null bs=64k 2>/dev/null; done")
-               .c_str(),
-           static_cast<char *>(nullptr));
+    execlp(
+        "sh", "sh", "-c",
+        ("while :; do dd if=" + file.string() + " of=/dev/null bs=64k 2>/dev/null; done").c_str(),
+        static_cast<char *>(nullptr));
     _exit(127);
   }
   const fs::path out = temp("pid.json");
-  const ToolResult c = run_tool(zctrace(
-      {"trace", "--pid", std::to_string(pid), "--duration", "1", "--json", out.string()}));
+  const ToolResult c = run_tool(
+      zctrace({"trace", "--pid", std::to_string(pid), "--duration", "1", "--json", out.string()}));
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
   ASSERT_EQ(c.exit_code, 0) << c.err;
@@ -116,9 +116,8 @@ TEST(Trace, ProcessThatExitsLeavesAPartialTrace) {
   const fs::path out = temp("exits.json"), events = temp("exits.trace.json");
   // Reap it as soon as it exits, as its parent would.
   std::thread reaper([pid] { waitpid(pid, nullptr, 0); });
-  const ToolResult c =
-      run_tool(zctrace({"trace", "--pid", std::to_string(pid), "--duration", "10", "--json",
-                        out.string(), "--trace", events.string()}));
+  const ToolResult c = run_tool(zctrace({"trace", "--pid", std::to_string(pid), "--duration", "10",
+                                         "--json", out.string(), "--trace", events.string()}));
   reaper.join();
   EXPECT_NE(c.exit_code, 0);
   EXPECT_NE(c.err.find("exited after"), std::string::npos) << c.err;
@@ -154,7 +153,7 @@ TEST(Trace, EventTraceOfARunMatchesItsAccount) {
   std::map<std::string, std::uint64_t> pid_role; // pid -> role, from the copy events
   std::map<std::pair<std::string, std::string>, std::uint64_t> copied; // (role, site) -> bytes
   std::map<std::pair<std::string, std::string>, std::uint64_t> spans;  // (role, syscall) -> n
-  std::map<std::string, std::uint64_t> faults;                        // role -> n
+  std::map<std::string, std::uint64_t> faults;                         // role -> n
   std::map<std::uint64_t, std::string> roles;
   for (const json &e : trace.at("traceEvents"))
     if (e.value("cat", "") == "copy")
@@ -195,16 +194,18 @@ TEST(Trace, EventTraceOfARunMatchesItsAccount) {
 }
 
 TEST(Trace, EveryWorkloadIsSeenUsingItsOwnMethod) {
-  const std::map<std::string, std::string> expected = {
-      {"read_write", "read+write"}, {"mmap_write", "mmap+write"},
-      {"sendfile", "sendfile"},     {"splice", "splice"},
-      {"tee", "tee"},               {"vmsplice", "vmsplice"},
-      {"direct_io", "direct_io"},   {"msg_zerocopy", "msg_zerocopy"},
-      {"copy_file_range", "copy_file_range"}};
+  const std::map<std::string, std::string> expected = {{"read_write", "read+write"},
+                                                       {"mmap_write", "mmap+write"},
+                                                       {"sendfile", "sendfile"},
+                                                       {"splice", "splice"},
+                                                       {"tee", "tee"},
+                                                       {"vmsplice", "vmsplice"},
+                                                       {"direct_io", "direct_io"},
+                                                       {"msg_zerocopy", "msg_zerocopy"},
+                                                       {"copy_file_range", "copy_file_range"}};
   for (const auto &[method, seen] : expected) {
     const fs::path out = temp(method + ".json");
-    const ToolResult c =
-        run_tool(zctrace({"run", method, "--size", "4M", "--json", out.string()}));
+    const ToolResult c = run_tool(zctrace({"run", method, "--size", "4M", "--json", out.string()}));
     ASSERT_EQ(c.exit_code, 0) << method << ": " << c.err;
     const json doc = read_json(out);
     const json *u = use_of(doc, "source", seen);
@@ -319,7 +320,8 @@ TEST(Report, RefusesWhatItCannotRead) {
   expect_one_line_error(run_tool(zctrace({"report", other.string()})), 2, "not a zctrace result");
   expect_one_line_error(run_tool(zctrace({"report", newer.string()})), 2,
                         "zctrace.run/2 is a version this zctrace does not read");
-  expect_one_line_error(run_tool(zctrace({"report", cut.string()})), 2, "not valid JSON (truncated?)");
+  expect_one_line_error(run_tool(zctrace({"report", cut.string()})), 2,
+                        "not valid JSON (truncated?)");
   expect_one_line_error(run_tool(zctrace({"report", "/nonexistent/zctrace.json"})), 2,
                         "cannot be read");
 }

@@ -146,5 +146,60 @@ TEST(Cli, SweepTakesListsOfSizes) {
             std::string::npos);
 }
 
+TEST(Cli, TraceACommandOrAProcess) {
+  const auto cmd = std::get<TraceOptions>(
+      parse({"trace", "--json", "t.json", "--trace", "e.json", "--", "dd", "if=x", "bs=64k"})
+          .command);
+  EXPECT_EQ(cmd.command, (std::vector<std::string>{"dd", "if=x", "bs=64k"}));
+  EXPECT_EQ(cmd.json_path, "t.json");
+  EXPECT_EQ(cmd.trace_path, "e.json");
+  EXPECT_FALSE(cmd.pid);
+  const auto pid =
+      std::get<TraceOptions>(parse({"trace", "--pid", "42", "--duration", "2.5"}).command);
+  EXPECT_EQ(pid.pid, 42);
+  EXPECT_DOUBLE_EQ(*pid.duration_s, 2.5);
+  EXPECT_TRUE(pid.command.empty());
+  EXPECT_NE(usage_error({"trace"}).find("trace either a command"), std::string::npos);
+  EXPECT_NE(usage_error({"trace", "--pid", "42", "--duration", "1", "--", "ls"}).find("not both"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"trace", "--pid", "42"}).find("--pid needs --duration"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"trace", "--pid", "42", "--duration", "-1"}).find("duration"),
+            std::string::npos);
+}
+
+TEST(Cli, RunTraceNeedsTheEventStream) {
+  EXPECT_EQ(std::get<RunOptions>(parse({"run", "splice", "--trace", "e.json"}).command).trace_path,
+            "e.json");
+  EXPECT_NE(usage_error({"run", "splice", "--trace", "e.json", "--no-events"}).find("--no-events"),
+            std::string::npos);
+}
+
+TEST(Cli, VerifyDefaultsToColdCacheAndSixteenMiB) {
+  const auto v = std::get<VerifyOptions>(parse({"verify"}).command);
+  EXPECT_EQ(v.conditions.size, 16ull << 20);
+  EXPECT_EQ(v.conditions.cache, "cold");
+  EXPECT_FALSE(v.vmtest);
+  EXPECT_TRUE(v.host);
+  const auto vm = std::get<VerifyOptions>(
+      parse({"verify", "--vmtest", "--no-host", "-f", "6.1", "--json", "v.json", "--chunk", "1M"})
+          .command);
+  EXPECT_TRUE(vm.vmtest);
+  EXPECT_FALSE(vm.host);
+  EXPECT_EQ(vm.vm.filter, "6.1");
+  EXPECT_EQ(vm.conditions.chunk, 1ull << 20);
+  EXPECT_NE(usage_error({"verify", "--no-host"}).find("--no-host"), std::string::npos);
+  EXPECT_NE(usage_error({"verify", "--size", "lots"}).find("lots"), std::string::npos);
+}
+
+TEST(Cli, ReportTakesResultFiles) {
+  const auto r =
+      std::get<ReportOptions>(parse({"report", "a.json", "b.json", "-o", "r.html"}).command);
+  EXPECT_EQ(r.inputs, (std::vector<std::string>{"a.json", "b.json"}));
+  EXPECT_EQ(r.html_path, "r.html");
+  EXPECT_FALSE(r.markdown_path);
+  EXPECT_NE(usage_error({"report"}).find("results"), std::string::npos);
+}
+
 } // namespace
 } // namespace zc
