@@ -33,6 +33,9 @@ struct ProbeReport {
   bool path_present = true;
 };
 
+// "12 of 20 probes attached": the line zctrace prints once it is watching.
+std::string attached_summary(const std::vector<ProbeReport> &reports);
+
 // Look-up of attached probes by name.
 class ProbeIndex {
 public:

@@ -37,11 +37,8 @@ int run_command(const RunOptions &o) {
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
   req.probes.require = o.require;
   req.on_attached = [&](const std::vector<ProbeReport> &reports) {
-    std::size_t attached = 0;
-    for (const auto &r : reports)
-      attached += r.attached;
-    std::cerr << "zctrace: " << attached << " of " << reports.size() << " probes attached; moving "
-              << format_size(o.size) << " with " << o.method << std::endl;
+    std::cerr << "zctrace: " << attached_summary(reports) << "; moving " << format_size(o.size)
+              << " with " << o.method << std::endl;
   };
 
   std::unique_ptr<ChromeTrace> events;

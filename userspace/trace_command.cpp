@@ -19,6 +19,9 @@ int trace_command(const TraceOptions &o) {
     req.pid = *o.pid;
   req.duration_s = o.duration_s;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
+  req.on_attached = [](const std::vector<ProbeReport> &reports) {
+    std::cerr << "zctrace: " << attached_summary(reports) << "; tracing" << std::endl;
+  };
   // Bad input first: a command or process that is not there.
   if (!req.command.empty())
     resolve_command(req.command.front());

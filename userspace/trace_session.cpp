@@ -190,6 +190,8 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   auto probes = with_context("loading the probes",
                              [&] { return std::make_unique<ProbeSet>(features, req.probes); });
   probes->add_target(target, ZC_ROLE_SOURCE, true);
+  if (req.on_attached)
+    req.on_attached(probes->reports());
   const auto began = Clock::now();
   if (command)
     with_context("starting the command", [&] { command->open_gate(); });

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct TraceRequest {
   std::optional<pid_t> pid;         // attach to this process
   std::optional<double> duration_s; // stop after this long (required with pid)
   ProbeSetOptions probes;
+  // Called once the probes are attached, before the command starts.
+  std::function<void(const std::vector<ProbeReport> &)> on_attached;
 };
 
 // Throws UsageError for a command that does not exist or a pid that does

@@ -175,18 +175,22 @@ TEST(CliErrors, UnknownRequiredProbe) {
       "unknown probe 'tp_btf:no_such_thing'");
 }
 
-TEST(CliErrors, InterruptDetachesEverything) {
+// zctrace with `args`, interrupted with SIGINT once its probes are attached:
+// it exits 130 saying so, and none of the BPF programs it loaded remain.
+void interrupt_once_attached(const std::vector<std::string> &args) {
   const auto before = loaded_bpf_programs();
   int err[2];
   ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);
+  std::vector<char *> argv = {const_cast<char *>(ZCTRACE_BINARY)};
+  for (const auto &a : args)
+    argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(err[1], 2);
     const int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 1);
-    // Small chunks make a transfer that lasts seconds.
-    execl(ZCTRACE_BINARY, ZCTRACE_BINARY, "run", "read_write", "--size", "256M", "--chunk", "512",
-          static_cast<char *>(nullptr));
+    execv(ZCTRACE_BINARY, argv.data());
     _exit(127);
   }
   close(err[1]);
@@ -226,10 +230,31 @@ TEST(CliErrors, InterruptDetachesEverything) {
     after = new_programs();
   }
   EXPECT_TRUE(after.empty()) << after.size() << " BPF programs were left behind";
+}
+
+TEST(CliErrors, InterruptDetachesEverything) {
+  // Small chunks make a transfer that lasts seconds.
+  interrupt_once_attached({"run", "read_write", "--size", "256M", "--chunk", "512"});
   // And the data file is gone.
   for (const auto &e : std::filesystem::directory_iterator("/var/tmp"))
     EXPECT_EQ(e.path().filename().string().rfind("zctrace-data-", 0), std::string::npos)
         << e.path();
+}
+
+TEST(CliErrors, InterruptedTraceDetachesAndLeavesAPartialTrace) {
+  const auto json_path = std::filesystem::temp_directory_path() / "zctrace-interrupted.json";
+  const auto trace_path = std::filesystem::temp_directory_path() / "zctrace-interrupted.trace.json";
+  std::filesystem::remove(json_path);
+  std::filesystem::remove(trace_path);
+  interrupt_once_attached(
+      {"trace", "--json", json_path.string(), "--trace", trace_path.string(), "--", "sleep", "30"});
+  std::ifstream j(json_path), t(trace_path);
+  const auto doc = nlohmann::json::parse(j);
+  EXPECT_TRUE(doc.at("partial").get<bool>());
+  EXPECT_EQ(doc.at("note"), "interrupted");
+  EXPECT_EQ(doc.at("exit_signal"), SIGKILL); // the command does not outlive the trace
+  const auto trace = nlohmann::json::parse(t);
+  EXPECT_TRUE(trace.at("otherData").at("partial").get<bool>());
 }
 
 TEST(CliErrors, ParametersThatDoNotSuitTheMethod) {

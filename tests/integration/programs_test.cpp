@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +48,12 @@ fs::path data_file(std::uint64_t size) {
   return p;
 }
 
+std::uint64_t file_inode(const fs::path &p) {
+  struct stat st {};
+  EXPECT_EQ(stat(p.c_str(), &st), 0) << p;
+  return st.st_ino;
+}
+
 const json *use_of(const json &doc, const std::string &role, const std::string &method) {
   for (const json &u : doc.at("methods_seen"))
     if (u.at("role") == role && u.at("method") == method)
@@ -78,6 +86,37 @@ TEST(Trace, CommandAndItsChildrenAccountedByMethod) {
   EXPECT_GE(program.at("syscalls").at("by_name").at("read").at("bytes").get<std::uint64_t>(),
             8ull << 20);
   EXPECT_GT(program.at("page_faults").at("user").get<int>(), 0);
+}
+
+TEST(Trace, EveryThreadOfTheProgramIsCounted) {
+  const fs::path file = data_file(4ull << 20);
+  const fs::path out = temp("threads.json"), events = temp("threads.trace.json");
+  const ToolResult c = run_tool(zctrace(
+      {"trace", "--json", out.string(), "--trace", events.string(), "--",
+       fs::read_symlink("/proc/self/exe").string(), "--read-in-threads", file.string(), "4"}));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json doc = read_json(out);
+  // The loader's own pread64 of the ELF headers is there too: the file's
+  // flow is the threads' alone.
+  const json *r = nullptr;
+  for (const json &u : doc.at("methods_seen"))
+    if (u.at("method") == "read" && u.at("from").at("inode") == file_inode(file))
+      r = &u;
+  ASSERT_NE(r, nullptr) << doc.at("methods_seen").dump(1);
+  EXPECT_EQ(r->at("bytes"), 4 * (4ull << 20));
+  EXPECT_EQ(r->at("calls").at("pread64"), 4 * (64 + 1)); // 64 blocks and the end of file, each
+  EXPECT_GE(doc.at("program").at("syscalls").at("by_name").at("pread64").at("bytes"),
+            4 * (4ull << 20));
+  // Four threads of one process, each on its own track with its 64 blocks.
+  std::map<std::uint64_t, int> blocks_by_tid;
+  const json trace = read_json(events);
+  for (const json &e : trace.at("traceEvents"))
+    if (e.value("name", "") == "pread64" && e.at("pid") == doc.at("pid") &&
+        e.at("args").at("ret") == 65536)
+      blocks_by_tid[e.at("tid").get<std::uint64_t>()] += 1;
+  EXPECT_EQ(blocks_by_tid.size(), 4u);
+  for (const auto &[tid, blocks] : blocks_by_tid)
+    EXPECT_EQ(blocks, 64) << tid;
 }
 
 TEST(Trace, RunningProcessForADuration) {
@@ -120,8 +159,10 @@ TEST(Trace, ProcessThatExitsLeavesAPartialTrace) {
                                          "--json", out.string(), "--trace", events.string()}));
   reaper.join();
   EXPECT_NE(c.exit_code, 0);
-  EXPECT_NE(c.err.find("exited after"), std::string::npos) << c.err;
-  EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
+  // After the line saying the probes attached, one error line.
+  const std::string error_line = c.err.substr(c.err.find("zctrace: error: "));
+  EXPECT_NE(error_line.find("exited after"), std::string::npos) << c.err;
+  EXPECT_EQ(std::count(error_line.begin(), error_line.end(), '\n'), 1) << c.err;
   const json doc = read_json(out);
   EXPECT_TRUE(doc.at("partial").get<bool>());
   EXPECT_NE(doc.at("note").get<std::string>().find("exited"), std::string::npos);

@@ -76,8 +76,8 @@ TEST(MethodUse, MmapWriteNeedsAboutTheMappedBytesWritten) {
   EXPECT_EQ(mw->calls.at("mmap"), 1u);
   EXPECT_EQ(mw->calls.at("write"), 256u);
   // A few bytes written beside a big mapping are not mmap+write.
-  const auto other = method_uses(
-      {flow(1, kMmap, kFile, kNone, 1, 1 << 24), flow(1, kWrite, kNone, kSock, 1, 71)});
+  const auto other =
+      method_uses({flow(1, kMmap, kFile, kNone, 1, 1 << 24), flow(1, kWrite, kNone, kSock, 1, 71)});
   EXPECT_EQ(find(other, "mmap+write"), nullptr);
   EXPECT_NE(find(other, "write"), nullptr);
 }

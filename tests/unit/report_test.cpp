@@ -105,8 +105,9 @@ TEST(Verify, UnmeasuredFiguresMeanNotEveryClaimWasChecked) {
   const json unmeasured = verify_kernel(
       "host", "6.1", json::array({unmeasured_claim(*c, "read_write cannot run here")}), {});
   EXPECT_FALSE(every_claim_checked(verify_document({checked, unmeasured})));
-  EXPECT_NE(render_verify(verify_document({checked, unmeasured})).find("read_write cannot run here"),
-            std::string::npos);
+  EXPECT_NE(
+      render_verify(verify_document({checked, unmeasured})).find("read_write cannot run here"),
+      std::string::npos);
 }
 
 TEST(ResultFile, RefusesOtherSchemasVersionsAndCutFiles) {
@@ -140,9 +141,9 @@ TEST(ResultFile, RefusesOtherSchemasVersionsAndCutFiles) {
 TEST(HtmlReport, OnePageWithItsDataInlineAndAMarkdownSummary) {
   const Claim *c = claims().find("splice");
   ASSERT_NE(c, nullptr);
-  json verify = verify_document(
-      {verify_kernel("host", "6.18", json::array({verify_claim(*c, run_of("splice", 0, "splice", 2 * kChunks))}),
-                     {})});
+  json verify = verify_document({verify_kernel(
+      "host", "6.18", json::array({verify_claim(*c, run_of("splice", 0, "splice", 2 * kChunks))}),
+      {})});
   json sweep = {{"schema", "zctrace.sweep/1"},
                 {"conditions", {{"kernel", "6.18"}}},
                 {"points",
@@ -161,7 +162,8 @@ TEST(HtmlReport, OnePageWithItsDataInlineAndAMarkdownSummary) {
   const json ds = report_dataset({check_result("v.json", verify), check_result("s.json", sweep)});
   ASSERT_EQ(ds.at("sweeps").size(), 1u); // the skipped point has no figures
   EXPECT_DOUBLE_EQ(ds.at("sweeps").at(0).at("throughput_mib_s").get<double>(), 500.0);
-  EXPECT_EQ(ds.at("claims").size(), verify.at("kernels").at(0).at("claims").at(0).at("checks").size());
+  EXPECT_EQ(ds.at("claims").size(),
+            verify.at("kernels").at(0).at("claims").at(0).at("checks").size());
   const std::string html = render_html(ds);
   EXPECT_NE(html.find("<script type=\"application/json\" id=\"zctrace-data\">"), std::string::npos);
   EXPECT_NE(html.find("id=\"chart-sweep\""), std::string::npos);
@@ -170,7 +172,8 @@ TEST(HtmlReport, OnePageWithItsDataInlineAndAMarkdownSummary) {
   EXPECT_NE(html.find("send<\\/script>file"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos); // self-contained
   const std::string md = render_markdown(ds);
-  EXPECT_NE(md.find("| host 6.18 | splice | context_switches | 2 | 4 | differs |"), std::string::npos)
+  EXPECT_NE(md.find("| host 6.18 | splice | context_switches | 2 | 4 | differs |"),
+            std::string::npos)
       << md;
 }
 

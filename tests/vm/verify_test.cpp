@@ -34,8 +34,8 @@ TEST(Verify, ClaimsInBothDebianKernels) {
   fs::create_directories(dir);
   const fs::path out = dir / "v.json";
   const ToolResult r = run_tool({ZCTRACE_BINARY, "verify", "--vmtest", "--no-host", "-c",
-                                 ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "--size", "8M",
-                                 "--json", out.string(), "--out", (dir / "out").string()});
+                                 ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "--size", "8M", "--json",
+                                 out.string(), "--out", (dir / "out").string()});
   // The veth routes of the sendfile claims have no NIC: exit 5, not 0.
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
   std::ifstream in(out);
