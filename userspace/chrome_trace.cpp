@@ -70,6 +70,17 @@ ChromeTrace::~ChromeTrace() {
   }
 }
 
+std::unique_ptr<ChromeTrace> ChromeTrace::open_if(const std::optional<std::string> &path) {
+  return path ? std::make_unique<ChromeTrace>(*path) : nullptr;
+}
+
+std::function<void(const zc_event &)> ChromeTrace::sink(const std::unique_ptr<ChromeTrace> &trace) {
+  return [&trace](const zc_event &e) {
+    if (trace)
+      trace->add(e);
+  };
+}
+
 void ChromeTrace::name_process(std::uint32_t tgid, const std::string &name) {
   process_names_[tgid] = name;
 }

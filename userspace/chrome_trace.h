@@ -9,7 +9,10 @@
 
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -40,6 +43,11 @@ public:
   void finish_partial(const std::string &why);
 
   std::uint64_t written() const { return written_; }
+
+  // The trace `path` names, if one was asked for.
+  static std::unique_ptr<ChromeTrace> open_if(const std::optional<std::string> &path);
+  // An event handler adding each event to `trace`, if there is one.
+  static std::function<void(const zc_event &)> sink(const std::unique_ptr<ChromeTrace> &trace);
 
 private:
   void write(const std::string &json_line);

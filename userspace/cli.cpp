@@ -18,20 +18,23 @@ std::string join(const std::vector<std::string> &items) {
   return out;
 }
 
+// Why `text` is not a byte size, or "" when it is (a CLI11 validator).
+std::string size_error(const std::string &text) {
+  try {
+    parse_size(text);
+    return std::string();
+  } catch (const UsageError &e) {
+    return std::string(e.what());
+  }
+}
+
 // An option holding a byte size ("64M"); parsed with zctrace's own rules.
 CLI::Option *add_size(CLI::App &app, const std::string &name, std::uint64_t &target,
                       const std::string &help) {
   return app
       .add_option_function<std::string>(
           name, [&target](const std::string &text) { target = parse_size(text); }, help)
-      ->check([](const std::string &text) {
-        try {
-          parse_size(text);
-          return std::string();
-        } catch (const UsageError &e) {
-          return std::string(e.what());
-        }
-      });
+      ->check(size_error);
 }
 
 // A comma-separated list of sizes ("4K,64K,1M").
@@ -47,14 +50,7 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
           },
           help)
       ->delimiter(',')
-      ->check([](const std::string &text) {
-        try {
-          parse_size(text);
-          return std::string();
-        } catch (const UsageError &e) {
-          return std::string(e.what());
-        }
-      });
+      ->check(size_error);
 }
 
 // --ringbuf-size: a power of two between 4K and 1G.

@@ -41,13 +41,8 @@ int run_command(const RunOptions &o) {
               << " with " << o.method << std::endl;
   };
 
-  std::unique_ptr<ChromeTrace> events;
-  if (o.trace_path)
-    events = std::make_unique<ChromeTrace>(*o.trace_path);
-  const EventSink on_event = [&](const zc_event &e) {
-    if (events)
-      events->add(e);
-  };
+  const std::unique_ptr<ChromeTrace> events = ChromeTrace::open_if(o.trace_path);
+  const EventSink on_event = ChromeTrace::sink(events);
   const RunResult result = run_traced(req, features, on_event);
   if (events)
     events->finish(result.events);

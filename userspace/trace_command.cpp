@@ -32,13 +32,8 @@ int trace_command(const TraceOptions &o) {
   require_kernel_btf();
   Features features;
 
-  std::unique_ptr<ChromeTrace> events;
-  if (o.trace_path)
-    events = std::make_unique<ChromeTrace>(*o.trace_path);
-  const EventSink on_event = [&](const zc_event &e) {
-    if (events)
-      events->add(e);
-  };
+  const std::unique_ptr<ChromeTrace> events = ChromeTrace::open_if(o.trace_path);
+  const EventSink on_event = ChromeTrace::sink(events);
   const TraceResult result = trace_program(req, features, on_event);
   if (events) {
     events->name_process(result.pid, "program: " + result.target);
