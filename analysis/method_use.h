@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector.h"
+#include "counters.h"
 
 namespace zc::analysis {
 

@@ -5,20 +5,10 @@
 
 #include "figure_text.h"
 #include "method_use.h"
-#include "run_json.h"
 
 namespace zc::analysis {
 
 namespace {
-
-// The program, and every other process seen: one it started.
-std::map<std::uint32_t, std::string> roles_of(const TraceResult &t) {
-  std::map<std::uint32_t, std::string> roles;
-  for (const FlowSample &f : t.flows)
-    roles[f.key.tgid] = "child";
-  roles[t.pid] = "program";
-  return roles;
-}
 
 // The evidence of a figure, and why it is missing when it is.
 template <typename T> std::string evidence_of(const Figure<T> &f) {
@@ -34,6 +24,14 @@ std::string ending(const TraceResult &t) {
 }
 
 } // namespace
+
+std::map<std::uint32_t, std::string> trace_roles(const TraceResult &t) {
+  std::map<std::uint32_t, std::string> roles;
+  for (const FlowSample &f : t.flows)
+    roles[f.key.tgid] = "child";
+  roles[t.pid] = "program";
+  return roles;
+}
 
 std::string render_trace(const TraceResult &t) {
   std::ostringstream out;
@@ -62,7 +60,7 @@ std::string render_trace(const TraceResult &t) {
                evidence_of(a.page_faults.user)});
   out << figures.render();
 
-  if (const auto uses = method_uses(t.flows, roles_of(t)); !uses.empty())
+  if (const auto uses = method_uses(t.flows, trace_roles(t)); !uses.empty())
     out << "\ncopy methods seen, by descriptor\n" << render_method_uses(uses);
 
   if (!a.cpu_copy.by_site.empty()) {
@@ -84,38 +82,6 @@ std::string render_trace(const TraceResult &t) {
                thousands(row.errors)});
   out << calls.render();
   return out.str();
-}
-
-nlohmann::json trace_document(const TraceResult &t) {
-  using nlohmann::json;
-  json j;
-  j["schema"] = kTraceSchema;
-  j["kernel"] = {
-      {"release", t.kernel.release}, {"version", t.kernel.version}, {"machine", t.kernel.machine}};
-  j["target"] = t.target;
-  j["pid"] = t.pid;
-  j["exit_status"] = t.exit_status ? json(*t.exit_status) : json(nullptr);
-  j["exit_signal"] = t.exit_signal ? json(*t.exit_signal) : json(nullptr);
-  j["duration_ns"] = t.wall_ns;
-  j["partial"] = t.partial;
-  j["note"] = t.partial ? json(t.partial_reason) : json(nullptr);
-  j["integrity"] = nullptr; // the data is the program's: nothing to check it against
-  j["lost_events"] = t.events.lost;
-  j["events"] = events_json(t.events, {t.counter_updates_lost, t.owner_records_lost,
-                                       t.task_contexts_lost, 0, t.flows_lost});
-  json probes = json::array();
-  for (const auto &p : t.probes)
-    probes.push_back(to_json(p));
-  j["probes"] = std::move(probes);
-  j["program"] = to_json(t.account);
-  json seen = json::array();
-  for (const MethodUse &u : method_uses(t.flows, roles_of(t)))
-    seen.push_back(to_json(u));
-  j["methods_seen"] = std::move(seen);
-  j["unattributed"] = {{"dma_mapped_bytes", t.unattributed_dma_bytes.value
-                                                ? json(*t.unattributed_dma_bytes.value)
-                                                : json(nullptr)}};
-  return j;
 }
 
 } // namespace zc::analysis

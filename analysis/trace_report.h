@@ -1,18 +1,19 @@
-// The account of a traced program (zctrace trace): the terminal report and
-// the JSON document ("zctrace.trace/1"), with the copy methods it used.
+// The account of a traced program (zctrace trace) as the terminal shows it,
+// with the copy methods it used.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "trace_result.h"
 
 namespace zc::analysis {
 
-inline constexpr const char *kTraceSchema = "zctrace.trace/1";
-
 std::string render_trace(const TraceResult &trace);
-nlohmann::json trace_document(const TraceResult &trace);
+
+// The role of each process seen: "program" for the one traced, "child" for
+// every other (one it started).
+std::map<std::uint32_t, std::string> trace_roles(const TraceResult &trace);
 
 } // namespace zc::analysis

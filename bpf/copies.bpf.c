@@ -6,7 +6,7 @@
  * in lib/, which is built without ftrace: nothing attaches to them on a stock
  * kernel. So each copy is observed at a traceable site that owns it and knows
  * its size. Every site has alternatives, and user space autoloads the best
- * one this kernel accepts (userspace/probe_catalog.cpp):
+ * one this kernel accepts (userspace/probes/probe_catalog.cpp):
  *
  *   1. fexit at the site itself: the byte count is its return value or
  *      argument (evidence "site");

@@ -4,7 +4,7 @@
  *
  * Plain C with fixed-width types only: this header is compiled by clang for
  * the BPF target and by g++ for user space, and both must agree on every
- * byte. userspace/abi_check.cpp static_asserts the sizes.
+ * byte. userspace/model/bpf_abi.h static_asserts the sizes.
  */
 #ifndef ZCTRACE_H
 #define ZCTRACE_H

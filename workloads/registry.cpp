@@ -1,40 +1,39 @@
+// The registry of copy methods: every file in workloads/methods/ adds its
+// own (Registered<>), and the library is linked whole (see CMakeLists.txt)
+// so that none is left out.
 #include <algorithm>
 
-#include "methods.h"
 #include "workload.h"
 
 namespace zc::workloads {
 
-const std::vector<const Workload *> &all_workloads() {
-  static const ReadWrite read_write;
-  static const MmapWrite mmap_write;
-  static const Sendfile sendfile;
-  static const Splice splice;
-  static const DirectIo direct_io;
-  static const Tee tee;
-  static const Vmsplice vmsplice;
-  static const MsgZerocopy msg_zerocopy;
-  static const IoUringRw io_uring_rw;
-  static const IoUringSendZc io_uring_send_zc;
-  static const CopyFileRange copy_file_range;
-  static const TcpZerocopyReceive tcp_zerocopy_receive;
-  static const Cow cow;
-  // The seeds' rows first, then the rest.
-  static const std::vector<const Workload *> all = {&read_write,
-                                                    &mmap_write,
-                                                    &sendfile,
-                                                    &splice,
-                                                    &direct_io,
-                                                    &tee,
-                                                    &vmsplice,
-                                                    &msg_zerocopy,
-                                                    &io_uring_rw,
-                                                    &io_uring_send_zc,
-                                                    &copy_file_range,
-                                                    &tcp_zerocopy_receive,
-                                                    &cow};
-  return all;
+namespace {
+
+struct Registry {
+  std::vector<std::pair<int, const Workload *>> ranked;
+  std::vector<const Workload *> in_order;
+};
+
+// Built on first use: registration runs during static initialisation, in
+// whatever order the method files' initialisers run.
+Registry &registry() {
+  static Registry r;
+  return r;
 }
+
+} // namespace
+
+void register_workload(const Workload &workload, int rank) {
+  Registry &r = registry();
+  const auto at = std::upper_bound(r.ranked.begin(), r.ranked.end(), rank,
+                                   [](int k, const auto &entry) { return k < entry.first; });
+  r.ranked.insert(at, {rank, &workload});
+  r.in_order.clear();
+  for (const auto &entry : r.ranked)
+    r.in_order.push_back(entry.second);
+}
+
+const std::vector<const Workload *> &all_workloads() { return registry().in_order; }
 
 const Workload *find_workload(std::string_view name) {
   const auto &all = all_workloads();

@@ -1,6 +1,10 @@
 // One copy method = one workload: a source process that moves a file with
 // that method (to a TCP socket, or for copy_file_range to another file), and
 // a sink process (a separate process) that receives it and checks every byte.
+//
+// Each method is one file in workloads/methods/ that defines its Workload
+// and registers it (`const Registered<MyMethod> registered(rank);`); the
+// plumbing that runs any method lives in workloads/plumbing/.
 #pragma once
 
 #include <cstdint>
@@ -101,6 +105,19 @@ public:
 // What a figure a workload reports means, in one sentence.
 std::string_view reported_meaning(std::string_view name);
 
+// Adds a method to the registry at `rank` (the order of `zctrace list`:
+// the articles' table first). Called by Registered<> during static
+// initialisation of each method file.
+void register_workload(const Workload &workload, int rank);
+
+template <typename W> struct Registered {
+  explicit Registered(int rank) {
+    static const W workload;
+    register_workload(workload, rank);
+  }
+};
+
+// Every registered method, by rank.
 const std::vector<const Workload *> &all_workloads();
 const Workload *find_workload(std::string_view name);
 std::vector<std::string> workload_names();

@@ -169,7 +169,7 @@ TEST(ChromeTrace, EventsBecomeSpansInstantsAndCounters) {
     t.finish(st);
   }
   const nlohmann::json j = read(path);
-  EXPECT_EQ(j.at("schema"), kTraceSchema);
+  EXPECT_EQ(j.at("schema"), kTraceEventsSchema);
   EXPECT_FALSE(j.at("otherData").at("partial").get<bool>());
   EXPECT_EQ(j.at("otherData").at("events").at("lost"), 3);
   int spans = 0, copies = 0, counters = 0, device = 0, lost_markers = 0;

@@ -7,7 +7,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <thread>
 
 #include "error.h"
@@ -38,6 +41,23 @@ TransferOutcome run_to_end(const Workload &w, std::uint64_t chunk = 64 << 10) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return t.outcome();
+}
+
+// Every file in workloads/methods/ registered its method, under its own
+// file name, once; the articles' table comes first.
+TEST(Registry, EveryMethodFileRegistersItsMethodOnce) {
+  std::set<std::string> files;
+  for (const auto &e :
+       std::filesystem::directory_iterator(std::string(ZCTRACE_SOURCE_DIR) + "/workloads/methods"))
+    if (e.path().extension() == ".cpp")
+      files.insert(e.path().stem().string());
+  std::set<std::string> registered;
+  for (const Workload *w : all_workloads())
+    EXPECT_TRUE(registered.insert(std::string(w->name())).second) << w->name() << " twice";
+  EXPECT_EQ(registered, files);
+  const std::vector<std::string> first = {"read_write", "mmap_write", "sendfile", "splice"};
+  ASSERT_GE(workload_names().size(), first.size());
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), workload_names().begin()));
 }
 
 // Methods that need a kernel setting changed (root) or a kernel feature

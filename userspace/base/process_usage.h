@@ -1,7 +1,10 @@
 // CPU time, faults and scheduler switches of a process over a window: what a
-// workload reports about itself (wait4 rusage minus a baseline taken before
-// its start), beside what the probes saw.
+// process costs by the kernel's own per-process accounting (wait4 rusage,
+// /proc/PID/stat and status), beside what the probes saw.
 #pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
 
 #include <cstdint>
 
@@ -15,5 +18,14 @@ struct ProcessUsage {
   std::uint64_t voluntary_switches = 0;
   std::uint64_t involuntary_switches = 0;
 };
+
+// What wait4() (or getrusage()) reported.
+ProcessUsage usage_of(const rusage &ru);
+
+// A live process's usage so far, from /proc (zeros for one that is gone).
+ProcessUsage proc_usage(pid_t pid);
+
+// `now` minus `baseline`, field by field (never below zero).
+ProcessUsage usage_since(const ProcessUsage &now, const ProcessUsage &baseline);
 
 } // namespace zc

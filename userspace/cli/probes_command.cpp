@@ -1,11 +1,11 @@
 #include <iostream>
 
+#include "account_json.h"
 #include "commands.h"
 #include "copy_sites.h"
 #include "json_file.h"
 #include "preflight.h"
 #include "probe_set.h"
-#include "run_json.h"
 #include "run_result.h"
 #include "text_table.h"
 

@@ -6,7 +6,7 @@
 #include "interrupt.h"
 #include "json_file.h"
 #include "preflight.h"
-#include "run_document.h"
+#include "run_json.h"
 #include "run_report.h"
 #include "run_session.h"
 #include "units.h"
@@ -48,7 +48,7 @@ int run_command(const RunOptions &o) {
     events->finish(result.events);
   std::cout << analysis::render_run(result) << std::flush;
   if (o.json_path) {
-    write_json_atomically(*o.json_path, analysis::run_document(result));
+    write_json_atomically(*o.json_path, run_document(result));
   }
   if (!result.integrity.ok)
     throw Error("integrity check failed: " + result.integrity.error, kExitIntegrity);

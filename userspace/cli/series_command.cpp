@@ -8,7 +8,7 @@
 #include "json_file.h"
 #include "kernel_features.h"
 #include "preflight.h"
-#include "run_document.h"
+#include "run_json.h"
 #include "series_report.h"
 #include "units.h"
 
@@ -48,7 +48,7 @@ analysis::SeriesPoint run_point(Features &features, const std::string &method, c
   try {
     for (unsigned i = 0; i < repeat; ++i) {
       const RunResult r = run_traced(request_for(method, c), features);
-      p.runs.push_back(analysis::run_document(r));
+      p.runs.push_back(run_document(r));
       p.summaries.push_back(analysis::summarize(r));
       if (!r.integrity.ok) {
         p.status = "failed";

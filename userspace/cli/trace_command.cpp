@@ -7,6 +7,7 @@
 #include "interrupt.h"
 #include "json_file.h"
 #include "preflight.h"
+#include "trace_json.h"
 #include "trace_report.h"
 #include "trace_session.h"
 
@@ -44,7 +45,7 @@ int trace_command(const TraceOptions &o) {
   }
   std::cout << analysis::render_trace(result) << std::flush;
   if (o.json_path)
-    write_json_atomically(*o.json_path, analysis::trace_document(result));
+    write_json_atomically(*o.json_path, trace_document(result));
   if (result.partial) {
     if (interrupt_requested())
       throw Interrupted();

@@ -13,7 +13,7 @@
 #include "matrix.h"
 #include "matrix_report.h"
 #include "preflight.h"
-#include "run_document.h"
+#include "run_json.h"
 #include "run_session.h"
 #include "runner.h"
 #include "vm_session.h"
@@ -92,7 +92,7 @@ int matrix_command(const MatrixOptions &o) {
     for (const auto &method : o.methods) {
       const RunRequest req = make_request(method, o.size, o.chunk, o.cache);
       try {
-        col["runs"][method] = analysis::run_document(run_traced(req, features));
+        col["runs"][method] = run_document(run_traced(req, features));
       } catch (const Interrupted &) {
         throw;
       } catch (const Unavailable &e) {

@@ -154,7 +154,8 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   auto &transfer = prepared.transfer;
   const auto loading = Clock::now();
   ProbeSetOptions probe_options = req.probes;
-  probe_options.payload_file = transfer->data_file();
+  const workloads::FileId payload = transfer->data_file();
+  probe_options.payload_file = {payload.kernel_dev, payload.ino};
   auto probes = with_context("loading the probes",
                              [&] { return std::make_unique<ProbeSet>(features, probe_options); });
   const auto attached = Clock::now();

@@ -104,11 +104,6 @@ private:
   rusage usage_{};
 };
 
-std::uint64_t ns_of(const timeval &tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000ull +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
-}
-
 // A process that is gone, or a zombie its parent has not reaped yet.
 bool process_gone(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -243,13 +238,7 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
       r.exit_status = WEXITSTATUS(st);
     else if (WIFSIGNALED(st))
       r.exit_signal = WTERMSIG(st);
-    const rusage &ru = command->usage();
-    obs.usage = ProcessUsage{ns_of(ru.ru_utime),
-                             ns_of(ru.ru_stime),
-                             static_cast<std::uint64_t>(ru.ru_minflt),
-                             static_cast<std::uint64_t>(ru.ru_majflt),
-                             static_cast<std::uint64_t>(ru.ru_nvcsw),
-                             static_cast<std::uint64_t>(ru.ru_nivcsw)};
+    obs.usage = usage_of(command->usage());
   }
 
   const RawCounters counters = probes->read_counters();

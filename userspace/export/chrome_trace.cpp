@@ -59,7 +59,8 @@ std::string device_event_name(const zc_event &e) {
 ChromeTrace::ChromeTrace(const std::string &path) : path_(path), out_(path, std::ios::trunc) {
   if (!out_)
     throw_errno("cannot create the trace file " + path);
-  out_ << "{\"schema\":\"" << kTraceSchema << "\",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  out_ << "{\"schema\":\"" << kTraceEventsSchema
+       << "\",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
 }
 
 ChromeTrace::~ChromeTrace() {

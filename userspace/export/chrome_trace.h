@@ -21,7 +21,7 @@
 
 namespace zc {
 
-inline constexpr const char *kTraceSchema = "zctrace.trace-events/1";
+inline constexpr const char *kTraceEventsSchema = "zctrace.trace-events/1";
 // The pseudo-process that holds device transfers (above any real pid).
 inline constexpr std::uint32_t kDeviceTrackPid = 0x7ffffff0;
 

@@ -1,19 +1,84 @@
-#include "run_document.h"
-
-#include "claim_check.h"
-#include "method_use.h"
 #include "run_json.h"
 
-namespace zc::analysis {
+#include <cstdio>
 
-nlohmann::json run_document(const RunResult &run) {
-  nlohmann::json doc = to_json(run);
-  doc["claims"] = claims_json(run);
-  nlohmann::json seen = nlohmann::json::array();
-  for (const MethodUse &u : method_uses(run.flows, run.process_roles))
-    seen.push_back(to_json(u));
+#include "account_json.h"
+#include "claim_check.h"
+#include "method_use.h"
+
+namespace zc {
+
+using nlohmann::json;
+
+namespace {
+
+std::string hex32(std::uint32_t v) {
+  char buf[11];
+  std::snprintf(buf, sizeof(buf), "0x%08x", v);
+  return buf;
+}
+
+} // namespace
+
+json to_json(const RunResult &r) {
+  json j;
+  j["schema"] = kRunSchema;
+  j["kernel"] = {
+      {"release", r.kernel.release}, {"version", r.kernel.version}, {"machine", r.kernel.machine}};
+  j["method"] = r.params.method;
+  j["params"] = {
+      {"size", r.params.size},
+      {"chunk", r.params.chunk},
+      {"cache", r.params.cache},
+      {"dir", r.params.dir},
+      {"filesystem", r.params.filesystem},
+      {"seed", r.params.seed},
+      {"address", r.params.address},
+      {"sink_netns", string_or_null(r.params.sink_netns)},
+      {"route", r.params.route},
+      {"scatter_gather", r.params.scatter_gather ? json(*r.params.scatter_gather) : json(nullptr)},
+      {"io_wq", r.params.io_wq},
+      {"kernel_settings", r.params.kernel_settings}};
+  j["integrity"] = {{"ok", r.integrity.ok},
+                    {"algorithm", "crc32c"},
+                    {"expected_bytes", r.integrity.expected_bytes},
+                    {"received_bytes", r.integrity.received_bytes},
+                    {"expected_checksum", hex32(r.integrity.expected_crc32c)},
+                    {"received_checksum", hex32(r.integrity.received_crc32c)},
+                    {"error", string_or_null(r.integrity.error)}};
+  j["cache"] = {{"file_pages", r.cache.file_pages},
+                {"resident_pages_before", r.cache.resident_before}};
+  j["lost_events"] = r.events.lost;
+  j["events"] = events_json(r.events, {r.counter_updates_lost, r.owner_records_lost,
+                                       r.task_contexts_lost, r.fault_lookups_failed, r.flows_lost});
+  json probes = json::array();
+  for (const auto &p : r.probes)
+    probes.push_back(to_json(p));
+  j["probes"] = std::move(probes);
+  j["transfer"] = {{"wall_ns", value_json(r.transfer_wall_ns)},
+                   {"throughput_bytes_per_s", value_json(r.throughput_bytes_per_s)}};
+  j["timing"] = {{"attach_ns", r.attach_ns}, {"total_ns", r.total_ns}};
+  json unowned = json::array();
+  for (const SiteRow &row : r.unattributed_payload)
+    unowned.push_back(to_json(row));
+  j["unattributed"] = {{"dma_mapped_bytes", value_json(r.unattributed_dma_bytes)},
+                       {"payload", std::move(unowned)}};
+  j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
+                   {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)},
+                   {"unattributed.dma_mapped_bytes", to_json(r.unattributed_dma_bytes.evidence)}};
+  j["source"] = to_json(r.source);
+  j["sink"] = to_json(r.sink);
+  return j;
+}
+
+json run_document(const RunResult &run) {
+  json doc = to_json(run);
+  doc["claims"] = analysis::claims_json(run);
+  json seen = json::array();
+  for (const analysis::MethodUse &u : analysis::method_uses(run.flows, run.process_roles))
+    seen.push_back(analysis::to_json(u));
   doc["methods_seen"] = std::move(seen);
   return doc;
 }
 
-} // namespace zc::analysis
+} // namespace zc

@@ -1,21 +1,30 @@
-// JSON of a run ("zctrace.run/1") and of probe reports.
+// The model as JSON: evidence, accounts (every figure with its evidence),
+// probe reports and the event bookkeeping, as every result document holds
+// them.
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "run_result.h"
+#include "account.h"
+#include "counters.h"
+#include "probe_report.h"
 
 namespace zc {
 
-inline constexpr const char *kRunSchema = "zctrace.run/1";
+// A figure's value, null when it was not measured.
+template <typename T> nlohmann::json value_json(const Figure<T> &f) {
+  return f.value ? nlohmann::json(*f.value) : nlohmann::json(nullptr);
+}
+// A string, null when empty.
+nlohmann::json string_or_null(const std::string &s);
 
 nlohmann::json to_json(const Evidence &ev);
 nlohmann::json to_json(const SiteRow &row);
 nlohmann::json to_json(const Account &account);
 nlohmann::json to_json(const ProbeReport &probe);
-nlohmann::json to_json(const RunResult &run);
 
 // Updates the BPF side could not make (map full, lookup failed), by kind.
 struct UpdatesLost {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probe_catalog.h"
+#include "evidence.h"
 
 namespace zc {
 

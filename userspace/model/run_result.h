@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "account.h"
-#include "collector.h"
+#include "counters.h"
 #include "probe_report.h"
 
 namespace zc {

@@ -160,7 +160,7 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
 zc_config config_for(const std::vector<Plan> &plan, const ProbeSetOptions &options) {
   zc_config cfg{};
   cfg.stream_events = options.stream_events;
-  cfg.payload_dev = options.payload_file.kernel_dev;
+  cfg.payload_dev = options.payload_file.dev;
   cfg.payload_ino = options.payload_file.ino;
   for (const Plan &p : plan) {
     if (!p.chosen || p.chosen->config_flag.empty())

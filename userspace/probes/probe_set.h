@@ -13,12 +13,18 @@
 #include <vector>
 
 #include "bpf_abi.h"
-#include "collector.h"
-#include "data_file.h"
+#include "counters.h"
 #include "kernel_features.h"
 #include "probe_report.h"
 
 namespace zc {
+
+// A file as the BPF programs see it: st_ino, and st_dev in the kernel's own
+// encoding (MKDEV: major << 20 | minor), as read from the superblock.
+struct KernelFileId {
+  std::uint32_t dev = 0;
+  std::uint64_t ino = 0;
+};
 
 struct ProbeSetOptions {
   bool stream_events = true;
@@ -27,7 +33,7 @@ struct ProbeSetOptions {
   // ("fentry:tcp_sendmsg_locked") that must attach, or the run fails.
   std::vector<std::string> require;
   // The payload file: copy-on-write of its private mappings is payload.
-  workloads::FileId payload_file;
+  KernelFileId payload_file;
 };
 
 // Decides, for every probe of the catalog, which alternative this kernel

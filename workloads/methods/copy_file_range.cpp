@@ -15,9 +15,22 @@
 #include "crc32c.h"
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class CopyFileRange final : public Workload {
+public:
+  std::string_view name() const override { return "copy_file_range"; }
+  std::string_view summary() const override {
+    return "copy_file_range() the file into another file; the sink reads that file back";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  bool writes_file() const override { return true; }
+  bool sends_payload() const override { return false; }
+  void send(const SourceContext &ctx) const override;
+  Received receive(const SinkContext &ctx) const override;
+};
 
 void CopyFileRange::send(const SourceContext &ctx) const {
   Fd in = open_file(ctx.path, O_RDONLY);
@@ -75,5 +88,9 @@ Received CopyFileRange::receive(const SinkContext &ctx) const {
   r.crc32c = crc.value();
   return r;
 }
+
+namespace {
+const Registered<CopyFileRange> registered(110);
+} // namespace
 
 } // namespace zc::workloads

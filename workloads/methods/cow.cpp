@@ -18,9 +18,21 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class Cow final : public Workload {
+public:
+  std::string_view name() const override { return "cow"; }
+  std::string_view summary() const override {
+    return "mmap() the file privately and write every page; fork; the child writes every "
+           "page again and write()s the mapping to the socket";
+  }
+  std::vector<std::string_view> claims() const override { return {"cow"}; }
+  bool forks() const override { return true; }
+  void send(const SourceContext &ctx) const override;
+};
 
 namespace {
 
@@ -96,5 +108,9 @@ void Cow::send(const SourceContext &ctx) const {
                                                     ? std::string(msg, static_cast<std::size_t>(n))
                                                     : "status " + std::to_string(status)));
 }
+
+namespace {
+const Registered<Cow> registered(130);
+} // namespace
 
 } // namespace zc::workloads

@@ -10,9 +10,20 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class DirectIo final : public Workload {
+public:
+  std::string_view name() const override { return "direct_io"; }
+  std::string_view summary() const override {
+    return "read() the file with O_DIRECT into an aligned buffer, write() it to the socket";
+  }
+  std::vector<std::string_view> claims() const override { return {"direct_io"}; }
+  std::string invalid_parameters(std::uint64_t size, std::uint64_t chunk) const override;
+  void send(const SourceContext &ctx) const override;
+};
 
 namespace {
 
@@ -46,5 +57,9 @@ void DirectIo::send(const SourceContext &ctx) const {
     sent += static_cast<std::uint64_t>(n);
   }
 }
+
+namespace {
+const Registered<DirectIo> registered(50);
+} // namespace
 
 } // namespace zc::workloads

@@ -9,10 +9,22 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
 #include "uring.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class IoUringRw final : public Workload {
+public:
+  std::string_view name() const override { return "io_uring_rw"; }
+  std::string_view summary() const override {
+    return "io_uring READ of the file into a buffer, then io_uring SEND of the buffer";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  bool uses_io_uring() const override { return true; }
+  std::string unavailable_reason() const override;
+  void send(const SourceContext &ctx) const override;
+};
 
 std::string IoUringRw::unavailable_reason() const {
   return uring_missing({IORING_OP_READ, IORING_OP_SEND});
@@ -57,5 +69,9 @@ void IoUringRw::send(const SourceContext &ctx) const {
   ctx.reporter->report("uring.read_bytes", read_bytes);
   ctx.reporter->report("uring.send_bytes", sent_bytes);
 }
+
+namespace {
+const Registered<IoUringRw> registered(90);
+} // namespace
 
 } // namespace zc::workloads

@@ -12,8 +12,8 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
 #include "uring.h"
+#include "workload.h"
 
 // include/uapi/linux/io_uring.h; liburing 2.3's copy predates them.
 #ifndef IORING_SEND_ZC_REPORT_USAGE
@@ -24,6 +24,18 @@
 #endif
 
 namespace zc::workloads {
+
+class IoUringSendZc final : public Workload {
+public:
+  std::string_view name() const override { return "io_uring_send_zc"; }
+  std::string_view summary() const override {
+    return "mmap() the file, io_uring SEND_ZC it with IORING_SEND_ZC_REPORT_USAGE";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  bool uses_io_uring() const override { return true; }
+  std::string unavailable_reason() const override;
+  void send(const SourceContext &ctx) const override;
+};
 
 namespace {
 
@@ -124,5 +136,9 @@ void IoUringSendZc::send(const SourceContext &ctx) const {
   ctx.reporter->report("zerocopy.copied_sends", sender.copied_sends);
   ctx.reporter->report("zerocopy.copied_bytes", sender.copied_bytes);
 }
+
+namespace {
+const Registered<IoUringSendZc> registered(100);
+} // namespace
 
 } // namespace zc::workloads

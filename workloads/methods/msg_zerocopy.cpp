@@ -16,9 +16,21 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class MsgZerocopy final : public Workload {
+public:
+  std::string_view name() const override { return "msg_zerocopy"; }
+  std::string_view summary() const override {
+    return "mmap() the file, send() it with MSG_ZEROCOPY, read the completions from the "
+           "error queue";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  std::string unavailable_reason() const override;
+  void send(const SourceContext &ctx) const override;
+};
 
 namespace {
 
@@ -111,5 +123,9 @@ void MsgZerocopy::send(const SourceContext &ctx) const {
   ctx.reporter->report("zerocopy.copied_sends", done.copied_sends);
   ctx.reporter->report("zerocopy.copied_bytes", done.copied_bytes);
 }
+
+namespace {
+const Registered<MsgZerocopy> registered(80);
+} // namespace
 
 } // namespace zc::workloads

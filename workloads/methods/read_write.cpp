@@ -8,9 +8,19 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class ReadWrite final : public Workload {
+public:
+  std::string_view name() const override { return "read_write"; }
+  std::string_view summary() const override {
+    return "read() the file into a user buffer, write() the buffer to the socket";
+  }
+  std::vector<std::string_view> claims() const override { return {"read_write"}; }
+  void send(const SourceContext &ctx) const override;
+};
 
 void ReadWrite::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
@@ -29,5 +39,9 @@ void ReadWrite::send(const SourceContext &ctx) const {
     sent += static_cast<std::uint64_t>(n);
   }
 }
+
+namespace {
+const Registered<ReadWrite> registered(10);
+} // namespace
 
 } // namespace zc::workloads

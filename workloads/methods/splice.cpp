@@ -6,10 +6,20 @@
 #include <algorithm>
 
 #include "io.h"
-#include "methods.h"
 #include "pipes.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class Splice final : public Workload {
+public:
+  std::string_view name() const override { return "splice"; }
+  std::string_view summary() const override {
+    return "splice() the file into a pipe, then splice() the pipe into the socket";
+  }
+  std::vector<std::string_view> claims() const override { return {"splice"}; }
+  void send(const SourceContext &ctx) const override;
+};
 
 void Splice::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
@@ -24,5 +34,9 @@ void Splice::send(const SourceContext &ctx) const {
     splice_all(pipe.read_end.get(), sock.get(), in_pipe, "splice pipe to socket");
   }
 }
+
+namespace {
+const Registered<Splice> registered(40);
+} // namespace
 
 } // namespace zc::workloads

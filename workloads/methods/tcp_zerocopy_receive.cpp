@@ -26,9 +26,26 @@
 #include "crc32c.h"
 #include "error.h"
 #include "io.h"
-#include "methods.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class TcpZerocopyReceive final : public Workload {
+public:
+  std::string_view name() const override { return "tcp_zerocopy_receive"; }
+  std::string_view summary() const override {
+    return "mmap() the file and write() it; the sink maps the received pages with "
+           "TCP_ZEROCOPY_RECEIVE";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  std::string unavailable_reason() const override;
+  std::string invalid_parameters(std::uint64_t size, std::uint64_t chunk) const override;
+  void tune_socket(int fd) const override;
+  std::vector<KernelSetting> kernel_settings() const override;
+  bool loopback_only() const override { return true; }
+  void send(const SourceContext &ctx) const override;
+  Received receive(const SinkContext &ctx) const override;
+};
 
 namespace {
 
@@ -157,5 +174,9 @@ Received TcpZerocopyReceive::receive(const SinkContext &ctx) const {
                 "page in the received data (the route's MSS is not one page of payload?)");
   return got;
 }
+
+namespace {
+const Registered<TcpZerocopyReceive> registered(120);
+} // namespace
 
 } // namespace zc::workloads

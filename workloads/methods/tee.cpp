@@ -8,10 +8,21 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
 #include "pipes.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class Tee final : public Workload {
+public:
+  std::string_view name() const override { return "tee"; }
+  std::string_view summary() const override {
+    return "splice() the file into a pipe, tee() it into a second pipe, splice() that one to "
+           "the socket and the first to /dev/null";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &ctx) const override;
+};
 
 void Tee::send(const SourceContext &ctx) const {
   Fd file = open_file(ctx.path, O_RDONLY);
@@ -43,5 +54,9 @@ void Tee::send(const SourceContext &ctx) const {
     splice_all(a.read_end.get(), devnull.get(), in_a, "splice original to /dev/null");
   }
 }
+
+namespace {
+const Registered<Tee> registered(60);
+} // namespace
 
 } // namespace zc::workloads

@@ -10,10 +10,20 @@
 
 #include "error.h"
 #include "io.h"
-#include "methods.h"
 #include "pipes.h"
+#include "workload.h"
 
 namespace zc::workloads {
+
+class Vmsplice final : public Workload {
+public:
+  std::string_view name() const override { return "vmsplice"; }
+  std::string_view summary() const override {
+    return "mmap() the file, vmsplice() its pages into a pipe, splice() the pipe to the socket";
+  }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &ctx) const override;
+};
 
 void Vmsplice::send(const SourceContext &ctx) const {
   Fd sock = ctx.connect();
@@ -35,5 +45,9 @@ void Vmsplice::send(const SourceContext &ctx) const {
     off += static_cast<std::uint64_t>(n);
   }
 }
+
+namespace {
+const Registered<Vmsplice> registered(70);
+} // namespace
 
 } // namespace zc::workloads

@@ -142,55 +142,6 @@ std::string read_text(const std::string &path) {
   return ss.str();
 }
 
-// CPU time, faults and switches of a process so far, from /proc (used as the
-// baseline subtracted from wait4's rusage, so only the run window remains).
-ProcessUsage proc_usage(pid_t pid) {
-  ProcessUsage u;
-  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
-  const auto close_paren = stat.rfind(')');
-  if (close_paren != std::string::npos) {
-    std::istringstream fields(stat.substr(close_paren + 2));
-    std::vector<std::string> f;
-    for (std::string s; fields >> s;)
-      f.push_back(s);
-    // Fields after the command, from 3 (state): minflt 10, majflt 12, utime 14, stime 15.
-    if (f.size() > 12) {
-      const auto tick_ns = 1000000000ull / static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
-      u.minor_faults = std::stoull(f[10 - 3]);
-      u.major_faults = std::stoull(f[12 - 3]);
-      u.user_ns = std::stoull(f[14 - 3]) * tick_ns;
-      u.sys_ns = std::stoull(f[15 - 3]) * tick_ns;
-    }
-  }
-  std::istringstream status(read_text("/proc/" + std::to_string(pid) + "/status"));
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("voluntary_ctxt_switches:", 0) == 0)
-      u.voluntary_switches = std::stoull(line.substr(line.find(':') + 1));
-    else if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0)
-      u.involuntary_switches = std::stoull(line.substr(line.find(':') + 1));
-  }
-  return u;
-}
-
-std::uint64_t timeval_ns(const timeval &tv) {
-  return static_cast<std::uint64_t>(tv.tv_sec) * 1000000000ull +
-         static_cast<std::uint64_t>(tv.tv_usec) * 1000ull;
-}
-
-std::uint64_t minus(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; }
-
-ProcessUsage usage_since(const rusage &ru, const ProcessUsage &base) {
-  ProcessUsage u;
-  u.user_ns = minus(timeval_ns(ru.ru_utime), base.user_ns);
-  u.sys_ns = minus(timeval_ns(ru.ru_stime), base.sys_ns);
-  u.minor_faults = minus(static_cast<std::uint64_t>(ru.ru_minflt), base.minor_faults);
-  u.major_faults = minus(static_cast<std::uint64_t>(ru.ru_majflt), base.major_faults);
-  u.voluntary_switches = minus(static_cast<std::uint64_t>(ru.ru_nvcsw), base.voluntary_switches);
-  u.involuntary_switches =
-      minus(static_cast<std::uint64_t>(ru.ru_nivcsw), base.involuntary_switches);
-  return u;
-}
-
 // Is the process parked in read() on the gate? (/proc/PID/syscall: "0 0x<fd> ...")
 bool parked_on(pid_t pid, int gate) {
   std::istringstream in(read_text("/proc/" + std::to_string(pid) + "/syscall"));
@@ -294,7 +245,7 @@ struct Transfer::Impl {
     }
     for (std::uint32_t i = 0; i < rep.nfigures && i < std::size(rep.figures); ++i)
       r.figures.emplace_back(rep.figures[i].name, rep.figures[i].value);
-    r.usage = usage_since(c.ru, c.baseline);
+    r.usage = usage_since(usage_of(c.ru), c.baseline);
     if (!c.stopped_because.empty()) {
       r.error = c.stopped_because;
     } else if (WIFSIGNALED(c.status)) {
