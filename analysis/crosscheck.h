@@ -1,7 +1,11 @@
-// Measured copy bytes against independent routes: the syscalls' own return
-// values (counted by another probe family), the sink's own count of what it
-// received (user space), and optionally bpftrace on the same tracepoints.
-// They must agree within 1%.
+// Every figure of a run that has an independent route, against it: copy
+// bytes against the syscalls' own return values (counted by another probe
+// family), the sink's own count of what it received, the kernel's answers
+// to the workload, and optionally bpftrace on the same tracepoints; storage
+// bytes against /proc/PID/io; scheduler switches and page faults against
+// rusage; syscalls against the workload's own count of its calls; DMA
+// mappings against the device transfers they serve. They must agree within
+// 1%. A figure that cannot be compared here is listed with the reason.
 #pragma once
 
 #include <optional>
@@ -22,6 +26,11 @@ struct CrossCheck {
   std::uint64_t measured = 0;
   std::uint64_t independent = 0;
   std::string route; // what the independent figure is
+  // Why the two cannot be compared on this run (then it is no check).
+  std::string not_comparable;
+  // The independent figure may be lower than the measured one by this
+  // many, for a reason the route names (a measured count, not a margin).
+  std::uint64_t may_lack = 0;
   bool ok() const;
   double ratio() const;
 };

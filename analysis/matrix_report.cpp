@@ -122,8 +122,16 @@ std::string render_matrix(const json &m) {
        [&](const json &r) { return figure(r, "sink", "cpu_copy.passes", 2, notes); }},
       {"  device passes, source",
        [&](const json &r) { return figure(r, "source", "device.passes", 2, notes); }},
-      {"  DMA-mapped bytes, source",
-       [&](const json &r) { return figure(r, "source", "device.dma_mapped_bytes", 0, notes); }},
+      {"  storage bytes / DMA-mapped for them, source",
+       [&](const json &r) {
+         return pair(r, "source", "device.storage_bytes", "device.dma_storage_bytes", notes);
+       }},
+      {"  NIC bytes / DMA-mapped for them, source",
+       [&](const json &r) {
+         return pair(r, "source", "device.nic_bytes", "device.dma_nic_bytes", notes);
+       }},
+      {"  TCP bytes resent, source",
+       [&](const json &r) { return figure(r, "source", "tcp.retransmitted_bytes", 0, notes); }},
       {"  mode switches per chunk, source",
        [&](const json &r) { return figure(r, "source", "mode_switches", 2, notes, chunks); }},
       {"  sched switches vol / invol, source",

@@ -8,6 +8,8 @@
 #include "claims.h"
 #include "figure_text.h"
 #include "method_use.h"
+#include "observation_text.h"
+#include "signals.h"
 #include "text_table.h"
 #include "units.h"
 
@@ -46,8 +48,11 @@ std::string render_run(const RunResult &r) {
               ? "ok, " + thousands(r.integrity.received_bytes) + " bytes arrived intact (crc32c)"
               : "FAILED: " + r.integrity.error)
       << "; throughput " << throughput(r.throughput_bytes_per_s) << " over "
-      << ms(r.transfer_wall_ns) << " ms; lost events " << r.events.lost << " of "
-      << r.events.submitted + r.events.lost << "\n\n";
+      << ms(r.transfer_wall_ns) << " ms; " << lost_text(r) << "\n";
+  for (const ProcessDeath &d : r.deaths)
+    out << "DIED: the " << d.role << " (pid " << d.pid << ") was killed by "
+        << signal_name(d.signal) << (d.core_dumped ? " (core dumped)" : "") << "\n";
+  out << "\n";
 
   const auto method_claims = claims_for(r);
   std::vector<std::string> header = {"", "source", "sink"};
@@ -78,11 +83,19 @@ std::string render_run(const RunResult &r) {
       [](const Claim &c) { return plural(c.dma_copies, "DMA copy", "DMA copies"); },
       &s.device.bytes.evidence);
   row("  storage / NIC bytes", pair(s.device.storage_bytes, s.device.nic_bytes),
-      pair(k.device.storage_bytes, k.device.nic_bytes), none, nullptr);
-  row("  DMA-mapped bytes", show(s.device.dma_mapped_bytes), show(k.device.dma_mapped_bytes), none,
+      pair(k.device.storage_bytes, k.device.nic_bytes), none, &s.device.storage_bytes.evidence);
+  row("  storage read / /proc read_bytes",
+      pair(s.device.storage_read_bytes, s.rusage.io_read_bytes),
+      pair(k.device.storage_read_bytes, k.rusage.io_read_bytes), none,
+      &s.rusage.io_read_bytes.evidence);
+  row("  DMA-mapped storage / NIC", pair(s.device.dma_storage_bytes, s.device.dma_nic_bytes),
+      pair(k.device.dma_storage_bytes, k.device.dma_nic_bytes), none,
       &s.device.dma_mapped_bytes.evidence);
   row("  virtual device bytes (lo, veth)", show(s.device.virtual_bytes),
       show(k.device.virtual_bytes), none, &s.device.virtual_bytes.evidence);
+  row("TCP resent bytes / segments", pair(s.tcp.retransmitted_bytes, s.tcp.retransmitted_segments),
+      pair(k.tcp.retransmitted_bytes, k.tcp.retransmitted_segments), none,
+      &s.tcp.retransmitted_bytes.evidence);
   row(
       "mode switches", show(s.mode_switches), show(k.mode_switches),
       [](const Claim &c) {
@@ -142,14 +155,15 @@ std::string render_run(const RunResult &r) {
                  row.syscall, thousands(row.bytes), fixed(row.passes, 2),
                  evidence_text(row.evidence)});
   out << sites.render();
-  if (!r.unattributed_payload.empty()) {
+  if (!r.unattributed.payload.empty()) {
     out << "\nmoved for no workload that could be found\n";
     TextTable unowned({"  site", "direction", "in syscall", "bytes", "evidence"});
-    for (const SiteRow &row : r.unattributed_payload)
+    for (const SiteRow &row : r.unattributed.payload)
       unowned.add({"  " + row.site, row.direction, row.syscall, thousands(row.bytes),
                    evidence_text(row.evidence)});
     out << unowned.render();
   }
+  out << render_devices(r, {&s, &k});
 
   bool any_reported = false;
   TextTable told({"  role", "figure", "value", "meaning"});
@@ -183,13 +197,7 @@ std::string render_run(const RunResult &r) {
       missing += "  " + probe.name + ": " + probe.reason + "\n";
   if (!missing.empty())
     out << "\nprobes not attached on this kernel\n" << missing;
-  if (r.counter_updates_lost || r.owner_records_lost || r.task_contexts_lost)
-    out << "\nWARNING: in-kernel bookkeeping overflowed: " << r.counter_updates_lost
-        << " counter updates, " << r.owner_records_lost << " owner records, "
-        << r.task_contexts_lost << " thread contexts were lost\n";
-  if (r.fault_lookups_failed)
-    out << "\nWARNING: " << r.fault_lookups_failed
-        << " write faults could not be told copy-on-write or not (their mapping was busy)\n";
+  out << render_losses(r);
   return out.str();
 }
 

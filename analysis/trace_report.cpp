@@ -5,6 +5,7 @@
 
 #include "figure_text.h"
 #include "method_use.h"
+#include "observation_text.h"
 
 namespace zc::analysis {
 
@@ -40,8 +41,7 @@ std::string render_trace(const TraceResult &t) {
       << " s on kernel " << t.kernel.release;
   if (const std::string e = ending(t); !e.empty())
     out << "; " << e;
-  out << "\nlost events " << t.events.lost << " of " << t.events.submitted + t.events.lost
-      << "; no integrity check: the data is the program's own\n";
+  out << "\n" << lost_text(t) << "; no integrity check: the data is the program's own\n";
   if (t.partial)
     out << "PARTIAL: " << t.partial_reason << "\n";
   out << "\n";
@@ -81,6 +81,8 @@ std::string render_trace(const TraceResult &t) {
     calls.add({"  " + name, thousands(row.count), row.bytes ? thousands(*row.bytes) : "",
                thousands(row.errors)});
   out << calls.render();
+  out << render_devices(t, {&t.account});
+  out << render_losses(t);
   return out.str();
 }
 

@@ -7,6 +7,7 @@
 
 #include "claim_check.h"
 #include "method_use.h"
+#include "signals.h"
 #include "text_table.h"
 #include "units.h"
 
@@ -83,7 +84,7 @@ json cpu_copies(const Claim &c, const RunResult &r) {
 }
 
 json dma_copies(const Claim &c, const RunResult &r) {
-  const std::string how = "source device passes: storage bytes (block requests) + NIC bytes "
+  const std::string how = "source device passes: storage bytes (the bios it queued) + NIC bytes "
                           "(transmits to a device with a parent, headers included) / payload "
                           "size; holds within " +
                           fixed(kDeviceTolerance, 2);
@@ -224,10 +225,15 @@ json verify_claim(const Claim &c, const RunResult &r) {
                            v.passes ? json(*v.passes) : json(), verdict,
                            verdict == kHolds ? "" : v.text, "passes at the copy site"));
   }
-  if (!r.integrity.ok)
+  const std::string failed =
+      !r.deaths.empty() ? "the " + r.deaths.front().role + " was killed by " +
+                              signal_name(r.deaths.front().signal)
+      : !r.integrity.ok ? "the run's integrity check failed: " + r.integrity.error
+                        : "";
+  if (!failed.empty())
     for (json &ch : checks) {
       ch["verdict"] = kUnmeasured;
-      ch["why"] = "the run's integrity check failed: " + r.integrity.error;
+      ch["why"] = failed;
     }
   j["checks"] = std::move(checks);
   return j;

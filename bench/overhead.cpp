@@ -70,8 +70,7 @@ int main(int argc, char **argv) {
       for (int i = 0; i < rounds; ++i) {
         const double u = mib_per_s(req.size, zc::run_untraced(req));
         const zc::RunResult r = zc::run_traced(req, features);
-        if (!r.integrity.ok)
-          throw zc::Error("integrity check failed: " + r.integrity.error);
+        zc::require_success(r);
         const double t = mib_per_s(req.size, static_cast<std::int64_t>(*r.transfer_wall_ns.value));
         untraced.push_back(u);
         traced.push_back(t);

@@ -109,11 +109,9 @@ struct {
 } zc_flows SEC(".maps");
 
 /* Owners of work the kernel finishes outside the owner's context: sockets
- * (transmits run from softirq, or from the peer's context on loopback) and
- * block requests (completed from interrupts). Key: the kernel object's
- * address (struct sock *, struct request *); value: role. Bios are keyed by
- * (disk, sector) because a request is found from its first bio's sector.
- * LRU so that a long trace can never fill them. */
+ * (transmits run from softirq, or from the peer's context on loopback).
+ * Key: the struct sock *; value: role. LRU so that a long trace can never
+ * fill it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
@@ -121,27 +119,60 @@ struct {
 	__type(value, __u32);
 } zc_owners SEC(".maps");
 
-struct zc_bio_key {
-	__u64 disk;
+/* Bios a target queued and that have not completed yet (block.bpf.c), by
+ * the struct bio *: who queued them, and what, so that a failed one can be
+ * taken off and a completion put on the event stream. */
+struct zc_bio_val {
+	__u8 role;
+	__u8 dir; /* zc_block */
+	__u8 pad[2];
+	__u32 bytes;
 	__u64 sector;
+	__u64 disk;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct zc_bio_key);
-	__type(value, __u32);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct zc_bio_val);
 } zc_bios SEC(".maps");
 
-/* Role owning the packet a net device is transmitting on this CPU right now
- * (set between net_dev_start_xmit and net_dev_xmit), so that the driver's DMA
- * mappings in between can be attributed to it. */
+/* Bytes per device, role and direction (struct zc_dev_key): the disks the
+ * targets' bios went to, and every device DMA was mapped for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct zc_dev_key);
+	__type(value, struct zc_counter_val);
+} zc_dev_counters SEC(".maps");
+
+/* What each device seen is: a disk, or an ancestor of one (storage), or of
+ * a net device (NIC); user space tells DMA mappings apart by it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct zc_device);
+} zc_devices SEC(".maps");
+
+/* The packet a net device is transmitting on this CPU right now (between
+ * net_dev_start_xmit and net_dev_xmit): the driver's DMA mappings in between
+ * are for it, whoever's context the transmit runs in, and what they map
+ * beyond the packet's own bytes is the driver's (a per-packet header). */
+struct zc_xmit_window {
+	__u32 open;
+	__u32 role; /* the packet's owner, ZC_ROLE_NONE if none */
+	__u64 len;  /* skb->len */
+	__u64 mapped;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} zc_xmit_owner SEC(".maps");
+	__type(value, struct zc_xmit_window);
+} zc_xmit_window SEC(".maps");
 
 static __always_inline void zc_health_inc(__u32 slot)
 {
@@ -151,8 +182,9 @@ static __always_inline void zc_health_inc(__u32 slot)
 		*v += 1; /* per-CPU slot: no other writer */
 }
 
-static __always_inline void zc_count(__u8 role, __u8 kind, __u16 site, __u8 dir, __u16 id,
-				     __u64 bytes)
+/* Adds `n` events and `bytes` to a counter. */
+static __always_inline void zc_count_n(__u8 role, __u8 kind, __u16 site, __u8 dir, __u16 id,
+				       __u64 n, __u64 bytes)
 {
 	struct zc_counter_key key = {
 	    .role = role, .kind = kind, .dir = dir, .site = site, .id = id};
@@ -170,8 +202,79 @@ static __always_inline void zc_count(__u8 role, __u8 kind, __u16 site, __u8 dir,
 	}
 	/* Per-CPU value, but an interrupt-context probe may update the same
 	 * slot while a process-context one is half way: keep it atomic. */
+	__sync_fetch_and_add(&val->count, n);
+	__sync_fetch_and_add(&val->bytes, bytes);
+}
+
+static __always_inline void zc_count(__u8 role, __u8 kind, __u16 site, __u8 dir, __u16 id,
+				     __u64 bytes)
+{
+	zc_count_n(role, kind, site, dir, id, 1, bytes);
+}
+
+/* Adds bytes one device moved or had mapped (zc_dev_counters). */
+static __always_inline void zc_device_count(__u64 dev, __u8 role, __u8 kind, __u8 dir, __u64 bytes)
+{
+	struct zc_dev_key key = {.dev = dev, .role = role, .kind = kind, .dir = dir};
+	struct zc_counter_val *val = bpf_map_lookup_elem(&zc_dev_counters, &key);
+
+	if (!val) {
+		struct zc_counter_val zero = {};
+
+		bpf_map_update_elem(&zc_dev_counters, &key, &zero, BPF_NOEXIST);
+		val = bpf_map_lookup_elem(&zc_dev_counters, &key);
+		if (!val) {
+			zc_health_inc(ZC_HEALTH_DEVICES_FULL);
+			return;
+		}
+	}
 	__sync_fetch_and_add(&val->count, 1);
 	__sync_fetch_and_add(&val->bytes, bytes);
+}
+
+/* include/uapi/asm-generic/errno-base.h: a full map says E2BIG. */
+#define ZC_E2BIG 7
+
+/* Records what a device is, the first time it is seen. */
+static __always_inline void zc_name_device(__u64 dev, __u8 cls, const char *name)
+{
+	struct zc_device d = {.cls = cls};
+
+	if (!dev || bpf_map_lookup_elem(&zc_devices, &dev))
+		return;
+	bpf_probe_read_kernel_str(d.name, sizeof(d.name), name);
+	__builtin_memcpy(d.of, d.name, sizeof(d.of) - 1);
+	if (bpf_map_update_elem(&zc_devices, &dev, &d, BPF_NOEXIST) == -ZC_E2BIG)
+		zc_health_inc(ZC_HEALTH_DEVICES_FULL);
+}
+
+/* Up to this many ancestors of a disk's or a net device's struct device are
+ * marked: the DMA device is the bus device a few levels up (the PCI function
+ * of an NVMe controller or a virtio device). */
+#define ZC_ANCESTORS 4
+
+/* Marks the ancestors of `dev` as serving `of` (a disk or net device name)
+ * with class `cls`. Stops at the first one already known. */
+static __always_inline void zc_mark_ancestors(struct device *dev, __u8 cls, const char *of)
+{
+	struct zc_device d = {.cls = cls};
+
+	if (!dev)
+		return;
+	bpf_probe_read_kernel_str(d.of, sizeof(d.of), of);
+	for (int i = 0; i < ZC_ANCESTORS; i++) {
+		__u64 key;
+
+		dev = BPF_CORE_READ(dev, parent);
+		if (!dev)
+			return;
+		key = (__u64)dev;
+		if (bpf_map_lookup_elem(&zc_devices, &key))
+			return;
+		bpf_probe_read_kernel_str(d.name, sizeof(d.name), BPF_CORE_READ(dev, kobj.name));
+		if (bpf_map_update_elem(&zc_devices, &key, &d, BPF_NOEXIST) == -ZC_E2BIG)
+			zc_health_inc(ZC_HEALTH_DEVICES_FULL);
+	}
 }
 
 /* Wake the consumer only once the ring is half full: a wakeup per event
@@ -302,6 +405,15 @@ static __always_inline void zc_remember_owner(void *map, const void *key, __u8 r
 
 	if (bpf_map_update_elem(map, key, &value, BPF_ANY))
 		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
+}
+
+/* skb_shinfo(): the shared info sits at skb->head + skb->end (an offset on
+ * 64-bit kernels, NET_SKBUFF_DATA_USES_OFFSET). */
+static __always_inline struct skb_shared_info *skb_shinfo_of(const struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+
+	return (void *)(head + BPF_CORE_READ(skb, end));
 }
 
 #endif /* ZCTRACE_COMMON_BPF_H */

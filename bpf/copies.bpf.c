@@ -512,15 +512,6 @@ int zc_copy_splice_read_fexit(__u64 *ctx)
 
 /* ---- copies the kernel makes on its own --------------------------------------- */
 
-/* skb_shinfo(): the shared info sits at skb->head + skb->end (an offset on
- * 64-bit kernels, NET_SKBUFF_DATA_USES_OFFSET). */
-static __always_inline struct skb_shared_info *skb_shinfo_of(const struct sk_buff *skb)
-{
-	unsigned char *head = BPF_CORE_READ(skb, head);
-
-	return (void *)(head + BPF_CORE_READ(skb, end));
-}
-
 /* Whose copy of this skb is it: the target thread's making it, else the
  * owner of the skb's socket (softirq runs in whatever thread it interrupts). */
 static __always_inline __u8 skb_role(const struct sk_buff *skb, __u16 *nr)

@@ -60,15 +60,22 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 {
 	__u8 owner = skb_owner(skb);
 	__u32 zero = 0;
-	__u32 *window;
+	struct zc_xmit_window *window;
 	__u16 site;
 
-	window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
-	if (window)
-		*window = owner;
+	window = bpf_map_lookup_elem(&zc_xmit_window, &zero);
+	if (window) {
+		window->open = 1;
+		window->role = owner;
+		window->len = BPF_CORE_READ(skb, len);
+		window->mapped = 0;
+	}
 	if (!owner)
 		return 0;
 	site = virtual_device(dev) ? ZC_NET_VIRTUAL : ZC_NET_DEVICE;
+	/* The devices a NIC hangs under: its DMA mappings are told by them. */
+	if (site == ZC_NET_DEVICE)
+		zc_mark_ancestors((struct device *)&dev->dev, ZC_DEV_NIC, dev->name);
 	zc_count(owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
 	zc_count(owner, ZC_KIND_NET, ZC_NET_XMIT_PAGED, 0, ZC_NO_SYSCALL,
 		 BPF_CORE_READ(skb, data_len));
@@ -90,15 +97,64 @@ int BPF_PROG(zc_inet_sock_set_state, const struct sock *sk, const int oldstate, 
 	return 0;
 }
 
-/* The skb may be gone by now: only close the attribution window. */
+/* A TCP segment sent again (timeout, fast retransmit, loss probe): its
+ * payload bytes (the skb in the retransmit queue holds no headers yet) and
+ * segments, for the socket's owner. The copies a resend costs are counted
+ * at their sites like the first send's (a device without scatter-gather
+ * linearizes it again: xmit_linearize); these figures say how many bytes
+ * were sent twice. Since 2025 the tracepoint also fires for attempts that
+ * failed, with their error (its third argument): those sent nothing. */
+static __always_inline void retransmitted(const struct sock *sk, const struct sk_buff *skb)
+{
+	__u64 key = (__u64)sk;
+	__u32 *owner = bpf_map_lookup_elem(&zc_owners, &key);
+	__u8 role = owner ? (__u8)*owner : zc_current_role();
+	__u32 segs;
+
+	if (!role)
+		return;
+	segs = BPF_CORE_READ(skb_shinfo_of(skb), gso_segs);
+	zc_count_n(role, ZC_KIND_NET, ZC_NET_RETRANSMIT, 0, ZC_NO_SYSCALL, segs ? segs : 1,
+		   BPF_CORE_READ(skb, len));
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(zc_tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
+{
+	retransmitted(sk, skb);
+	return 0;
+}
+
+/* The same, where the tracepoint carries the attempt's error. */
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(zc_tcp_retransmit_skb_err, const struct sock *sk, const struct sk_buff *skb, int err)
+{
+	if (!err)
+		retransmitted(sk, skb);
+	return 0;
+}
+
+/* The skb may be gone by now: the window closes with what was mapped for
+ * it. A driver that mapped more than the packet mapped a header of its own
+ * (virtio-net: 12 bytes a packet); one that mapped less, or nothing, sent
+ * part of it from memory mapped before (or maps without the DMA API). */
 SEC("tp_btf/net_dev_xmit")
 int BPF_PROG(zc_net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
 	     unsigned int skb_len)
 {
 	__u32 zero = 0;
-	__u32 *window = bpf_map_lookup_elem(&zc_xmit_owner, &zero);
+	struct zc_xmit_window *w = bpf_map_lookup_elem(&zc_xmit_window, &zero);
 
-	if (window)
-		*window = ZC_ROLE_NONE;
+	if (!w || !w->open)
+		return 0;
+	w->open = 0;
+	if (!w->role || !w->mapped)
+		return 0;
+	if (w->mapped > w->len)
+		zc_count((__u8)w->role, ZC_KIND_NET, ZC_NET_DRIVER_MAPPED_MORE, 0, ZC_NO_SYSCALL,
+			 w->mapped - w->len);
+	else if (w->mapped < w->len)
+		zc_count((__u8)w->role, ZC_KIND_NET, ZC_NET_DRIVER_MAPPED_LESS, 0, ZC_NO_SYSCALL,
+			 w->len - w->mapped);
 	return 0;
 }

@@ -26,5 +26,11 @@ int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev, struct tas
 							  : ZC_SWITCH_VOLUNTARY;
 	zc_count(role, ZC_KIND_SWITCH, kind, 0, zc_current_syscall(), 0);
 	zc_emit(ZC_EV_SWITCH, role, kind, 0, zc_current_syscall(), 0, prev_state, 0);
+	/* A thread that has exited switches out one last time, after
+	 * exit_notify() made it a zombie: its parent's wait4() may reap it, and
+	 * read its rusage, before that switch or after it. Counted apart so
+	 * that rusage can be compared either way. */
+	if (kind == ZC_SWITCH_VOLUNTARY && BPF_CORE_READ(prev, exit_state))
+		zc_count(role, ZC_KIND_SWITCH, ZC_SWITCH_EXIT, 0, ZC_NO_SYSCALL, 0);
 	return 0;
 }

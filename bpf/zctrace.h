@@ -116,6 +116,7 @@ struct zc_config {
 enum zc_switch {
 	ZC_SWITCH_VOLUNTARY = 0,
 	ZC_SWITCH_INVOLUNTARY = 1,
+	ZC_SWITCH_EXIT = 2, /* of the voluntary ones: an exiting thread's last */
 };
 
 enum zc_fault_mode {
@@ -129,9 +130,13 @@ enum zc_filemap {
 	ZC_FILEMAP_FAULT = 2,	  /* filemap_fault: page not mapped around   */
 };
 
+/* Storage bytes (ZC_KIND_BLOCK site, and the dir of ZC_DEVK_STORAGE):
+ * queued by the target, and those of its bios that then failed. */
 enum zc_block {
 	ZC_BLOCK_READ = 0,
 	ZC_BLOCK_WRITE = 1,
+	ZC_BLOCK_READ_FAILED = 2,
+	ZC_BLOCK_WRITE_FAILED = 3,
 };
 
 enum zc_dma {
@@ -145,6 +150,10 @@ enum zc_net {
 	ZC_NET_DEVICE = 1,	 /* handed to a real (or emulated) NIC */
 	ZC_NET_QUEUED_PAGED = 2, /* skb->data_len queued for transmit      */
 	ZC_NET_XMIT_PAGED = 3,	 /* skb->data_len handed to the driver      */
+	ZC_NET_RETRANSMIT = 4,	 /* TCP payload sent again: count=segments */
+	/* A NIC transmit's DMA mappings against the packet's bytes: */
+	ZC_NET_DRIVER_MAPPED_MORE = 5, /* mapped beyond them (a driver header) */
+	ZC_NET_DRIVER_MAPPED_LESS = 6, /* not mapped during the transmit      */
 };
 
 enum zc_sock {
@@ -165,7 +174,9 @@ enum zc_health_slot {
 	ZC_HEALTH_VMA_UNKNOWN = 3,   /* a write fault whose mapping could not be
 					looked up (copy-on-write undecided)    */
 	ZC_HEALTH_FLOWS_FULL = 4,    /* a descriptor flow could not be recorded */
-	ZC_HEALTH_MAX = 5,
+	ZC_HEALTH_DEVICES_FULL = 5,  /* a device counter or name could not be
+					recorded                                */
+	ZC_HEALTH_MAX = 6,
 };
 
 /* Syscall number used when an event happened outside any syscall. */
@@ -185,6 +196,36 @@ struct zc_counter_key {
 struct zc_counter_val {
 	__u64 count;
 	__u64 bytes;
+};
+
+/* Key of the per-device counters (map zc_dev_counters): bytes one device
+ * moved or had mapped for DMA, per role and direction. 16 bytes. */
+struct zc_dev_key {
+	__u64 dev; /* struct gendisk * (storage) or struct device * (DMA) */
+	__u8 role;
+	__u8 kind; /* zc_dev_kind */
+	__u8 dir;  /* zc_block for storage, zc_dma for DMA */
+	__u8 pad[5];
+};
+
+enum zc_dev_kind {
+	ZC_DEVK_STORAGE = 1, /* bios a target queued for a disk */
+	ZC_DEVK_DMA = 2,     /* DMA mappings made for a device   */
+};
+
+/* What a device is (map zc_devices, keyed by its kernel address). */
+enum zc_dev_class {
+	ZC_DEV_UNKNOWN = 0,
+	ZC_DEV_DISK = 1,    /* a gendisk                                  */
+	ZC_DEV_STORAGE = 2, /* a device a disk hangs under (its DMA device) */
+	ZC_DEV_NIC = 3,	    /* a device a net device hangs under           */
+};
+
+struct zc_device {
+	__u8 cls; /* zc_dev_class */
+	__u8 pad[7];
+	char name[24]; /* its own name: "nvme0n1", "0000:00:04.0" */
+	char of[16];   /* the disk or net device it serves: "nvme0n1", "eth0" */
 };
 
 /* What the targets map says about a process (key: tgid). */

@@ -7,7 +7,8 @@ apt-get update
 # liburing (the io_uring workloads).
 # Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
 # independent route for zctrace crosscheck), chromium (renders zctrace
-# report's HTML headless to check its charts).
+# report's HTML headless to check its charts), python3 (the bench scripts
+# read zctrace's JSON with it).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
@@ -31,6 +32,7 @@ apt-get install -y --no-install-recommends \
   linux-libc-dev \
   make \
   nlohmann-json3-dev \
+  python3 \
   qemu-system-x86 \
   util-linux \
   xz-utils \

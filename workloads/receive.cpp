@@ -23,6 +23,7 @@ Received Workload::receive(const SinkContext &ctx) const {
   Crc32c crc;
   Received got;
   while (true) {
+    note_call("read");
     const ssize_t n = read(conn.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR)
       continue;

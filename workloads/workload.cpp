@@ -32,6 +32,8 @@ std::string_view reported_meaning(std::string_view name) {
   for (const auto &[n, meaning] : meanings)
     if (n == name)
       return meaning;
+  if (name.rfind("calls.", 0) == 0)
+    return "calls of this syscall the process made, by its own count (every attempt)";
   return "reported by the workload";
 }
 

@@ -23,7 +23,15 @@ class Reporter {
 public:
   virtual ~Reporter() = default;
   virtual void report(std::string_view name, std::uint64_t value) = 0;
+  // A helper process the workload started was ended by a signal.
+  virtual void died(std::string_view role, int pid, int signal, bool core_dumped) = 0;
 };
+
+// The workload's own count of the data-moving syscalls it makes, by name
+// ("write"), every attempt included (EINTR, EAGAIN): zctrace compares it
+// with the calls the probes counted. Kept in memory zctrace shares, so
+// noting a call costs no syscall; outside a workload process it does nothing.
+void note_call(const char *syscall);
 
 // Conditions a method may honour.
 struct MethodOptions {

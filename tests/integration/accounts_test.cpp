@@ -8,8 +8,11 @@
 // 64 KiB write to a TCP socket are never short); only setup and teardown
 // (open, socket, connect, close, exit, an allocation) is bounded, by 16
 // calls. Scheduler switches and faults are compared with the kernel's own
-// rusage within 2 events: both count the same switches and faults, but the
-// process's exit path is switched out after rusage may have been collected.
+// rusage exactly, but for one mechanism: a thread that exits switches out a
+// last time after it became a zombie, and wait4 may reap it (and read its
+// rusage) before that switch; zctrace counts those last switches apart
+// (context_switches.exits), so rusage's voluntary switches lie between the
+// count without them and the count with them.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -32,14 +35,14 @@ void expect_modes_are_twice_the_syscalls(const Account &a) {
 
 void expect_agrees_with_rusage(const Account &a) {
   ASSERT_TRUE(a.rusage.voluntary_switches.value);
-  EXPECT_NEAR(static_cast<double>(*a.context_switches.voluntary.value),
-              static_cast<double>(*a.rusage.voluntary_switches.value), 2)
-      << a.role;
-  EXPECT_NEAR(static_cast<double>(*a.context_switches.involuntary.value),
-              static_cast<double>(*a.rusage.involuntary_switches.value), 2)
-      << a.role;
-  EXPECT_NEAR(static_cast<double>(*a.page_faults.user.value + *a.page_faults.kernel.value),
-              static_cast<double>(*a.page_faults.minor.value + *a.page_faults.major.value), 2)
+  const std::uint64_t voluntary = *a.context_switches.voluntary.value;
+  const std::uint64_t exits = *a.context_switches.exits.value;
+  EXPECT_GE(exits, 1u) << a.role; // the process's own thread exited
+  EXPECT_LE(*a.rusage.voluntary_switches.value, voluntary) << a.role;
+  EXPECT_GE(*a.rusage.voluntary_switches.value, voluntary - exits) << a.role;
+  EXPECT_EQ(*a.context_switches.involuntary.value, *a.rusage.involuntary_switches.value) << a.role;
+  EXPECT_EQ(*a.page_faults.user.value + *a.page_faults.kernel.value,
+            *a.page_faults.minor.value + *a.page_faults.major.value)
       << a.role;
 }
 

@@ -28,7 +28,9 @@ void expect_intact(const RunResult &r, bool every_event) {
   ASSERT_TRUE(r.integrity.ok) << r.integrity.error;
   EXPECT_EQ(r.integrity.received_bytes, r.params.size);
   EXPECT_EQ(r.integrity.received_crc32c, r.integrity.expected_crc32c);
-  EXPECT_EQ(r.counter_updates_lost + r.owner_records_lost + r.task_contexts_lost, 0u);
+  EXPECT_EQ(r.lost.total(), 0u);
+  EXPECT_EQ(r.probe_runs_missed, 0u);
+  EXPECT_TRUE(r.deaths.empty());
   if (every_event) {
     EXPECT_EQ(r.events.lost, 0u);
     EXPECT_EQ(r.events.received, r.events.submitted);

@@ -179,7 +179,7 @@ TEST(Methods, CowCopiesEveryPageOnEachWriteAfterSharing) {
   EXPECT_GE(*src.page_faults.user.value, 2 * kCowSize / 4096);
   // The forked child is traced as the source: its write()s are counted.
   EXPECT_EQ(src.syscalls.by_name.at("write").bytes, kCowSize);
-  EXPECT_EQ(r.fault_lookups_failed, 0u);
+  EXPECT_EQ(r.lost.fault_lookups, 0u);
   expect_claims_hold(r);
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "collector.h"
 #include "probe_catalog.h"
@@ -67,6 +68,30 @@ CounterSample sample(std::uint8_t role, std::uint8_t kind, std::uint16_t site, s
   return s;
 }
 
+// Kernel addresses of the devices of the samples below.
+constexpr std::uint64_t kDisk = 0xffff0001, kController = 0xffff0002, kNic = 0xffff0003,
+                        kOther = 0xffff0004;
+
+DeviceSample device_sample(std::uint64_t dev, std::uint8_t role, std::uint8_t kind,
+                           std::uint8_t dir, std::uint64_t count, std::uint64_t bytes) {
+  DeviceSample d;
+  d.key.dev = dev;
+  d.key.role = role;
+  d.key.kind = kind;
+  d.key.dir = dir;
+  d.val.count = count;
+  d.val.bytes = bytes;
+  return d;
+}
+
+zc_device device(std::uint8_t cls, const char *name, const char *of) {
+  zc_device d{};
+  d.cls = cls;
+  std::snprintf(d.name, sizeof(d.name), "%s", name);
+  std::snprintf(d.of, sizeof(d.of), "%s", of);
+  return d;
+}
+
 // What the kernel side aggregates for read+write of 64 MiB in 1024 chunks.
 RawCounters read_write_counters() {
   RawCounters c;
@@ -88,8 +113,11 @@ RawCounters read_write_counters() {
       sample(ZC_ROLE_SOURCE, ZC_KIND_FAULT, ZC_FAULT_KERNEL, 0, kWrite, 5, 0),
       sample(ZC_ROLE_SOURCE, ZC_KIND_BLOCK, ZC_BLOCK_READ, 0, ZC_NO_SYSCALL, 10, kPayload / 2),
       sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_VIRTUAL, 0, ZC_NO_SYSCALL, 100, kPayload + 6000),
-      sample(ZC_ROLE_NONE, ZC_KIND_DMA, ZC_DMA_TO_DEVICE, 0, ZC_NO_SYSCALL, 3, 12288),
   };
+  // DMA outside any target's context, for the disk's controller.
+  c.devices = {device_sample(kController, ZC_ROLE_NONE, ZC_DEVK_DMA, ZC_DMA_TO_DEVICE, 3, 12288)};
+  c.device_info[kDisk] = device(ZC_DEV_DISK, "vda", "vda");
+  c.device_info[kController] = device(ZC_DEV_STORAGE, "0000:00:02.0", "vda");
   return c;
 }
 
@@ -237,7 +265,7 @@ TEST(Collector, WriteFamilySendsNeedNoTcpClassification) {
 TEST(Collector, FigureWithoutEvidenceIsNullNotZero) {
   // No sched_switch and no block probes on this imaginary kernel.
   const auto probes =
-      reports({"sched:sched_switch", "block:block_rq_complete", "net:net_dev_start_xmit"});
+      reports({"sched:sched_switch", "block:block_bio_queue", "net:net_dev_start_xmit"});
   const Account a =
       build_account(ZC_ROLE_SOURCE, read_write_counters(), ProbeIndex(probes), {}, kPayload);
   EXPECT_FALSE(a.context_switches.voluntary.value);
@@ -304,9 +332,80 @@ TEST(Collector, SwitchesFaultsAndDevices) {
   EXPECT_EQ(*a.device.bytes.value, kPayload / 2);
   EXPECT_DOUBLE_EQ(*a.device.passes.value, 0.5);
   EXPECT_EQ(*a.device.virtual_bytes.value, kPayload + 6000);
+  // The disk moved bytes for the source and no mapping was seen for it:
+  // not 0, unknown, and why.
+  EXPECT_FALSE(a.device.dma_storage_bytes.value);
+  EXPECT_NE(a.device.dma_storage_bytes.evidence.how.find("vda moved 33554432 bytes"),
+            std::string::npos)
+      << a.device.dma_storage_bytes.evidence.how;
+  EXPECT_FALSE(a.device.dma_mapped_bytes.value);
   // Unowned DMA is not the source's, but is not dropped either.
-  EXPECT_EQ(*a.device.dma_mapped_bytes.value, 0u);
-  EXPECT_EQ(*unattributed_dma(read_write_counters(), ProbeIndex(probes)).value, 12288u);
+  Observation o;
+  o.probes = probes;
+  observe(o, read_write_counters(), 0, kPayload);
+  EXPECT_EQ(*o.unattributed.dma_mapped_bytes.value, 12288u);
+  ASSERT_EQ(o.unattributed.by_device.size(), 1u);
+  EXPECT_EQ(o.unattributed.by_device[0].device, "0000:00:02.0");
+  EXPECT_EQ(o.unattributed.by_device[0].serves, "vda");
+}
+
+// DMA mappings mean one thing whatever the kernel: split by the device they
+// are for (told by the disk or net device it serves) and by direction; a
+// NIC's receive buffers are nobody's; an unknown device is listed apart.
+TEST(Collector, DmaIsSplitByDeviceAndDirection) {
+  const auto probes = reports();
+  RawCounters c;
+  c.samples = {
+      sample(ZC_ROLE_SOURCE, ZC_KIND_BLOCK, ZC_BLOCK_READ, 0, kRead, 16, 1 << 20),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_BLOCK, ZC_BLOCK_READ_FAILED, 0, ZC_NO_SYSCALL, 1, 4096),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_DEVICE, 0, ZC_NO_SYSCALL, 10, 15000),
+      sample(ZC_ROLE_SOURCE, ZC_KIND_NET, ZC_NET_RETRANSMIT, 0, ZC_NO_SYSCALL, 3, 4344),
+  };
+  c.devices = {
+      device_sample(kDisk, ZC_ROLE_SOURCE, ZC_DEVK_STORAGE, ZC_BLOCK_READ, 16, 1 << 20),
+      device_sample(kController, ZC_ROLE_SOURCE, ZC_DEVK_DMA, ZC_DMA_FROM_DEVICE, 16,
+                    (1 << 20) - 4096),
+      device_sample(kNic, ZC_ROLE_SOURCE, ZC_DEVK_DMA, ZC_DMA_TO_DEVICE, 10, 15120),
+      device_sample(kNic, ZC_ROLE_SOURCE, ZC_DEVK_DMA, ZC_DMA_FROM_DEVICE, 8, 12000),
+      device_sample(kNic, ZC_ROLE_NONE, ZC_DEVK_DMA, ZC_DMA_FROM_DEVICE, 4, 6000),
+      device_sample(kOther, ZC_ROLE_SOURCE, ZC_DEVK_DMA, ZC_DMA_BIDIRECTIONAL, 1, 512),
+  };
+  c.device_info[kDisk] = device(ZC_DEV_DISK, "nvme0n1", "nvme0n1");
+  c.device_info[kController] = device(ZC_DEV_STORAGE, "0000:00:04.0", "nvme0n1");
+  c.device_info[kNic] = device(ZC_DEV_NIC, "0000:00:03.0", "eth0");
+  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(probes), {}, kPayload);
+  // The failed bio is taken off again.
+  EXPECT_EQ(*a.device.storage_read_bytes.value, (1u << 20) - 4096);
+  EXPECT_EQ(*a.device.storage_bytes.value, (1u << 20) - 4096);
+  EXPECT_EQ(*a.device.dma_storage_bytes.value, (1u << 20) - 4096);
+  EXPECT_EQ(*a.device.dma_nic_bytes.value, 15120u);
+  EXPECT_EQ(*a.device.dma_mapped_bytes.value, (1u << 20) - 4096 + 15120);
+  EXPECT_EQ(*a.tcp.retransmitted_bytes.value, 4344u);
+  EXPECT_EQ(*a.tcp.retransmitted_segments.value, 3u);
+  // Rows: the disk's read, the controller's mapping, the NIC's transmit, the
+  // unknown device; not the receive buffers.
+  ASSERT_EQ(a.device.by_device.size(), 4u);
+  for (const DeviceRow &row : a.device.by_device)
+    EXPECT_EQ(row.what.find("receive buffers"), std::string::npos) << row.what;
+  Observation o;
+  o.probes = probes;
+  observe(o, c, 0, kPayload);
+  EXPECT_EQ(*o.unattributed.receive_buffer_dma_bytes.value, 18000u);
+  EXPECT_EQ(*o.unattributed.dma_mapped_bytes.value, 0u);
+  EXPECT_EQ(*o.unattributed.unknown_device_dma_bytes.value, 0u);
+}
+
+// Every program the kernel skipped runs of is a loss, summed and named.
+TEST(Collector, ProbeRunsTheKernelSkippedAreCounted) {
+  RawCounters c;
+  c.programs = {{"zc_sys_enter", 100, 0, 0}, {"zc_block_bio_queue", 9, 0, 2}};
+  c.devices_full = 1;
+  Observation o;
+  o.probes = reports();
+  observe(o, c, 0, kPayload);
+  EXPECT_EQ(o.probe_runs_missed, 2u);
+  EXPECT_EQ(o.lost.devices, 1u);
+  EXPECT_EQ(o.programs.size(), 2u);
 }
 
 TEST(Collector, ProcessFiguresComeFromTheProcess) {

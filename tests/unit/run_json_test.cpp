@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
@@ -7,6 +8,7 @@
 #include "json_file.h"
 #include "probe_catalog.h"
 #include "run_json.h"
+#include "run_session.h"
 
 namespace zc {
 namespace {
@@ -111,6 +113,41 @@ TEST(JsonFile, WritesAtomicallyAndLeavesNoTemporary) {
   EXPECT_EQ(files, 1u);
   EXPECT_THROW(write_json_atomically((dir / "no/such/dir/x.json").string(), {}), Error);
   std::filesystem::remove_all(dir);
+}
+
+} // namespace
+} // namespace zc
+
+namespace zc {
+namespace {
+
+// A process a signal ended fails the run (exit 1) with its role and the
+// signal; a file that did not arrive intact fails it with exit 3.
+TEST(RunJson, ADeathFailsTheRunAndIsKept) {
+  RunResult r = sample_run();
+  EXPECT_NO_THROW(require_success(r));
+  r.deaths.push_back({"source's child", 4321, SIGSEGV, true});
+  try {
+    require_success(r);
+    ADD_FAILURE() << "a death must fail the run";
+  } catch (const Error &e) {
+    const ErrorReport report = describe(e);
+    EXPECT_EQ(report.exit_code, 1);
+    EXPECT_EQ(report.message, "the source's child (pid 4321) was killed by SIGSEGV (core dumped)");
+  }
+  const nlohmann::json j = to_json(r);
+  ASSERT_EQ(j.at("deaths").size(), 1u);
+  EXPECT_EQ(j.at("deaths")[0].at("role"), "source's child");
+  EXPECT_EQ(j.at("deaths")[0].at("signal_name"), "SIGSEGV");
+  r.deaths.clear();
+  r.integrity.ok = false;
+  r.integrity.error = "the sink received 1 bytes of 2";
+  try {
+    require_success(r);
+    ADD_FAILURE() << "an integrity failure must fail the run";
+  } catch (const Error &e) {
+    EXPECT_EQ(describe(e).exit_code, kExitIntegrity);
+  }
 }
 
 } // namespace

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -142,6 +145,60 @@ TEST(Transfer, AFailingSourceDoesNotLeaveTheSinkWaiting) {
   EXPECT_FALSE(o.integrity_ok);
   EXPECT_EQ(o.integrity_error, "the source failed: no route to the sink");
   EXPECT_EQ(o.sink.error, "stopped after the source failed");
+}
+
+// Dies of a signal half way; or starts a helper that does.
+class CrashingSource : public Workload {
+public:
+  explicit CrashingSource(bool in_helper) : in_helper_(in_helper) {}
+  std::string_view name() const override { return "crashing"; }
+  std::string_view summary() const override { return "dies of SIGSEGV"; }
+  std::vector<std::string_view> claims() const override { return {}; }
+  void send(const SourceContext &ctx) const override {
+    Fd sock = ctx.connect();
+    if (!in_helper_)
+      raise(SIGSEGV);
+    const pid_t child = fork();
+    if (child == 0) {
+      signal(SIGSEGV, SIG_DFL);
+      raise(SIGSEGV);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    ctx.reporter->died("source's helper", child, WTERMSIG(status), WCOREDUMP(status));
+    throw Error("the helper died");
+  }
+
+private:
+  bool in_helper_;
+};
+
+// A process of the transfer that a signal ends is named, with its role and
+// the signal, whether it is a side or a helper one of them started.
+TEST(Transfer, AProcessThatDiesOfASignalIsReportedWithItsRole) {
+  {
+    // No core file for this one.
+    const rlimit none{0, 0};
+    rlimit old{};
+    getrlimit(RLIMIT_CORE, &old);
+    setrlimit(RLIMIT_CORE, &none);
+    const TransferOutcome side = run_to_end(CrashingSource(false));
+    const TransferOutcome helper = run_to_end(CrashingSource(true));
+    setrlimit(RLIMIT_CORE, &old);
+    EXPECT_FALSE(side.integrity_ok);
+    ASSERT_EQ(side.source.deaths.size(), 1u);
+    EXPECT_EQ(side.source.deaths[0].role, "source");
+    EXPECT_EQ(side.source.deaths[0].signal, SIGSEGV);
+    EXPECT_EQ(side.source.deaths[0].pid, side.source.pid);
+    EXPECT_NE(side.integrity_error.find("killed by SIGSEGV"), std::string::npos)
+        << side.integrity_error;
+    // The sink zctrace stopped is no death.
+    EXPECT_TRUE(side.sink.deaths.empty());
+    ASSERT_EQ(helper.source.deaths.size(), 1u);
+    EXPECT_EQ(helper.source.deaths[0].role, "source's helper");
+    EXPECT_EQ(helper.source.deaths[0].signal, SIGSEGV);
+  }
 }
 
 TEST(Transfer, ASinkThatCannotListenFailsBeforeTheStart) {

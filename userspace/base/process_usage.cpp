@@ -64,6 +64,37 @@ ProcessUsage proc_usage(pid_t pid) {
   return u;
 }
 
+std::optional<ProcessIo> proc_io(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  if (!in)
+    return std::nullopt;
+  ProcessIo io;
+  bool any = false;
+  for (std::string line; std::getline(in, line);) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos)
+      continue;
+    const std::string key = line.substr(0, colon);
+    const std::uint64_t value = std::stoull(line.substr(colon + 1));
+    any = true;
+    if (key == "rchar")
+      io.rchar = value;
+    else if (key == "wchar")
+      io.wchar = value;
+    else if (key == "syscr")
+      io.syscr = value;
+    else if (key == "syscw")
+      io.syscw = value;
+    else if (key == "read_bytes")
+      io.read_bytes = value;
+    else if (key == "write_bytes")
+      io.write_bytes = value;
+  }
+  if (!any)
+    return std::nullopt;
+  return io;
+}
+
 ProcessUsage usage_since(const ProcessUsage &now, const ProcessUsage &base) {
   return {minus(now.user_ns, base.user_ns),
           minus(now.sys_ns, base.sys_ns),

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 
 namespace zc {
 
@@ -18,6 +19,23 @@ struct ProcessUsage {
   std::uint64_t voluntary_switches = 0;
   std::uint64_t involuntary_switches = 0;
 };
+
+// The kernel's own I/O accounting of a process (/proc/PID/io): bytes it
+// had read from and written to storage (read_bytes counts the read bios it
+// submitted, write_bytes the pages it dirtied), and its read and write
+// syscalls (syscr/syscw: read, readv, sendfile's read side, ...).
+struct ProcessIo {
+  std::uint64_t rchar = 0;
+  std::uint64_t wchar = 0;
+  std::uint64_t syscr = 0;
+  std::uint64_t syscw = 0;
+  std::uint64_t read_bytes = 0;
+  std::uint64_t write_bytes = 0;
+};
+
+// A process's /proc/PID/io: readable until it is reaped (a zombie's too);
+// nothing once it is gone.
+std::optional<ProcessIo> proc_io(pid_t pid);
 
 // What wait4() (or getrusage()) reported.
 ProcessUsage usage_of(const rusage &ru);

@@ -183,11 +183,12 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
 
   CrosscheckOptions cross;
   CLI::App *cross_cmd = app.add_subcommand(
-      "crosscheck", "compare each method's copy bytes with independent routes (within 1%)");
+      "crosscheck",
+      "compare every figure of each method that has an independent route with it (within 1%)");
   cross_cmd->add_option("methods", cross.methods, "methods (default: all)")->check(method_known);
   add_size(*cross_cmd, "--size", cross.size, "bytes to move per run (default 64M)");
   add_size(*cross_cmd, "--chunk", cross.chunk, "bytes per call (default 64K)");
-  cross_cmd->add_option("--cache", cross.cache, "warm or cold (default warm)")
+  cross_cmd->add_option("--cache", cross.cache, "warm or cold (default cold: the disk transfers)")
       ->check(CLI::IsMember({"warm", "cold"}));
   cross_cmd->add_flag("--bpftrace", cross.bpftrace,
                       "also count with bpftrace on the same tracepoints");

@@ -94,7 +94,7 @@ struct CrosscheckOptions {
   std::vector<std::string> methods; // empty: all
   std::uint64_t size = 64ull << 20;
   std::uint64_t chunk = 64ull << 10;
-  std::string cache = "warm";
+  std::string cache = "cold"; // the disk transfers, so storage bytes are checked too
   bool bpftrace = false;
   std::optional<std::string> json_path;
 };

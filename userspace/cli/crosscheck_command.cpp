@@ -144,13 +144,12 @@ int crosscheck_command(const CrosscheckOptions &o) {
     const RunResult run = run_traced(req, features);
     const analysis::BpftraceCounts counts =
         bpftrace ? bpftrace->stop() : analysis::BpftraceCounts{};
-    if (!run.integrity.ok)
-      throw Error(method + ": integrity check failed: " + run.integrity.error, kExitIntegrity);
+    with_context(method, [&] { require_success(run); });
     for (auto &c : analysis::crosscheck(run, counts))
       checks.push_back(std::move(c));
   }
-  std::cout << "crosscheck on kernel " << running_kernel().release << ": copy bytes against "
-            << "independent routes, tolerance 1%\n\n"
+  std::cout << "crosscheck on kernel " << running_kernel().release
+            << ": every figure against an independent route, tolerance 1%\n\n"
             << analysis::render_crosschecks(checks) << skipped << std::flush;
   if (o.json_path) {
     nlohmann::json doc = {{"schema", "zctrace.crosscheck/1"},

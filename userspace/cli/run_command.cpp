@@ -50,8 +50,7 @@ int run_command(const RunOptions &o) {
   if (o.json_path) {
     write_json_atomically(*o.json_path, run_document(result));
   }
-  if (!result.integrity.ok)
-    throw Error("integrity check failed: " + result.integrity.error, kExitIntegrity);
+  require_success(result);
   return 0;
 }
 

@@ -50,11 +50,7 @@ analysis::SeriesPoint run_point(Features &features, const std::string &method, c
       const RunResult r = run_traced(request_for(method, c), features);
       p.runs.push_back(run_document(r));
       p.summaries.push_back(analysis::summarize(r));
-      if (!r.integrity.ok) {
-        p.status = "failed";
-        p.reason = "integrity check failed: " + r.integrity.error;
-        break;
-      }
+      require_success(r);
     }
   } catch (const Interrupted &) {
     throw;

@@ -1,6 +1,8 @@
 #include "collector.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -356,34 +358,231 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
   a.by_reference.passes = passes_of(a.by_reference.bytes, payload, "by_reference.bytes");
 }
 
+// What the probes learnt a device is (zc_devices): a disk, an ancestor of a
+// disk (storage), of a net device (NIC), or unknown.
+struct DeviceClass {
+  std::uint8_t cls = ZC_DEV_UNKNOWN;
+  std::string name;
+  std::string serves;
+};
+
+DeviceClass device_class(const RawCounters &c, std::uint64_t dev) {
+  auto it = c.device_info.find(dev);
+  if (it == c.device_info.end())
+    return {ZC_DEV_UNKNOWN,
+            "device at 0x" +
+                [&] {
+                  char buf[17];
+                  std::snprintf(buf, sizeof(buf), "%llx", static_cast<unsigned long long>(dev));
+                  return std::string(buf);
+                }(),
+            ""};
+  const zc_device &d = it->second;
+  auto text = [](const char *s, std::size_t n) { return std::string(s, strnlen(s, n)); };
+  return {d.cls, text(d.name, sizeof(d.name)), text(d.of, sizeof(d.of))};
+}
+
+std::string class_name(std::uint8_t cls) {
+  switch (cls) {
+  case ZC_DEV_DISK:
+  case ZC_DEV_STORAGE:
+    return "storage";
+  case ZC_DEV_NIC:
+    return "NIC";
+  default:
+    return "unknown";
+  }
+}
+
+std::string storage_what(std::uint8_t dir) {
+  switch (dir) {
+  case ZC_BLOCK_READ:
+    return "read";
+  case ZC_BLOCK_WRITE:
+    return "write";
+  case ZC_BLOCK_READ_FAILED:
+    return "read failed";
+  default:
+    return "write failed";
+  }
+}
+
+std::string dma_what(std::uint8_t dir) {
+  switch (dir) {
+  case ZC_DMA_TO_DEVICE:
+    return "DMA to device";
+  case ZC_DMA_FROM_DEVICE:
+    return "DMA from device";
+  default:
+    return "DMA both ways";
+  }
+}
+
+// A NIC's receive buffers: mapped for the device to fill with whatever
+// arrives next, in whatever context refills its ring.
+bool receive_buffers(const DeviceClass &c, std::uint8_t dir) {
+  return c.cls == ZC_DEV_NIC && dir == ZC_DMA_FROM_DEVICE;
+}
+
+DeviceRow device_row(const RawCounters &c, const DeviceSample &s) {
+  const DeviceClass cls = device_class(c, s.key.dev);
+  DeviceRow row;
+  row.device = cls.name;
+  row.serves = cls.serves;
+  row.bytes = s.val.bytes;
+  row.count = s.val.count;
+  if (s.key.kind == ZC_DEVK_STORAGE) {
+    row.kind = "storage";
+    row.what = storage_what(s.key.dir);
+  } else {
+    row.kind = class_name(cls.cls);
+    row.what = dma_what(s.key.dir) + (receive_buffers(cls, s.key.dir) ? " (receive buffers)" : "");
+  }
+  return row;
+}
+
+void sort_rows(std::vector<DeviceRow> &rows) {
+  std::sort(rows.begin(), rows.end(), [](const DeviceRow &x, const DeviceRow &y) {
+    return std::tie(x.kind, x.device, x.what) < std::tie(y.kind, y.device, y.what);
+  });
+}
+
+// The names of the devices of one class seen (disks, or the net devices
+// NICs serve), for saying which one mapped nothing.
+std::string names_of(const RawCounters &c, std::uint8_t cls) {
+  std::set<std::string> names;
+  for (const auto &[dev, d] : c.device_info)
+    if (d.cls == cls)
+      names.insert(std::string(d.of, strnlen(d.of, sizeof(d.of))));
+  std::string out;
+  for (const auto &n : names)
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 void build_device(Account &a, std::uint8_t role, const RawCounters &counters,
                   const ProbeIndex &probes, std::uint64_t payload) {
-  auto kind_sum = [&](std::uint8_t kind, std::optional<std::uint16_t> site = {}) {
+  auto site_sum = [&](std::uint8_t kind, std::uint16_t site) {
     return counters
         .sum([&](const zc_counter_key &k) {
-          return k.role == role && k.kind == kind && (!site || k.site == *site);
+          return k.role == role && k.kind == kind && k.site == site;
         })
         .bytes;
   };
-  a.device.storage_bytes = count_of(
-      kind_sum(ZC_KIND_BLOCK),
-      all_of(probes, {"block:block_bio_queue", "block:block_rq_issue", "block:block_rq_complete"},
-             "bytes of completed block requests whose bios this process queued"));
+  auto minus = [](std::uint64_t x, std::uint64_t y) { return x > y ? x - y : 0; };
+  const bool failures_seen = probes.attached("block:block_bio_complete") != nullptr;
+  const std::string failures =
+      failures_seen ? ", less those that completed with an error (block_bio_complete)"
+                    : "; bios that then failed are not taken off (block_bio_complete is not "
+                      "attached)";
+  const std::uint64_t read =
+      minus(site_sum(ZC_KIND_BLOCK, ZC_BLOCK_READ), site_sum(ZC_KIND_BLOCK, ZC_BLOCK_READ_FAILED));
+  const std::uint64_t written = minus(site_sum(ZC_KIND_BLOCK, ZC_BLOCK_WRITE),
+                                      site_sum(ZC_KIND_BLOCK, ZC_BLOCK_WRITE_FAILED));
+  a.device.storage_read_bytes =
+      count_of(read, all_of(probes, {"block:block_bio_queue"},
+                            "bytes of the read bios this process queued for a disk" + failures));
+  a.device.storage_bytes =
+      count_of(read + written,
+               all_of(probes, {"block:block_bio_queue"},
+                      "bytes of the read and write bios this process queued for a disk, in its own "
+                      "context" +
+                          failures));
   a.device.nic_bytes = count_of(
-      kind_sum(ZC_KIND_NET, ZC_NET_DEVICE),
+      site_sum(ZC_KIND_NET, ZC_NET_DEVICE),
       all_of(probes, {"net:net_dev_start_xmit"},
              "bytes of this process's socket buffers handed to a network device with hardware "
              "behind it (a parent bus device)"));
   a.device.virtual_bytes = count_of(
-      kind_sum(ZC_KIND_NET, ZC_NET_VIRTUAL),
+      site_sum(ZC_KIND_NET, ZC_NET_VIRTUAL),
       all_of(probes, {"net:net_dev_start_xmit"},
              "bytes (headers included) handed to lo or veth: the stack hands them back, no "
              "device moves them"));
-  a.device.dma_mapped_bytes =
-      count_of(kind_sum(ZC_KIND_DMA),
-               any_of(probes, {"block:dma_map_page", "block:dma_map_sg"},
-                      "bytes DMA-mapped for a device in this process's context or transmit "
-                      "window; how devices reached memory, not added to device.bytes"));
+
+  std::uint64_t dma_storage = 0, dma_nic = 0;
+  for (const DeviceSample &s : counters.devices) {
+    if (s.key.role != role)
+      continue;
+    const DeviceClass cls = device_class(counters, s.key.dev);
+    if (s.key.kind == ZC_DEVK_DMA && receive_buffers(cls, s.key.dir))
+      continue; // nobody's: see unattributed
+    a.device.by_device.push_back(device_row(counters, s));
+    if (s.key.kind != ZC_DEVK_DMA)
+      continue;
+    if (cls.cls == ZC_DEV_STORAGE)
+      dma_storage += s.val.bytes;
+    else if (cls.cls == ZC_DEV_NIC)
+      dma_nic += s.val.bytes;
+  }
+  sort_rows(a.device.by_device);
+
+  const Evidence dma = any_of(probes, {"block:dma_map_page", "block:dma_map_sg"}, "");
+  // A device that moved bytes for this process with no mapping seen maps
+  // through no DMA-API call a probe watches: the figure is unknown, not 0.
+  auto dma_figure = [&](std::uint64_t bytes, const Count &moved, const std::string &devices,
+                        const std::string &how) {
+    Count c;
+    c.evidence = dma;
+    if (c.evidence.probes.empty())
+      return c; // how says which probes are missing
+    if (!moved.value) {
+      c.evidence = {EvidenceKind::Unavailable, {}, "what the device moved is not measured"};
+      return c;
+    }
+    if (bytes == 0 && *moved.value > 0) {
+      c.evidence = {EvidenceKind::Unavailable,
+                    {},
+                    (devices.empty() ? std::string("the device") : devices) + " moved " +
+                        std::to_string(*moved.value) +
+                        " bytes for this process and no DMA-API mapping was seen for a device "
+                        "it hangs under: its driver reaches memory without the DMA API "
+                        "(virtio without VIRTIO_F_ACCESS_PLATFORM) or through a path no probe "
+                        "watches"};
+      return c;
+    }
+    c.value = bytes;
+    c.evidence.how = how;
+    return c;
+  };
+  a.device.dma_storage_bytes = dma_figure(
+      dma_storage, a.device.storage_bytes, names_of(counters, ZC_DEV_DISK),
+      "bytes DMA-mapped for the devices this process's disks hang under, in its context; "
+      "compare with device.storage_bytes");
+  a.device.dma_nic_bytes = dma_figure(
+      dma_nic, a.device.nic_bytes, names_of(counters, ZC_DEV_NIC),
+      "bytes DMA-mapped to NICs while they transmitted this process's packets; compare with "
+      "device.nic_bytes (a driver may map a header of its own per packet: virtio-net's is "
+      "12 bytes)");
+  auto window = [&](std::uint16_t site, const std::string &how) {
+    Count c = count_of(site_sum(ZC_KIND_NET, site),
+                       all_of(probes, {"net:net_dev_start_xmit", "net:net_dev_xmit"}, how));
+    if (!a.device.dma_nic_bytes.value) { // nothing to compare with
+      c.value.reset();
+      c.evidence = a.device.dma_nic_bytes.evidence;
+    }
+    return c;
+  };
+  a.device.nic_driver_extra_bytes =
+      window(ZC_NET_DRIVER_MAPPED_MORE,
+             "bytes NIC drivers mapped during this process's transmits beyond the packets' own "
+             "bytes: a header of the driver's (virtio-net: 12 bytes a packet)");
+  a.device.nic_unmapped_bytes =
+      window(ZC_NET_DRIVER_MAPPED_LESS,
+             "packet bytes of this process's transmits that the driver mapped no memory for "
+             "during the transmit (mapped before, or not through the DMA API)");
+  Count mapped;
+  mapped.evidence = dma;
+  if (a.device.dma_storage_bytes.value && a.device.dma_nic_bytes.value) {
+    mapped.value = *a.device.dma_storage_bytes.value + *a.device.dma_nic_bytes.value;
+    mapped.evidence.how = "device.dma_storage_bytes + device.dma_nic_bytes: how the devices "
+                          "reached memory, not added to device.bytes";
+  } else if (!dma.probes.empty()) {
+    mapped.evidence = {EvidenceKind::Unavailable,
+                       {},
+                       !a.device.dma_storage_bytes.value ? a.device.dma_storage_bytes.evidence.how
+                                                         : a.device.dma_nic_bytes.evidence.how};
+  }
+  a.device.dma_mapped_bytes = mapped;
 
   Count total;
   for (const Count *part : {&a.device.storage_bytes, &a.device.nic_bytes}) {
@@ -403,6 +602,18 @@ void build_device(Account &a, std::uint8_t role, const RawCounters &counters,
   }
   a.device.bytes = total;
   a.device.passes = passes_of(a.device.bytes, payload, "device.bytes");
+
+  const auto resent = counters.sum([&](const zc_counter_key &k) {
+    return k.role == role && k.kind == ZC_KIND_NET && k.site == ZC_NET_RETRANSMIT;
+  });
+  a.tcp.retransmitted_bytes = count_of(
+      resent.bytes,
+      all_of(probes, {"net:tcp_retransmit_skb"},
+             "payload bytes of TCP segments this process's sockets sent again (the copies a "
+             "resend costs are in by_site, at their sites)"));
+  a.tcp.retransmitted_segments =
+      count_of(resent.count, all_of(probes, {"net:tcp_retransmit_skb"},
+                                    "TCP segments this process's sockets sent again"));
 }
 
 void build_syscalls(Account &a, std::uint8_t role, const RawCounters &counters,
@@ -461,6 +672,10 @@ void build_sched_and_faults(Account &a, std::uint8_t role, const RawCounters &co
   a.context_switches.involuntary =
       counted(ZC_KIND_SWITCH, ZC_SWITCH_INVOLUNTARY, "sched:sched_switch",
               "switched out while runnable (preempted, or yielded)");
+  a.context_switches.exits =
+      counted(ZC_KIND_SWITCH, ZC_SWITCH_EXIT, "sched:sched_switch",
+              "of the voluntary switches, the last switch out of each thread that exited (after "
+              "it became a zombie: wait4's rusage includes it only if the reap came later)");
   a.page_faults.user = counted(ZC_KIND_FAULT, ZC_FAULT_USER, "faults:page_fault_user",
                                "page faults the process took in user mode");
   a.page_faults.kernel = counted(ZC_KIND_FAULT, ZC_FAULT_KERNEL, "faults:page_fault_kernel",
@@ -498,6 +713,16 @@ void build_process(Account &a, const ProcessObservation &p) {
   from_usage(a.page_faults.major, &ProcessUsage::major_faults);
   from_usage(a.rusage.voluntary_switches, &ProcessUsage::voluntary_switches);
   from_usage(a.rusage.involuntary_switches, &ProcessUsage::involuntary_switches);
+  if (p.io) {
+    a.rusage.io_read_bytes.value = p.io->read_bytes;
+    a.rusage.io_read_bytes.evidence = {
+        EvidenceKind::Rusage,
+        {},
+        "/proc/PID/io read_bytes when the process ended: the read bios it submitted (the "
+        "kernel's task_io_account_read in submit_bio)"};
+  } else {
+    a.rusage.io_read_bytes.evidence.how = "no /proc/PID/io for the process";
+  }
   for (const ReportedFigure &f : p.reported)
     a.reported[f.name] = {f.value, {EvidenceKind::Reported, {}, f.meaning}};
 }
@@ -535,20 +760,64 @@ StreamStats stream_stats(const RawCounters &counters, std::uint64_t received) {
   return st;
 }
 
-std::vector<SiteRow> unattributed_payload(const RawCounters &counters, const ProbeIndex &probes,
-                                          std::uint64_t payload_bytes) {
-  return payload_rows(ZC_ROLE_NONE, counters, probes, payload_bytes);
-}
+void observe(Observation &o, const RawCounters &counters, std::uint64_t events_received,
+             std::uint64_t payload_bytes) {
+  const ProbeIndex probes(o.probes);
+  o.events = stream_stats(counters, events_received);
+  o.lost = {counters.counters_full, counters.owners_full, counters.tasks_full,
+            counters.vma_unknown,   counters.flows_full,  counters.devices_full};
+  o.programs = counters.programs;
+  o.probe_runs_missed = 0;
+  for (const ProgramStat &p : counters.programs)
+    o.probe_runs_missed += p.recursion_misses;
+  o.flows = counters.flows;
 
-Count unattributed_dma(const RawCounters &counters, const ProbeIndex &probes) {
-  return count_of(
-      counters
-          .sum([](const zc_counter_key &k) {
-            return k.role == ZC_ROLE_NONE && k.kind == ZC_KIND_DMA;
-          })
-          .bytes,
-      any_of(probes, {"block:dma_map_page", "block:dma_map_sg"},
-             "bytes DMA-mapped during the run outside any target's context or transmit window"));
+  Unattributed &u = o.unattributed;
+  u.payload = payload_rows(ZC_ROLE_NONE, counters, probes, payload_bytes);
+  std::uint64_t unowned = 0, receive = 0, unknown = 0;
+  std::map<std::tuple<std::uint64_t, std::uint8_t>, DeviceSample> receive_by_device;
+  for (const DeviceSample &s : counters.devices) {
+    if (s.key.kind != ZC_DEVK_DMA)
+      continue;
+    const DeviceClass cls = device_class(counters, s.key.dev);
+    if (receive_buffers(cls, s.key.dir)) {
+      DeviceSample &sum = receive_by_device[{s.key.dev, s.key.dir}];
+      sum.key = s.key;
+      sum.key.role = ZC_ROLE_NONE;
+      sum.val.count += s.val.count;
+      sum.val.bytes += s.val.bytes;
+      receive += s.val.bytes;
+      continue;
+    }
+    if (s.key.role != ZC_ROLE_NONE)
+      continue;
+    u.by_device.push_back(device_row(counters, s));
+    if (cls.cls == ZC_DEV_STORAGE || cls.cls == ZC_DEV_NIC)
+      unowned += s.val.bytes;
+    else
+      unknown += s.val.bytes;
+  }
+  for (const auto &[_, s] : receive_by_device)
+    u.by_device.push_back(device_row(counters, s));
+  sort_rows(u.by_device);
+  const Evidence dma = any_of(probes, {"block:dma_map_page", "block:dma_map_sg"}, "");
+  auto figure = [&](std::uint64_t bytes, const std::string &how) {
+    Count c;
+    c.evidence = dma;
+    if (!dma.probes.empty()) {
+      c.value = bytes;
+      c.evidence.how = how;
+    }
+    return c;
+  };
+  u.dma_mapped_bytes = figure(unowned, "bytes DMA-mapped for storage devices and NIC transmits "
+                                       "outside any target's context or transmit window");
+  u.receive_buffer_dma_bytes =
+      figure(receive, "receive buffers NIC drivers mapped for their devices to fill, in any "
+                      "context: mapped before any packet is in them, so no socket's yet");
+  u.unknown_device_dma_bytes =
+      figure(unknown, "bytes DMA-mapped outside any target's context for devices that serve no "
+                      "disk and no NIC seen");
 }
 
 } // namespace zc

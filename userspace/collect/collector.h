@@ -10,6 +10,7 @@
 
 #include "account.h"
 #include "counters.h"
+#include "observation.h"
 #include "probe_report.h"
 #include "process_usage.h"
 
@@ -25,6 +26,7 @@ struct ReportedFigure {
 struct ProcessObservation {
   std::optional<std::int64_t> wall_ns; // the process's own CLOCK_MONOTONIC span
   std::optional<ProcessUsage> usage;   // wait4 rusage minus the pre-start baseline
+  std::optional<ProcessIo> io;         // /proc/PID/io when it ended
   // What the kernel told the workload (MSG_ZEROCOPY completions, io_uring
   // CQEs, TCP_ZEROCOPY_RECEIVE results), by name: "zerocopy.copied_bytes".
   std::vector<ReportedFigure> reported;
@@ -35,13 +37,12 @@ Account build_account(std::uint8_t role, const RawCounters &counters, const Prob
 
 StreamStats stream_stats(const RawCounters &counters, std::uint64_t received);
 
-// Payload moved where no workload could be found to own it (a deferred
-// copy of an skb whose socket was never seen): reported, never dropped.
-std::vector<SiteRow> unattributed_payload(const RawCounters &counters, const ProbeIndex &probes,
-                                          std::uint64_t payload_bytes);
-
-// Device work no target could be found for (DMA mapped outside any target's
-// context or transmit window).
-Count unattributed_dma(const RawCounters &counters, const ProbeIndex &probes);
+// Fills what every session observes (observation.h) from the counters:
+// the event bookkeeping, the updates lost, each program's misses, the
+// flows, and what moved for no role (payload with no owner, DMA outside
+// any target's context, receive buffers, unknown devices). `o.probes` must
+// be set.
+void observe(Observation &o, const RawCounters &counters, std::uint64_t events_received,
+             std::uint64_t payload_bytes);
 
 } // namespace zc

@@ -7,6 +7,7 @@
 #include "collector.h"
 #include "interrupt.h"
 #include "kernel_setting.h"
+#include "signals.h"
 #include "transfer.h"
 #include "veth_route.h"
 #include "workload.h"
@@ -93,14 +94,24 @@ void wait_for(workloads::Transfer &transfer, const RunRequest &req, F &&between)
   }
 }
 
-ProcessObservation observe(const workloads::ProcessResult &p) {
+ProcessObservation observed(const workloads::ProcessResult &p) {
   ProcessObservation o;
   if (p.start_ns && p.end_ns)
     o.wall_ns = *p.end_ns - *p.start_ns;
   o.usage = p.usage;
+  o.io = p.io;
   for (const auto &[name, value] : p.figures)
     o.reported.push_back({name, value, std::string(workloads::reported_meaning(name))});
   return o;
+}
+
+// Every process of the run a signal ended, with its role.
+std::vector<ProcessDeath> deaths_of(const workloads::TransferOutcome &o) {
+  std::vector<ProcessDeath> deaths;
+  for (const workloads::ProcessResult *p : {&o.source, &o.sink})
+    for (const workloads::Death &d : p->deaths)
+      deaths.push_back({d.role, static_cast<std::uint32_t>(d.pid), d.signal, d.core_dumped});
+  return deaths;
 }
 
 std::optional<std::int64_t> transfer_wall(const workloads::TransferOutcome &o) {
@@ -190,22 +201,21 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     r.params.kernel_settings.push_back(setting->describe());
   r.integrity = {o.integrity_ok,    o.expected_bytes,  o.received_bytes,
                  o.expected_crc32c, o.received_crc32c, o.integrity_error};
+  r.deaths = deaths_of(o);
+  if (prepared.route) {
+    const pid_t holder = prepared.route->holder_pid();
+    if (const int sig = prepared.route->holder_signal())
+      r.deaths.push_back(
+          {"network namespace holder (zc-netns)", static_cast<std::uint32_t>(holder), sig, false});
+  }
   r.cache = {o.file_pages, o.resident_before};
-  r.events = stream_stats(counters, probes->events_received());
-  r.counter_updates_lost = counters.counters_full;
-  r.owner_records_lost = counters.owners_full;
-  r.task_contexts_lost = counters.tasks_full;
-  r.fault_lookups_failed = counters.vma_unknown;
   r.probes = probes->reports();
-  r.flows = counters.flows;
-  r.flows_lost = counters.flows_full;
+  observe(r, counters, probes->events_received(), req.size);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
                      {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
   const ProbeIndex index(r.probes);
-  r.source = build_account(ZC_ROLE_SOURCE, counters, index, observe(o.source), req.size);
-  r.sink = build_account(ZC_ROLE_SINK, counters, index, observe(o.sink), req.size);
-  r.unattributed_dma_bytes = unattributed_dma(counters, index);
-  r.unattributed_payload = unattributed_payload(counters, index, req.size);
+  r.source = build_account(ZC_ROLE_SOURCE, counters, index, observed(o.source), req.size);
+  r.sink = build_account(ZC_ROLE_SINK, counters, index, observed(o.sink), req.size);
   if (auto wall = transfer_wall(o); wall && *wall > 0) {
     r.transfer_wall_ns.value = static_cast<std::uint64_t>(*wall);
     r.transfer_wall_ns.evidence = {
@@ -225,6 +235,19 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   r.attach_ns = ns(attached - loading);
   r.total_ns = ns(Clock::now() - began);
   return r;
+}
+
+void require_success(const RunResult &r) {
+  if (!r.deaths.empty()) {
+    const ProcessDeath &d = r.deaths.front();
+    throw Error("the " + d.role + " (pid " + std::to_string(d.pid) + ") was killed by " +
+                signal_name(d.signal) + (d.core_dumped ? " (core dumped)" : "") +
+                (r.deaths.size() > 1
+                     ? "; " + std::to_string(r.deaths.size() - 1) + " more died (see the report)"
+                     : ""));
+  }
+  if (!r.integrity.ok)
+    throw Error("integrity check failed: " + r.integrity.error, kExitIntegrity);
 }
 
 std::int64_t run_untraced(const RunRequest &req) {

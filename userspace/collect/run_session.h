@@ -51,6 +51,11 @@ std::int64_t run_untraced(const RunRequest &request);
 
 std::string cache_mode_name(workloads::CacheMode mode);
 
+// Throws, with the exit status it calls for, when the run failed: a process
+// of it died of a signal (1, naming its role and the signal), or the sink did
+// not receive the file intact (kExitIntegrity).
+void require_success(const RunResult &run);
+
 // Throws UsageError when the request's parameters or conditions do not suit
 // its method, Unavailable when the method cannot run on this kernel; both
 // with one line saying why. run_traced and run_untraced call it first.

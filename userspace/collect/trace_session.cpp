@@ -242,17 +242,11 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   }
 
   const RawCounters counters = probes->read_counters();
-  r.events = stream_stats(counters, probes->events_received());
-  r.counter_updates_lost = counters.counters_full;
-  r.owner_records_lost = counters.owners_full;
-  r.task_contexts_lost = counters.tasks_full;
-  r.flows_lost = counters.flows_full;
-  r.flows = counters.flows;
   r.probes = probes->reports();
+  observe(r, counters, probes->events_received(), 0);
   const ProbeIndex index(r.probes);
   r.account = build_account(ZC_ROLE_SOURCE, counters, index, obs, 0);
   r.account.role = "program";
-  r.unattributed_dma_bytes = unattributed_dma(counters, index);
   return r;
 }
 

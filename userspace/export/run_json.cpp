@@ -5,6 +5,7 @@
 #include "account_json.h"
 #include "claim_check.h"
 #include "method_use.h"
+#include "signals.h"
 
 namespace zc {
 
@@ -21,10 +22,8 @@ std::string hex32(std::uint32_t v) {
 } // namespace
 
 json to_json(const RunResult &r) {
-  json j;
+  json j = observation_json(r);
   j["schema"] = kRunSchema;
-  j["kernel"] = {
-      {"release", r.kernel.release}, {"version", r.kernel.version}, {"machine", r.kernel.machine}};
   j["method"] = r.params.method;
   j["params"] = {
       {"size", r.params.size},
@@ -48,24 +47,19 @@ json to_json(const RunResult &r) {
                     {"error", string_or_null(r.integrity.error)}};
   j["cache"] = {{"file_pages", r.cache.file_pages},
                 {"resident_pages_before", r.cache.resident_before}};
-  j["lost_events"] = r.events.lost;
-  j["events"] = events_json(r.events, {r.counter_updates_lost, r.owner_records_lost,
-                                       r.task_contexts_lost, r.fault_lookups_failed, r.flows_lost});
-  json probes = json::array();
-  for (const auto &p : r.probes)
-    probes.push_back(to_json(p));
-  j["probes"] = std::move(probes);
+  json deaths = json::array();
+  for (const ProcessDeath &d : r.deaths)
+    deaths.push_back({{"role", d.role},
+                      {"pid", d.pid},
+                      {"signal", d.signal},
+                      {"signal_name", signal_name(d.signal)},
+                      {"core_dumped", d.core_dumped}});
+  j["deaths"] = std::move(deaths);
   j["transfer"] = {{"wall_ns", value_json(r.transfer_wall_ns)},
                    {"throughput_bytes_per_s", value_json(r.throughput_bytes_per_s)}};
   j["timing"] = {{"attach_ns", r.attach_ns}, {"total_ns", r.total_ns}};
-  json unowned = json::array();
-  for (const SiteRow &row : r.unattributed_payload)
-    unowned.push_back(to_json(row));
-  j["unattributed"] = {{"dma_mapped_bytes", value_json(r.unattributed_dma_bytes)},
-                       {"payload", std::move(unowned)}};
   j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
-                   {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)},
-                   {"unattributed.dma_mapped_bytes", to_json(r.unattributed_dma_bytes.evidence)}};
+                   {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)}};
   j["source"] = to_json(r.source);
   j["sink"] = to_json(r.sink);
   return j;

@@ -33,6 +33,16 @@ struct SiteRow {
   Evidence evidence;
 };
 
+// Bytes one device moved, or had mapped for DMA, for one role.
+struct DeviceRow {
+  std::string device; // its name: "nvme0n1", "0000:00:04.0"
+  std::string serves; // the disk or net device it serves: "nvme0n1", "eth0"
+  std::string kind;   // "storage", "NIC", "unknown"
+  std::string what;   // "read", "write", "read failed", "DMA to device", ...
+  std::uint64_t bytes = 0;
+  std::uint64_t count = 0; // bios, or mappings
+};
+
 struct SyscallRow {
   std::uint64_t count = 0;
   std::uint64_t errors = 0;
@@ -59,10 +69,32 @@ struct Account {
     Count bytes;  // storage + nic: bytes a device moved
     Ratio passes; // the articles' "DMA copies"
     Count storage_bytes;
+    Count storage_read_bytes; // the read part (what /proc/PID/io read_bytes counts too)
     Count nic_bytes;
-    Count dma_mapped_bytes; // how the device reached memory (not added to bytes)
-    Count virtual_bytes;    // handed to lo or veth: no device transfer
+    // How the devices reached memory (not added to bytes): DMA mappings
+    // for the storage devices of this role's bios and for the NICs of its
+    // transmits. Receive buffers a NIC driver posts are not any role's
+    // (RunResult::receive_buffer_dma_bytes).
+    Count dma_mapped_bytes; // dma_storage_bytes + dma_nic_bytes
+    Count dma_storage_bytes;
+    Count dma_nic_bytes;
+    // What NIC drivers mapped during this role's transmits beyond the
+    // packets' own bytes (a header of the driver's: virtio-net's is 12 bytes
+    // a packet), and packet bytes they did not map during the transmit:
+    // dma_nic_bytes - nic_driver_extra_bytes + nic_unmapped_bytes is the
+    // packets' bytes.
+    Count nic_driver_extra_bytes;
+    Count nic_unmapped_bytes;
+    Count virtual_bytes; // handed to lo or veth: no device transfer
+    std::vector<DeviceRow> by_device;
   } device;
+
+  // TCP segments this role's sockets sent again, and their payload bytes.
+  // The copies a resend costs are in cpu_copy.by_site, at their sites.
+  struct {
+    Count retransmitted_bytes;
+    Count retransmitted_segments;
+  } tcp;
 
   struct {
     Count total;
@@ -74,6 +106,7 @@ struct Account {
   struct {
     Count voluntary;
     Count involuntary;
+    Count exits; // of the voluntary ones: exiting threads' last switch out
   } context_switches;
 
   struct {
@@ -93,10 +126,12 @@ struct Account {
     Count sys_ns;
   } time;
 
-  // Cross-check by an independent route: the kernel's own rusage switch counts.
+  // Cross-checks by independent routes: the kernel's own per-process
+  // accounting (wait4 rusage, /proc/PID/io).
   struct {
     Count voluntary_switches;
     Count involuntary_switches;
+    Count io_read_bytes; // /proc/PID/io read_bytes: read bios it submitted
   } rusage;
 
   // What the kernel told the workload process about its own work, by name
@@ -114,13 +149,21 @@ template <typename F> void for_each_figure(Account &a, F &&f) {
   f("device.bytes", a.device.bytes);
   f("device.passes", a.device.passes);
   f("device.storage_bytes", a.device.storage_bytes);
+  f("device.storage_read_bytes", a.device.storage_read_bytes);
   f("device.nic_bytes", a.device.nic_bytes);
   f("device.dma_mapped_bytes", a.device.dma_mapped_bytes);
+  f("device.dma_storage_bytes", a.device.dma_storage_bytes);
+  f("device.dma_nic_bytes", a.device.dma_nic_bytes);
+  f("device.nic_driver_extra_bytes", a.device.nic_driver_extra_bytes);
+  f("device.nic_unmapped_bytes", a.device.nic_unmapped_bytes);
   f("device.virtual_bytes", a.device.virtual_bytes);
+  f("tcp.retransmitted_bytes", a.tcp.retransmitted_bytes);
+  f("tcp.retransmitted_segments", a.tcp.retransmitted_segments);
   f("syscalls.total", a.syscalls.total);
   f("mode_switches", a.mode_switches);
   f("context_switches.voluntary", a.context_switches.voluntary);
   f("context_switches.involuntary", a.context_switches.involuntary);
+  f("context_switches.exits", a.context_switches.exits);
   f("page_faults.user", a.page_faults.user);
   f("page_faults.kernel", a.page_faults.kernel);
   f("page_faults.minor", a.page_faults.minor);
@@ -132,6 +175,7 @@ template <typename F> void for_each_figure(Account &a, F &&f) {
   f("time.sys_ns", a.time.sys_ns);
   f("rusage.voluntary_switches", a.rusage.voluntary_switches);
   f("rusage.involuntary_switches", a.rusage.involuntary_switches);
+  f("rusage.io_read_bytes", a.rusage.io_read_bytes);
 }
 
 template <typename F> void for_each_figure(const Account &a, F &&f) {

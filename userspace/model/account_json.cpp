@@ -50,6 +50,10 @@ json to_json(const Account &a) {
     sites.push_back(to_json(r));
   j["cpu_copy"]["by_site"] = std::move(sites);
   j["cpu_copy"]["undetermined_bytes"] = a.cpu_copy.undetermined_bytes;
+  json devices = json::array();
+  for (const DeviceRow &d : a.device.by_device)
+    devices.push_back(to_json(d));
+  j["device"]["by_device"] = std::move(devices);
   json by_name = json::object();
   for (const auto &[name, row] : a.syscalls.by_name)
     by_name[name] = {{"count", row.count},
@@ -87,19 +91,59 @@ json to_json(const ProbeReport &p) {
               {"alternatives", std::move(alternatives)}};
 }
 
-json events_json(const StreamStats &events, const UpdatesLost &lost) {
+json to_json(const DeviceRow &d) {
+  return {{"device", d.device}, {"serves", d.serves}, {"kind", d.kind},
+          {"what", d.what},     {"bytes", d.bytes},   {"count", d.count}};
+}
+
+json observation_json(const Observation &o) {
+  json j;
+  j["kernel"] = {
+      {"release", o.kernel.release}, {"version", o.kernel.version}, {"machine", o.kernel.machine}};
   json lost_by_kind = json::object();
-  for (const auto &[kind, n] : events.lost_by_kind)
+  for (const auto &[kind, n] : o.events.lost_by_kind)
     lost_by_kind[kind] = n;
-  return {{"streamed", events.submitted},
-          {"received", events.received},
-          {"lost", events.lost},
-          {"lost_by_kind", std::move(lost_by_kind)},
-          {"counter_updates_lost", lost.counter_updates},
-          {"owner_records_lost", lost.owner_records},
-          {"task_contexts_lost", lost.task_contexts},
-          {"fault_lookups_failed", lost.fault_lookups},
-          {"flows_lost", lost.flows}};
+  j["lost_events"] = o.events.lost;
+  j["events"] = {{"streamed", o.events.submitted},
+                 {"received", o.events.received},
+                 {"lost", o.events.lost},
+                 {"lost_by_kind", std::move(lost_by_kind)},
+                 {"probe_runs_missed", o.probe_runs_missed},
+                 {"counter_updates_lost", o.lost.counter_updates},
+                 {"owner_records_lost", o.lost.owner_records},
+                 {"task_contexts_lost", o.lost.task_contexts},
+                 {"fault_lookups_failed", o.lost.fault_lookups},
+                 {"flows_lost", o.lost.flows},
+                 {"device_records_lost", o.lost.devices}};
+  json programs = json::array();
+  for (const ProgramStat &p : o.programs)
+    programs.push_back({{"name", p.name},
+                        {"run_count", p.run_count},
+                        {"run_time_ns", p.run_time_ns},
+                        {"recursion_misses", p.recursion_misses}});
+  j["programs"] = std::move(programs);
+  json probes = json::array();
+  for (const auto &p : o.probes)
+    probes.push_back(to_json(p));
+  j["probes"] = std::move(probes);
+  json devices = json::array();
+  for (const DeviceRow &d : o.unattributed.by_device)
+    devices.push_back(to_json(d));
+  json payload = json::array();
+  for (const SiteRow &row : o.unattributed.payload)
+    payload.push_back(to_json(row));
+  const Unattributed &u = o.unattributed;
+  j["unattributed"] = {
+      {"dma_mapped_bytes", value_json(u.dma_mapped_bytes)},
+      {"receive_buffer_dma_bytes", value_json(u.receive_buffer_dma_bytes)},
+      {"unknown_device_dma_bytes", value_json(u.unknown_device_dma_bytes)},
+      {"by_device", std::move(devices)},
+      {"payload", std::move(payload)},
+      {"evidence",
+       {{"dma_mapped_bytes", to_json(u.dma_mapped_bytes.evidence)},
+        {"receive_buffer_dma_bytes", to_json(u.receive_buffer_dma_bytes.evidence)},
+        {"unknown_device_dma_bytes", to_json(u.unknown_device_dma_bytes.evidence)}}}};
+  return j;
 }
 
 } // namespace zc

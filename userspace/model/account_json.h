@@ -1,6 +1,6 @@
 // The model as JSON: evidence, accounts (every figure with its evidence),
-// probe reports and the event bookkeeping, as every result document holds
-// them.
+// probe reports and what every session observed, as every result document
+// holds them.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account.h"
-#include "counters.h"
+#include "observation.h"
 #include "probe_report.h"
 
 namespace zc {
@@ -26,16 +26,10 @@ nlohmann::json to_json(const SiteRow &row);
 nlohmann::json to_json(const Account &account);
 nlohmann::json to_json(const ProbeReport &probe);
 
-// Updates the BPF side could not make (map full, lookup failed), by kind.
-struct UpdatesLost {
-  std::uint64_t counter_updates = 0;
-  std::uint64_t owner_records = 0;
-  std::uint64_t task_contexts = 0;
-  std::uint64_t fault_lookups = 0;
-  std::uint64_t flows = 0;
-};
+nlohmann::json to_json(const DeviceRow &row);
 
-// The ring buffer's bookkeeping and the updates lost ("events" of a run).
-nlohmann::json events_json(const StreamStats &events, const UpdatesLost &lost);
+// The parts of a result every session has (observation.h): kernel,
+// lost_events, events, programs, probes, unattributed.
+nlohmann::json observation_json(const Observation &observation);
 
 } // namespace zc

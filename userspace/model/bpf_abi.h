@@ -15,6 +15,10 @@ static_assert(offsetof(zc_flow_key, src_fd) == 8 && offsetof(zc_flow_key, src_in
                   offsetof(zc_flow_key, flags) == 32,
               "zc_flow_key layout matches bpf/zctrace.h");
 static_assert(sizeof(zc_flow_val) == 16, "zc_flow_val is 16 bytes on both sides");
+static_assert(sizeof(zc_dev_key) == 16, "zc_dev_key is 16 bytes on both sides");
+static_assert(sizeof(zc_device) == 48 && offsetof(zc_device, name) == 8 &&
+                  offsetof(zc_device, of) == 32,
+              "zc_device layout matches bpf/zctrace.h");
 static_assert(sizeof(zc_config) == 32, "zc_config is 32 bytes on both sides");
 static_assert(offsetof(zc_config, payload_ino) == 24, "zc_config: no padding before payload_ino");
 static_assert(offsetof(zc_event, kind) == 16 && offsetof(zc_event, site) == 20 &&

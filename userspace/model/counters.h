@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,24 @@ struct FlowSample {
   zc_flow_val val{};
 };
 
+// Bytes one device moved or had mapped for one role (zc_dev_counters).
+struct DeviceSample {
+  zc_dev_key key{};
+  zc_counter_val val{};
+};
+
+// One loaded BPF program's own bookkeeping, from the kernel (bpf_prog_info):
+// how often it ran and for how long (counted while kernel.bpf_stats_enabled
+// is on), and how often the kernel skipped it because it was already
+// running on that CPU (an interrupt arriving during it): each skipped run is
+// an event the program never saw.
+struct ProgramStat {
+  std::string name;
+  std::uint64_t run_count = 0;
+  std::uint64_t run_time_ns = 0;
+  std::uint64_t recursion_misses = 0;
+};
+
 // Everything read back from the maps after a run (per-CPU values summed).
 struct RawCounters {
   std::vector<CounterSample> samples;
@@ -34,6 +53,10 @@ struct RawCounters {
   std::uint64_t vma_unknown = 0;   // write faults whose mapping could not be looked up
   std::vector<FlowSample> flows;
   std::uint64_t flows_full = 0; // descriptor flows that could not be recorded
+  std::vector<DeviceSample> devices;
+  std::map<std::uint64_t, zc_device> device_info; // by kernel address (zc_devices)
+  std::uint64_t devices_full = 0;                 // device counters or names not recorded
+  std::vector<ProgramStat> programs;
 
   // Sum of count and bytes of every sample matching the filter.
   template <typename Pred> zc_counter_val sum(Pred &&pred) const {

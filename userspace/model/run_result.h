@@ -1,5 +1,6 @@
-// Everything one `zctrace run` produced: parameters, integrity, probes, event
-// bookkeeping and the two accounts. Serialised by run_json.
+// Everything one `zctrace run` produced: what every session leaves
+// (observation.h), the parameters, the integrity check and the two
+// accounts. Serialised by export/run_json.
 #pragma once
 
 #include <cstdint>
@@ -9,18 +10,9 @@
 #include <vector>
 
 #include "account.h"
-#include "counters.h"
-#include "probe_report.h"
+#include "observation.h"
 
 namespace zc {
-
-struct KernelInfo {
-  std::string release; // uname -r
-  std::string version; // uname -v
-  std::string machine; // uname -m
-};
-
-KernelInfo running_kernel();
 
 struct RunParams {
   std::string method;
@@ -55,28 +47,26 @@ struct CacheReport {
   std::uint64_t resident_before = 0; // pages of the file in the page cache at the start
 };
 
-struct RunResult {
-  KernelInfo kernel;
+// A process of the run that a signal ended: a workload side, or a helper
+// one of them started. Any such death fails the run.
+struct ProcessDeath {
+  std::string role; // "source", "sink", "source's child", ...
+  std::uint32_t pid = 0;
+  int signal = 0;
+  bool core_dumped = false;
+};
+
+struct RunResult : Observation {
   RunParams params;
   IntegrityReport integrity;
+  std::vector<ProcessDeath> deaths;
   CacheReport cache;
-  StreamStats events;
-  std::uint64_t counter_updates_lost = 0;
-  std::uint64_t owner_records_lost = 0;
-  std::uint64_t task_contexts_lost = 0;
-  std::uint64_t fault_lookups_failed = 0; // write faults whose mapping was not found
-  std::vector<ProbeReport> probes;
-  // Data-moving syscalls by descriptor (which method each process used),
-  // the role of each process by pid, and flows that could not be recorded.
-  std::vector<FlowSample> flows;
+  // The role of each process by pid (descriptor flows are per process).
   std::map<std::uint32_t, std::string> process_roles;
-  std::uint64_t flows_lost = 0;
   Account source;
   Account sink;
-  Count unattributed_dma_bytes;
-  std::vector<SiteRow> unattributed_payload; // moved for no workload that could be found
-  Count transfer_wall_ns;                    // source start to sink end
-  Ratio throughput_bytes_per_s;              // payload / transfer_wall_ns
+  Count transfer_wall_ns;       // source start to sink end
+  Ratio throughput_bytes_per_s; // payload / transfer_wall_ns
   // zctrace's own time: loading and attaching the probes, and the whole run.
   std::uint64_t attach_ns = 0;
   std::uint64_t total_ns = 0;

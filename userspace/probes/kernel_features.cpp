@@ -26,6 +26,20 @@ bool Features::has_function(const std::string &name) const {
   return btf__find_by_name_kind(vmlinux_, name.c_str(), BTF_KIND_FUNC) > 0;
 }
 
+int Features::tracepoint_args(const std::string &name) const {
+  const int id = btf__find_by_name_kind(vmlinux_, ("btf_trace_" + name).c_str(), BTF_KIND_TYPEDEF);
+  if (id <= 0)
+    return 0;
+  // typedef -> pointer -> function prototype (void *ctx, args...)
+  const btf_type *t = btf__type_by_id(vmlinux_, btf__type_by_id(vmlinux_, id)->type);
+  if (!t || !btf_is_ptr(t))
+    return 0;
+  t = btf__type_by_id(vmlinux_, t->type);
+  if (!t || !btf_is_func_proto(t) || btf_vlen(t) == 0)
+    return 0;
+  return btf_vlen(t) - 1;
+}
+
 const Availability &Features::check(const std::string &attach_point) {
   const auto colon = attach_point.find(':');
   const std::string kind = attach_point.substr(0, colon), target = attach_point.substr(colon + 1);

@@ -34,6 +34,10 @@ public:
   // Does the kernel have this function (in its BTF), attachable or not?
   bool has_function(const std::string &name) const;
 
+  // How many arguments the tracepoint passes its programs (its
+  // btf_trace_<name> typedef, less the context pointer); 0 when unknown.
+  int tracepoint_args(const std::string &name) const;
+
 private:
   Availability probe(AttachKind kind, const std::string &target);
 

@@ -217,16 +217,12 @@ const std::vector<ProbeDef> &probe_catalog() {
                            "bytes each socket receive returned"));
     // block and dma
     c.push_back(tracepoint("block", "block_bio_queue", "zc_block_bio_queue",
-                           "records which target queued each bio"));
-    c.push_back(tracepoint("block", "block_split", "zc_block_split",
-                           "records which target queued the remainder of a split bio"));
-    c.push_back(tracepoint("block", "block_rq_issue", "zc_block_rq_issue",
-                           "hands a bio's owner to its request"));
-    c.push_back(tracepoint("block", "block_rq_complete", "zc_block_rq_complete",
-                           "bytes block devices transferred for a target"));
+                           "bytes of the bios a target queued for a disk (storage bytes)"));
+    c.push_back(tracepoint("block", "block_bio_complete", "zc_block_bio_complete",
+                           "takes failed bios off again; completions on the event stream"));
     ProbeDef dma_page{"block:dma_map_page",
                       "block",
-                      "single-page DMA mappings (dma_map_page_attrs)",
+                      "single-page DMA mappings (dma_map_page_attrs), by device and direction",
                       false,
                       {},
                       {}};
@@ -240,14 +236,29 @@ const std::vector<ProbeDef> &probe_catalog() {
                               "",
                               EvidenceKind::Site}};
     c.push_back(dma_page);
-    ProbeDef dma_sg{"block:dma_map_sg", "block", "scatter-gather DMA mappings", false, {}, {}};
+    ProbeDef dma_sg{"block:dma_map_sg",
+                    "block",
+                    "scatter-gather DMA mappings, by device and direction",
+                    false,
+                    {},
+                    {}};
+    // Without the tracepoint (in __dma_map_sg_attrs), both callers of that
+    // static function: dma_map_sg_attrs and dma_map_sgtable (NVMe's).
     dma_sg.alternatives = {{AttachKind::TpBtf, "dma_map_sg", {"zc_dma_map_sg"}},
+                           {AttachKind::Fentry,
+                            "dma_map_sg_attrs",
+                            {"zc_dma_map_sg_fentry", "zc_dma_map_sgtable_fentry"},
+                            {"fentry:dma_map_sgtable"},
+                            "",
+                            EvidenceKind::Site,
+                            "the scatterlists of dma_map_sg_attrs and dma_map_sgtable"},
                            {AttachKind::Fentry,
                             "dma_map_sg_attrs",
                             {"zc_dma_map_sg_fentry"},
                             {},
                             "",
-                            EvidenceKind::Site}};
+                            EvidenceKind::Site,
+                            "the scatterlists of dma_map_sg_attrs (not dma_map_sgtable's)"}};
     c.push_back(dma_sg);
     // net
     c.push_back(tracepoint("net", "net_dev_start_xmit", "zc_net_dev_start_xmit",
@@ -264,6 +275,20 @@ const std::vector<ProbeDef> &probe_catalog() {
                            "learns which target owns a socket (connect, close)"));
     c.push_back(tracepoint("net", "net_dev_xmit", "zc_net_dev_xmit",
                            "closes the transmit window DMA mappings are attributed to"));
+    // Since 2025 the tracepoint also fires for failed attempts, with their
+    // error as a third argument; before, only for segments really resent.
+    ProbeDef retransmit = tracepoint("net", "tcp_retransmit_skb", "zc_tcp_retransmit_skb_err",
+                                     "TCP segments (and their payload bytes) sent again");
+    retransmit.alternatives[0].min_args = 3;
+    retransmit.alternatives[0].bytes_from = "skb->len of segments resent without error";
+    retransmit.alternatives.push_back({AttachKind::TpBtf,
+                                       "tcp_retransmit_skb",
+                                       {"zc_tcp_retransmit_skb"},
+                                       {},
+                                       "",
+                                       EvidenceKind::Tracepoint,
+                                       "skb->len of segments resent"});
+    c.push_back(retransmit);
     return c;
   }();
   return catalog;

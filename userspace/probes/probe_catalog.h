@@ -31,6 +31,9 @@ struct ProbeAlternative {
   std::string config_flag;           // zc_config member set when it is chosen
   EvidenceKind evidence = EvidenceKind::Tracepoint;
   std::string bytes_from; // how it reads the byte count (copy sites)
+  // A tracepoint program reading this many arguments needs a kernel whose
+  // tracepoint passes them (its btf_trace_ typedef says how many).
+  int min_args = 0;
 
   std::string attach_point() const; // "fexit:filemap_read", "derived:sys_exit"
 };

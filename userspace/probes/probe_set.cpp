@@ -131,6 +131,11 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
     }
     for (const auto &alt : def.alternatives) {
       Availability a = features.check(alt.kind, alt.target);
+      if (a.ok && alt.min_args && features.tracepoint_args(alt.target) < alt.min_args)
+        a = {false, "tracepoint " + alt.target + " passes " +
+                        std::to_string(features.tracepoint_args(alt.target)) +
+                        " arguments on this kernel; " + alt.programs.front() + " reads " +
+                        std::to_string(alt.min_args)};
       for (const auto &also : alt.also)
         if (a.ok && !features.check(also).ok)
           a = {false, "needs " + also + ": " + features.check(also).reason};
@@ -173,6 +178,17 @@ zc_config config_for(const std::vector<Plan> &plan, const ProbeSetOptions &optio
   return cfg;
 }
 
+// Calls f(key) for every key of a hash map, as it stands.
+template <typename Key, typename F> void for_each_key(int fd, F &&f) {
+  Key key{}, next{};
+  bool first = true;
+  while (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0) {
+    f(next);
+    key = next;
+    first = false;
+  }
+}
+
 std::string last_line(const std::string &log) {
   std::string trimmed = log;
   while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' '))
@@ -194,6 +210,7 @@ struct ProbeSet::Impl {
   std::vector<ProbeReport> reports;
   std::vector<std::unique_ptr<Family>> families;
   std::vector<bpf_link *> links;
+  std::vector<std::pair<std::string, int>> attached_programs; // name, fd (owned by its object)
   std::map<std::string, int> shared_maps; // name -> fd, owned by the first family's object
   ring_buffer *rb = nullptr;
   std::uint64_t received = 0;
@@ -273,6 +290,7 @@ struct ProbeSet::Impl {
       bpf_link *link = program ? bpf_program__attach(program) : nullptr;
       if (link) {
         links.push_back(link);
+        attached_programs.emplace_back(program_name, bpf_program__fd(program));
         continue;
       }
       const int err = program ? errno : ENOENT;
@@ -330,14 +348,8 @@ void ProbeSet::add_target(pid_t tgid, std::uint8_t role, bool follow_children) {
 
 void ProbeSet::clear_targets() {
   const int fd = impl_->map_fd("zc_targets");
-  __u32 key, next;
-  bool first = true;
   std::vector<__u32> keys;
-  while (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0) {
-    keys.push_back(next);
-    key = next;
-    first = false;
-  }
+  for_each_key<__u32>(fd, [&](__u32 k) { keys.push_back(k); });
   for (__u32 k : keys)
     bpf_map_delete_elem(fd, &k);
 }
@@ -368,21 +380,17 @@ RawCounters ProbeSet::read_counters() const {
 
   const int counters = impl_->map_fd("zc_counters");
   std::vector<zc_counter_val> per_cpu(static_cast<std::size_t>(ncpu));
-  zc_counter_key key{}, next{};
-  bool first = true;
-  while (bpf_map_get_next_key(counters, first ? nullptr : &key, &next) == 0) {
-    if (bpf_map_lookup_elem(counters, &next, per_cpu.data()) == 0) {
-      CounterSample s;
-      s.key = next;
-      for (const auto &v : per_cpu) {
-        s.val.count += v.count;
-        s.val.bytes += v.bytes;
-      }
-      out.samples.push_back(s);
+  for_each_key<zc_counter_key>(counters, [&](const zc_counter_key &key) {
+    if (bpf_map_lookup_elem(counters, &key, per_cpu.data()) != 0)
+      return;
+    CounterSample s;
+    s.key = key;
+    for (const auto &v : per_cpu) {
+      s.val.count += v.count;
+      s.val.bytes += v.bytes;
     }
-    key = next;
-    first = false;
-  }
+    out.samples.push_back(s);
+  });
 
   const int health = impl_->map_fd("zc_health");
   std::vector<__u64> slots(static_cast<std::size_t>(ncpu));
@@ -398,17 +406,36 @@ RawCounters ProbeSet::read_counters() const {
   out.tasks_full = slot_sum(ZC_HEALTH_TASKS_FULL);
   out.vma_unknown = slot_sum(ZC_HEALTH_VMA_UNKNOWN);
   out.flows_full = slot_sum(ZC_HEALTH_FLOWS_FULL);
+  out.devices_full = slot_sum(ZC_HEALTH_DEVICES_FULL);
 
   const int flows = impl_->map_fd("zc_flows");
-  zc_flow_key fkey{}, fnext{};
-  first = true;
-  while (bpf_map_get_next_key(flows, first ? nullptr : &fkey, &fnext) == 0) {
+  for_each_key<zc_flow_key>(flows, [&](const zc_flow_key &key) {
     FlowSample f;
-    f.key = fnext;
-    if (bpf_map_lookup_elem(flows, &fnext, &f.val) == 0)
+    f.key = key;
+    if (bpf_map_lookup_elem(flows, &key, &f.val) == 0)
       out.flows.push_back(f);
-    fkey = fnext;
-    first = false;
+  });
+
+  const int devices = impl_->map_fd("zc_dev_counters");
+  for_each_key<zc_dev_key>(devices, [&](const zc_dev_key &key) {
+    DeviceSample d;
+    d.key = key;
+    if (bpf_map_lookup_elem(devices, &key, &d.val) == 0)
+      out.devices.push_back(d);
+  });
+  const int info = impl_->map_fd("zc_devices");
+  for_each_key<__u64>(info, [&](const __u64 &key) {
+    zc_device d{};
+    if (bpf_map_lookup_elem(info, &key, &d) == 0)
+      out.device_info[key] = d;
+  });
+
+  for (const auto &[name, fd] : impl_->attached_programs) {
+    bpf_prog_info prog{};
+    __u32 len = sizeof(prog);
+    if (bpf_obj_get_info_by_fd(fd, &prog, &len) != 0)
+      throw_errno("reading the bookkeeping of BPF program " + name);
+    out.programs.push_back({name, prog.run_cnt, prog.run_time_ns, prog.recursion_misses});
   }
   return out;
 }

@@ -38,6 +38,7 @@ void CopyFileRange::send(const SourceContext &ctx) const {
   loff_t off_in = 0, off_out = 0;
   while (static_cast<std::uint64_t>(off_in) < ctx.size) {
     const std::uint64_t left = ctx.size - static_cast<std::uint64_t>(off_in);
+    note_call("copy_file_range");
     const ssize_t n =
         copy_file_range(in.get(), &off_in, out.get(), &off_out, std::min(ctx.chunk, left), 0);
     if (n < 0 && errno == EINTR)
@@ -58,6 +59,7 @@ Received CopyFileRange::receive(const SinkContext &ctx) const {
     throw_errno("accept");
   std::uint64_t copied = 0;
   for (std::size_t got = 0; got < sizeof(copied);) {
+    note_call("read");
     const ssize_t n =
         read(conn.get(), reinterpret_cast<char *>(&copied) + got, sizeof(copied) - got);
     if (n < 0 && errno == EINTR)
@@ -75,6 +77,7 @@ Received CopyFileRange::receive(const SinkContext &ctx) const {
   Crc32c crc;
   Received r;
   while (true) {
+    note_call("read");
     const ssize_t n = read(file.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR)
       continue;

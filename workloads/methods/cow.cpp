@@ -13,11 +13,11 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "error.h"
 #include "io.h"
+#include "signals.h"
 #include "workload.h"
 
 namespace zc::workloads {
@@ -48,7 +48,7 @@ void write_every_page(char *map, std::uint64_t size) {
 
 // The mapping's private (copied) bytes, from the kernel's smaps.
 std::uint64_t anonymous_bytes(const void *map) {
-  std::ifstream smaps("/proc/self/smaps");
+  std::istringstream smaps(read_all("/proc/self/smaps"));
   char start[32];
   std::snprintf(start, sizeof(start), "%lx-", reinterpret_cast<unsigned long>(map));
   bool in_mapping = false;
@@ -98,10 +98,18 @@ void Cow::send(const SourceContext &ctx) const {
   err_w.reset();
   char msg[512];
   ssize_t n;
-  while ((n = read(err_r.get(), msg, sizeof(msg))) < 0 && errno == EINTR) {
-  }
+  // Noted once each read returns: by then the child, which shares the
+  // call counts, has exited (the pipe's write end closes with it).
+  while ((n = read(err_r.get(), msg, sizeof(msg))) < 0 && errno == EINTR)
+    note_call("read");
+  note_call("read");
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    ctx.reporter->died("source's child", child, WTERMSIG(status), WCOREDUMP(status));
+    throw Error("the writing child (pid " + std::to_string(child) + ") was killed by " +
+                signal_name(WTERMSIG(status)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw Error("the writing child failed: " + (n > 0

@@ -46,6 +46,7 @@ void DirectIo::send(const SourceContext &ctx) const {
     throw Error("cannot allocate an aligned buffer of " + std::to_string(ctx.chunk) + " bytes");
   std::uint64_t sent = 0;
   while (sent < ctx.size) {
+    note_call("read");
     const ssize_t n = read(file.get(), buf.get(), ctx.chunk);
     if (n < 0 && errno == EINTR)
       continue;

@@ -48,6 +48,7 @@ struct Completions {
       msghdr msg{};
       msg.msg_control = control;
       msg.msg_controllen = sizeof(control);
+      note_call("recvmsg");
       if (recvmsg(sock, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK)
           return any;
@@ -95,12 +96,14 @@ void MsgZerocopy::send(const SourceContext &ctx) const {
   Completions done;
   for (std::uint64_t off = 0; off < ctx.size;) {
     const std::size_t len = std::min(ctx.chunk, ctx.size - off);
+    note_call("sendto"); // send() is sendto() on x86_64
     const ssize_t n = ::send(sock.get(), data + off, len, MSG_ZEROCOPY);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && errno == ENOBUFS) {
       // Pinned pages count against the socket's optmem: collect completions.
       pollfd p{sock.get(), POLLERR, 0};
+      note_call("poll");
       poll(&p, 1, 100);
       done.drain(sock.get());
       continue;
@@ -114,6 +117,7 @@ void MsgZerocopy::send(const SourceContext &ctx) const {
   // Every send completes once the peer has the data (or it was copied).
   while (done.completed < done.bytes_of_send.size()) {
     pollfd p{sock.get(), POLLERR, 0};
+    note_call("poll");
     if (poll(&p, 1, 10000) <= 0)
       throw Error("MSG_ZEROCOPY: " + std::to_string(done.bytes_of_send.size() - done.completed) +
                   " sends never completed");

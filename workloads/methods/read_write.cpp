@@ -28,6 +28,7 @@ void ReadWrite::send(const SourceContext &ctx) const {
   std::vector<char> buf(ctx.chunk);
   std::uint64_t sent = 0;
   while (sent < ctx.size) {
+    note_call("read");
     const ssize_t n = read(file.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR)
       continue;

@@ -64,6 +64,7 @@ bool zerocopy_receive(int sock, const Mapping &window, tcp_zerocopy_receive &zc)
   zc.address = reinterpret_cast<std::uint64_t>(window.data());
   zc.length = static_cast<std::uint32_t>(window.size());
   socklen_t len = sizeof(zc);
+  note_call("getsockopt");
   return getsockopt(sock, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &len) == 0;
 }
 
@@ -122,6 +123,7 @@ Received TcpZerocopyReceive::receive(const SinkContext &ctx) const {
   std::uint64_t mapped = 0, copied = 0, calls = 0;
   // Reads up to `len` bytes the kernel could not map; false at end of stream.
   auto read_rest = [&](std::size_t len) {
+    note_call("read");
     const ssize_t n = read(conn.get(), buf.data(), std::min(len, buf.size()));
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
       return true;
@@ -135,6 +137,7 @@ Received TcpZerocopyReceive::receive(const SinkContext &ctx) const {
   };
   while (true) {
     pollfd p{conn.get(), POLLIN, 0};
+    note_call("poll");
     const int ready = poll(&p, 1, 30000);
     if (ready < 0 && errno == EINTR)
       continue;

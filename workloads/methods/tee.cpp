@@ -40,6 +40,7 @@ void Tee::send(const SourceContext &ctx) const {
     while (teed < in_a) {
       // tee() duplicates from the head of A: it must take all of it at once,
       // or a second call would duplicate the same bytes again.
+      note_call("tee");
       const ssize_t n = tee(a.read_end.get(), b.write_end.get(), in_a, 0);
       if (n < 0 && errno == EINTR)
         continue;

@@ -33,6 +33,7 @@ void Vmsplice::send(const SourceContext &ctx) const {
   const std::uint64_t chunk = std::min(ctx.chunk, pipe.capacity);
   for (std::uint64_t off = 0; off < ctx.size;) {
     iovec iov{const_cast<char *>(data + off), std::min(chunk, ctx.size - off)};
+    note_call("vmsplice");
     const ssize_t n = vmsplice(pipe.write_end.get(), &iov, 1, 0);
     if (n < 0 && errno == EINTR)
       continue;

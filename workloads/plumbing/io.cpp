@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include "error.h"
+#include "workload.h"
 
 namespace zc::workloads {
 
@@ -89,6 +90,7 @@ void enter_netns(const std::string &path) {
 
 Mapping::Mapping(int fd, std::size_t len, int prot, int flags, const std::string &what)
     : len_(len) {
+  note_call("mmap");
   addr_ = mmap(nullptr, len, prot, flags, fd, 0);
   if (addr_ == MAP_FAILED)
     throw_errno("mmap " + what);
@@ -99,6 +101,23 @@ Mapping::Mapping(const std::string &path, std::size_t len)
 
 Mapping::~Mapping() { munmap(addr_, len_); }
 
+std::string read_all(const std::string &path) {
+  Fd fd = open_file(path, O_RDONLY);
+  std::string text;
+  char buf[16384];
+  while (true) {
+    note_call("read");
+    const ssize_t n = read(fd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      throw_errno("read " + path);
+    if (n == 0)
+      return text;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 void write_chunks(int sock, const char *data, std::uint64_t size, std::uint64_t chunk) {
   for (std::uint64_t off = 0; off < size; off += chunk)
     write_all(sock, data + off, static_cast<std::size_t>(std::min(chunk, size - off)),
@@ -108,6 +127,7 @@ void write_chunks(int sock, const char *data, std::uint64_t size, std::uint64_t 
 void write_all(int fd, const void *buf, std::size_t len, const char *what) {
   const char *p = static_cast<const char *>(buf);
   while (len > 0) {
+    note_call("write");
     const ssize_t n = write(fd, p, len);
     if (n < 0 && errno == EINTR)
       continue;
@@ -124,6 +144,7 @@ void sendfile_all(int sock, int file, std::uint64_t size, std::uint64_t chunk) {
   off_t offset = 0;
   while (static_cast<std::uint64_t>(offset) < size) {
     const std::uint64_t left = size - static_cast<std::uint64_t>(offset);
+    note_call("sendfile");
     const ssize_t n = sendfile(sock, file, &offset, std::min(chunk, left));
     if (n < 0 && errno == EINTR)
       continue;

@@ -62,6 +62,9 @@ private:
   std::size_t len_;
 };
 
+// The whole of a (small) file, read() by read() (each call noted).
+std::string read_all(const std::string &path);
+
 // write() until all `len` bytes are written (a socket may take fewer).
 void write_all(int fd, const void *buf, std::size_t len, const char *what);
 

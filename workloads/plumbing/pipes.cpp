@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "error.h"
+#include "workload.h"
 
 namespace zc::workloads {
 
@@ -30,6 +31,7 @@ Pipe make_pipe(std::uint64_t want) {
 
 std::size_t splice_some(int in, loff_t *off_in, int out, std::size_t len, const char *what) {
   while (true) {
+    note_call("splice");
     const ssize_t n = splice(in, off_in, out, nullptr, len, SPLICE_F_MOVE);
     if (n < 0 && errno == EINTR)
       continue;

@@ -20,6 +20,7 @@
 
 #include "error.h"
 #include "io.h"
+#include "signals.h"
 
 namespace zc::workloads {
 
@@ -36,6 +37,18 @@ struct ChildReport {
     char name[48];
     std::uint64_t value;
   } figures[16];
+  std::uint32_t ncalls;
+  struct {
+    char name[24];
+    std::uint64_t count;
+  } calls[16];
+  std::uint32_t ndeaths;
+  struct {
+    char role[32];
+    int pid;
+    int signal;
+    int core_dumped;
+  } deaths[4];
   std::int64_t start_ns;
   std::int64_t end_ns;
   std::uint64_t bytes;
@@ -72,10 +85,23 @@ void close_all_except(std::vector<int> keep) {
   close_range(from, ~0u, 0);
 }
 
+// The report of the workload process this is (set in child_main): where
+// note_call() counts.
+ChildReport *g_own_report = nullptr;
+
 // Figures land in the shared report: reporting costs no syscall.
 class SharedReporter final : public Reporter {
 public:
   explicit SharedReporter(ChildReport *report) : report_(report) {}
+  void died(std::string_view role, int pid, int signal, bool core_dumped) override {
+    if (report_->ndeaths == std::size(report_->deaths))
+      return;
+    auto &d = report_->deaths[report_->ndeaths++];
+    std::snprintf(d.role, sizeof(d.role), "%.*s", static_cast<int>(role.size()), role.data());
+    d.pid = pid;
+    d.signal = signal;
+    d.core_dumped = core_dumped;
+  }
   void report(std::string_view name, std::uint64_t value) override {
     for (std::uint32_t i = 0; i < report_->nfigures; ++i)
       if (name == report_->figures[i].name) {
@@ -114,6 +140,7 @@ template <typename Prepare, typename Body>
   close_all_except(keep);
   // Touch the report now so its page is mapped before tracing starts.
   report->finished = 0;
+  g_own_report = report;
   try {
     prepare();
   } catch (const std::exception &e) {
@@ -152,6 +179,22 @@ bool parked_on(pid_t pid, int gate) {
 
 } // namespace
 
+void note_call(const char *syscall) {
+  ChildReport *r = g_own_report;
+  if (!r)
+    return;
+  for (std::uint32_t i = 0; i < r->ncalls; ++i)
+    if (std::strcmp(r->calls[i].name, syscall) == 0) {
+      ++r->calls[i].count;
+      return;
+    }
+  if (r->ncalls == std::size(r->calls))
+    return;
+  auto &c = r->calls[r->ncalls++];
+  std::snprintf(c.name, sizeof(c.name), "%s", syscall);
+  c.count = 1;
+}
+
 struct Transfer::Impl {
   struct Child {
     explicit Child(const char *r) : role(r) {}
@@ -161,6 +204,7 @@ struct Transfer::Impl {
     int status = 0;
     rusage ru{};
     ProcessUsage baseline;
+    std::optional<ProcessIo> io;
     ChildReport *report = nullptr;
     std::string stopped_because; // set when zctrace killed it
   };
@@ -189,10 +233,21 @@ struct Transfer::Impl {
       munmap(shared, sizeof(SharedReports));
   }
 
+  // Once the child has exited, and before it is reaped: its /proc/PID/io
+  // (gone once reaped), then its status and rusage.
   void reap(Child &c, bool block) {
     if (c.pid <= 0 || c.reaped)
       return;
-    const pid_t r = wait4(c.pid, &c.status, block ? 0 : WNOHANG, &c.ru);
+    siginfo_t info{};
+    while (waitid(P_PID, static_cast<id_t>(c.pid), &info,
+                  WEXITED | WNOWAIT | (block ? 0 : WNOHANG)) != 0) {
+      if (errno != EINTR)
+        return;
+    }
+    if (info.si_pid != c.pid)
+      return;
+    c.io = proc_io(c.pid);
+    const pid_t r = wait4(c.pid, &c.status, 0, &c.ru);
     if (r == c.pid)
       c.reaped = true;
   }
@@ -245,11 +300,20 @@ struct Transfer::Impl {
     }
     for (std::uint32_t i = 0; i < rep.nfigures && i < std::size(rep.figures); ++i)
       r.figures.emplace_back(rep.figures[i].name, rep.figures[i].value);
+    for (std::uint32_t i = 0; i < rep.ncalls && i < std::size(rep.calls); ++i)
+      r.figures.emplace_back(std::string("calls.") + rep.calls[i].name, rep.calls[i].count);
+    for (std::uint32_t i = 0; i < rep.ndeaths && i < std::size(rep.deaths); ++i)
+      r.deaths.push_back({rep.deaths[i].role, rep.deaths[i].pid, rep.deaths[i].signal,
+                          rep.deaths[i].core_dumped != 0});
+    if (WIFSIGNALED(c.status) && c.stopped_because.empty())
+      r.deaths.push_back({c.role, c.pid, WTERMSIG(c.status), WCOREDUMP(c.status) != 0});
     r.usage = usage_since(usage_of(c.ru), c.baseline);
+    r.io = c.io;
     if (!c.stopped_because.empty()) {
       r.error = c.stopped_because;
     } else if (WIFSIGNALED(c.status)) {
-      r.error = std::string("killed by signal ") + strsignal(WTERMSIG(c.status));
+      r.error = "killed by " + signal_name(WTERMSIG(c.status)) +
+                (WCOREDUMP(c.status) ? " (core dumped)" : "");
     } else if (!rep.finished) {
       r.error = "exited with status " + std::to_string(WEXITSTATUS(c.status)) +
                 " before running its workload";
@@ -356,8 +420,11 @@ bool Transfer::poll() {
 }
 
 void Transfer::kill_all() {
-  impl_->kill_child(impl_->source);
-  impl_->kill_child(impl_->sink);
+  for (Impl::Child *c : {&impl_->source, &impl_->sink}) {
+    if (c->pid > 0 && !c->reaped && c->stopped_because.empty())
+      c->stopped_because = "stopped by zctrace";
+    impl_->kill_child(*c);
+  }
 }
 
 TransferOutcome Transfer::outcome() const {

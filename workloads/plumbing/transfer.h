@@ -37,8 +37,17 @@ struct TransferSpec {
   MethodOptions options;
 };
 
-// What a workload process reported from the kernel's own answers.
+// What a workload process reported from the kernel's own answers, and its
+// own count of its calls ("calls.write").
 using ReportedFigures = std::vector<std::pair<std::string, std::uint64_t>>;
+
+// A process a signal ended: a workload side, or a helper it started.
+struct Death {
+  std::string role; // "source", "sink", "source's child"
+  pid_t pid = -1;
+  int signal = 0;
+  bool core_dumped = false;
+};
 
 struct ProcessResult {
   pid_t pid = -1;
@@ -47,7 +56,9 @@ struct ProcessResult {
   std::optional<std::int64_t> start_ns; // CLOCK_MONOTONIC, after the gate opened
   std::optional<std::int64_t> end_ns;
   std::optional<ProcessUsage> usage; // over the run window, after the start gate
+  std::optional<ProcessIo> io;       // its /proc/PID/io when it ended
   ReportedFigures figures;
+  std::vector<Death> deaths; // it, if a signal ended it; helpers it started that one ended
 };
 
 struct TransferOutcome {

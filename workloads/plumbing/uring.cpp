@@ -4,12 +4,19 @@
 #include <memory>
 
 #include "error.h"
+#include "workload.h"
 
 namespace zc::workloads {
 
 Ring::Ring(unsigned entries) {
+  note_call("io_uring_setup");
   if (const int rc = io_uring_queue_init(entries, &ring_, 0); rc < 0)
     throw Error("io_uring_queue_init: " + errno_text(-rc));
+  // liburing maps the submission ring, the completion ring (the same
+  // mapping with IORING_FEAT_SINGLE_MMAP) and the submission entries.
+  const int mappings = (ring_.features & IORING_FEAT_SINGLE_MMAP) ? 2 : 3;
+  for (int i = 0; i < mappings; ++i)
+    note_call("mmap");
 }
 
 Ring::~Ring() { io_uring_queue_exit(&ring_); }
@@ -24,12 +31,18 @@ io_uring_sqe *Ring::sqe() {
 io_uring_cqe *Ring::wait() {
   io_uring_cqe *cqe = nullptr;
   int rc;
-  while ((rc = io_uring_submit_and_wait(&ring_, 1)) == -EINTR) {
-  }
+  // Waiting for one completion always enters the kernel once (liburing's
+  // __io_uring_submit: wait_nr > 0), and leaves that completion ready.
+  do
+    note_call("io_uring_enter");
+  while ((rc = io_uring_submit_and_wait(&ring_, 1)) == -EINTR);
   if (rc < 0)
     throw Error("io_uring_submit_and_wait: " + errno_text(-rc));
-  while ((rc = io_uring_wait_cqe(&ring_, &cqe)) == -EINTR) {
-  }
+  if (io_uring_peek_cqe(&ring_, &cqe) == 0 && cqe)
+    return cqe;
+  do
+    note_call("io_uring_enter");
+  while ((rc = io_uring_wait_cqe(&ring_, &cqe)) == -EINTR);
   if (rc < 0)
     throw Error("io_uring_wait_cqe: " + errno_text(-rc));
   return cqe;

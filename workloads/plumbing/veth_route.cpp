@@ -108,6 +108,15 @@ VethRoute::VethRoute(bool scatter_gather) : sg_(scatter_gather) {
 
 VethRoute::~VethRoute() { cleanup(); }
 
+int VethRoute::holder_signal() {
+  int status = 0;
+  if (holder_ > 0 && waitpid(holder_, &status, WNOHANG) == holder_) {
+    holder_ = -1; // reaped: cleanup() must not wait for it again
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  }
+  return 0;
+}
+
 void VethRoute::command_holder(const std::string &cmd) {
   write_line(holder_cmd_, cmd);
   if (const std::string reply = read_line(holder_ack_); reply != "ok")

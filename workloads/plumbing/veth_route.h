@@ -27,6 +27,10 @@ public:
   const std::string &sink_netns() const { return sink_netns_; }
   const std::string &device() const { return local_dev_; } // the source's end
   bool scatter_gather() const { return sg_; }
+  pid_t holder_pid() const { return holder_; }
+  // The signal that ended the namespace holder during the run, 0 if none
+  // did (it lives until the route is removed).
+  int holder_signal();
 
 private:
   bool sg_;

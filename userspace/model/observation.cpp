@@ -1,6 +1,6 @@
 #include <sys/utsname.h>
 
-#include "run_result.h"
+#include "observation.h"
 
 namespace zc {
 

@@ -1,0 +1,53 @@
+#include "observation_text.h"
+
+#include "figure_text.h"
+#include "text_table.h"
+
+namespace zc::analysis {
+
+std::string lost_text(const Observation &o) {
+  return "lost events " + thousands(o.events.lost) + " of " +
+         thousands(o.events.submitted + o.events.lost) + "; probe runs missed " +
+         thousands(o.probe_runs_missed);
+}
+
+std::string render_devices(const Observation &o, const std::vector<const Account *> &accounts) {
+  TextTable t({"  role", "device", "serves", "kind", "what", "bytes", "count"});
+  bool any = false;
+  auto add = [&](const std::string &role, const DeviceRow &d) {
+    t.add({"  " + role, d.device, d.serves, d.kind, d.what, thousands(d.bytes),
+           thousands(d.count)});
+    any = true;
+  };
+  for (const Account *a : accounts)
+    for (const DeviceRow &d : a->device.by_device)
+      add(a->role, d);
+  for (const DeviceRow &d : o.unattributed.by_device)
+    add("(none)", d);
+  if (!any)
+    return {};
+  return "\ndevices: storage bios and DMA mappings\n" + t.render();
+}
+
+std::string render_losses(const Observation &o) {
+  std::string out;
+  const UpdatesLost &l = o.lost;
+  auto warn = [&](std::uint64_t n, const std::string &what) {
+    if (n)
+      out += "WARNING: " + thousands(n) + " " + what + "\n";
+  };
+  warn(l.counter_updates, "counter updates found the in-kernel map full and were lost");
+  warn(l.owner_records, "socket or bio owners could not be recorded");
+  warn(l.task_contexts, "thread contexts could not be created");
+  warn(l.fault_lookups,
+       "write faults could not be told copy-on-write or not (their mapping was busy)");
+  warn(l.flows, "descriptor flows could not be recorded");
+  warn(l.devices, "device counters or names could not be recorded");
+  for (const ProgramStat &p : o.programs)
+    warn(p.recursion_misses, "runs of " + p.name +
+                                 " were skipped by the kernel (an event arrived while it was "
+                                 "already running on that CPU)");
+  return out.empty() ? out : "\n" + out;
+}
+
+} // namespace zc::analysis

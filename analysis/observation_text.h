@@ -1,0 +1,24 @@
+// What every session observed (observation.h), as the terminal shows it:
+// the losses line, the devices that moved data or had it mapped, and a
+// warning for every update or probe run that was lost.
+#pragma once
+
+#include <string>
+
+#include "observation.h"
+
+namespace zc::analysis {
+
+// "lost events 0 of 9,166; probe runs missed 0"
+std::string lost_text(const Observation &o);
+
+// Per device: what each role's bios and DMA mappings were, and what
+// belonged to no role (receive buffers, mappings outside any target).
+// Empty when no device was seen.
+std::string render_devices(const Observation &o, const std::vector<const Account *> &accounts);
+
+// One WARNING line per kind of update the BPF side lost and per program the
+// kernel skipped runs of; empty when nothing was lost.
+std::string render_losses(const Observation &o);
+
+} // namespace zc::analysis
