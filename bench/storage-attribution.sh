@@ -35,13 +35,19 @@ done
 
 work=$(mktemp -d /var/tmp/zctrace-bench.XXXXXX)
 loader=
+# The writer stops at the end of its current dd once the stop file exists,
+# so no dd outlives the script.
 cleanup() {
-  [ -n "$loader" ] && kill "$loader" 2>/dev/null && wait "$loader" 2>/dev/null
+  touch "$work/stop"
+  [ -n "$loader" ] && wait "$loader" 2>/dev/null
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 if [ "$load" = yes ]; then
-  (while :; do dd if=/dev/zero of="$work/load" bs=1M count=200 conv=fsync 2>/dev/null; done) &
+  (while [ ! -e "$work/stop" ]; do
+    dd if=/dev/zero of="$work/load" bs=1M count=200 conv=fsync 2>/dev/null
+  done) &
   loader=$!
 fi
 
@@ -78,7 +84,8 @@ EOF
 done
 
 echo "storage attribution: $runs cold runs of $size ($methods), load: $load"
-python3 - "$work/results" <<'EOF'
+status=0
+python3 - "$work/results" <<'EOF' || status=1
 import collections, sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 by = collections.defaultdict(collections.Counter)
@@ -94,3 +101,4 @@ for r in rows:
         print("  " + " ".join(r))
 sys.exit(1 if bad else 0)
 EOF
+exit $status
