@@ -15,8 +15,8 @@ std::string render_devices(const Observation &o, const std::vector<const Account
   TextTable t({"  role", "device", "serves", "kind", "what", "bytes", "count"});
   bool any = false;
   auto add = [&](const std::string &role, const DeviceRow &d) {
-    t.add({"  " + role, d.device, d.serves, d.kind, d.what, thousands(d.bytes),
-           thousands(d.count)});
+    t.add(
+        {"  " + role, d.device, d.serves, d.kind, d.what, thousands(d.bytes), thousands(d.count)});
     any = true;
   };
   for (const Account *a : accounts)
@@ -43,6 +43,7 @@ std::string render_losses(const Observation &o) {
        "write faults could not be told copy-on-write or not (their mapping was busy)");
   warn(l.flows, "descriptor flows could not be recorded");
   warn(l.devices, "device counters or names could not be recorded");
+  warn(l.processes, "forked processes could not be followed (zc_targets was full)");
   for (const ProgramStat &p : o.programs)
     warn(p.recursion_misses, "runs of " + p.name +
                                  " were skipped by the kernel (an event arrived while it was "

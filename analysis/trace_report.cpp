@@ -6,6 +6,7 @@
 #include "figure_text.h"
 #include "method_use.h"
 #include "observation_text.h"
+#include "signals.h"
 
 namespace zc::analysis {
 
@@ -17,11 +18,14 @@ template <typename T> std::string evidence_of(const Figure<T> &f) {
 }
 
 std::string ending(const TraceResult &t) {
+  std::string how = t.ended;
   if (t.exit_status)
-    return "exited with status " + std::to_string(*t.exit_status);
+    how += std::string(how.empty() ? "" : "; ") + "the command's status " +
+           std::to_string(*t.exit_status);
   if (t.exit_signal)
-    return "killed by signal " + std::to_string(*t.exit_signal);
-  return "";
+    how += std::string(how.empty() ? "" : "; ") + "the command was ended by " +
+           signal_name(*t.exit_signal);
+  return how;
 }
 
 } // namespace
@@ -30,8 +34,28 @@ std::map<std::uint32_t, std::string> trace_roles(const TraceResult &t) {
   std::map<std::uint32_t, std::string> roles;
   for (const FlowSample &f : t.flows)
     roles[f.key.tgid] = "child";
-  roles[t.pid] = "program";
+  for (const FollowedProcess &p : t.followed)
+    roles[p.pid] = p.ppid ? "child" : "program";
+  for (std::uint32_t root : t.roots)
+    roles[root] = "program";
   return roles;
+}
+
+static std::string render_followed(const TraceResult &t) {
+  std::map<std::string, std::vector<std::uint32_t>> by_name;
+  for (const FollowedProcess &p : t.followed)
+    by_name[p.name].push_back(p.pid);
+  std::string out;
+  for (const auto &[name, pids] : by_name) {
+    std::string list;
+    for (std::size_t i = 0; i < pids.size() && i < 8; ++i)
+      list += (list.empty() ? "" : " ") + std::to_string(pids[i]);
+    if (pids.size() > 8)
+      list += " and " + std::to_string(pids.size() - 8) + " more";
+    out += (out.empty() ? "" : ", ") + name + " (" + list + ")";
+  }
+  return std::to_string(t.followed.size()) + " process" + (t.followed.size() == 1 ? "" : "es") +
+         ": " + out;
 }
 
 std::string render_trace(const TraceResult &t) {
@@ -41,7 +65,10 @@ std::string render_trace(const TraceResult &t) {
       << " s on kernel " << t.kernel.release;
   if (const std::string e = ending(t); !e.empty())
     out << "; " << e;
-  out << "\n" << lost_text(t) << "; no integrity check: the data is the program's own\n";
+  out << "\nfollowed " << render_followed(t) << "\n";
+  if (!t.containment.empty())
+    out << "the command's processes were kept in " << t.containment << "\n";
+  out << lost_text(t) << "; no integrity check: the data is the program's own\n";
   if (t.partial)
     out << "PARTIAL: " << t.partial_reason << "\n";
   out << "\n";

@@ -23,13 +23,23 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by user space before load (struct zc_config). */
 const volatile struct zc_config zc_cfg = {};
 
-/* Processes whose work is accounted, by tgid. */
+/* Processes whose work is accounted, by tgid: every one followed stays, so
+ * that user space can list them. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct zc_target);
 } zc_targets SEC(".maps");
+
+/* libaio iocbs of one io_submit, as the syscall family read them at entry
+ * (up to this many; more in one call are counted as unsized). */
+#define ZC_AIO_MAX 32
+
+struct zc_aio_iocb {
+	__u32 cls; /* zc_async, ZC_ASYNC_AIO_* */
+	__u32 bytes;
+};
 
 /* Per-thread state of a target thread: which syscall it is in and what the
  * copy-site probes learnt about that syscall so far. Keyed by tid. */
@@ -61,6 +71,13 @@ struct zc_task_ctx {
 	__u32 flow_flags; /* ZC_FLOW_* */
 	__u32 pad2;
 	__u64 map_len; /* mmap: the length mapped (counted as its bytes) */
+	/* The task's read accounting (ioac.rchar) at entry: what the kernel
+	 * read on its behalf during the syscall (kernel_read in execve)
+	 * sizes page-cache lookups no return value does. */
+	__u64 rchar_enter;
+	__u32 aio_n; /* iocbs read at io_submit's entry */
+	__u32 pad3;
+	struct zc_aio_iocb aio[ZC_AIO_MAX];
 };
 
 /* send_dir: the send was already counted at its site (fexit). */
@@ -75,6 +92,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct zc_task_ctx);
 } zc_tasks SEC(".maps");
+
+/* An empty task context, never written: what a new one is copied from. On
+ * the stack it would take most of the 512 bytes a program and the
+ * functions it calls share (the verifier's combined stack limit). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct zc_task_ctx);
+} zc_task_empty SEC(".maps");
 
 /* All aggregated figures. Per CPU so that the two sides of a transfer running
  * on two CPUs never share a cache line; user space sums the CPUs. */
@@ -182,24 +209,34 @@ static __always_inline void zc_health_inc(__u32 slot)
 		*v += 1; /* per-CPU slot: no other writer */
 }
 
+/* The value at `key`, created from `zero` when missing; NULL (and the
+ * health slot `full` counted) when the map is full. */
+static __always_inline void *zc_lookup_or_init(void *map, const void *key, const void *zero,
+					       __u32 full)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+
+	if (val)
+		return val;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	val = bpf_map_lookup_elem(map, key);
+	if (!val)
+		zc_health_inc(full);
+	return val;
+}
+
 /* Adds `n` events and `bytes` to a counter. */
 static __always_inline void zc_count_n(__u8 role, __u8 kind, __u16 site, __u8 dir, __u16 id,
 				       __u64 n, __u64 bytes)
 {
 	struct zc_counter_key key = {
 	    .role = role, .kind = kind, .dir = dir, .site = site, .id = id};
-	struct zc_counter_val *val = bpf_map_lookup_elem(&zc_counters, &key);
+	const struct zc_counter_val zero = {};
+	struct zc_counter_val *val =
+	    zc_lookup_or_init(&zc_counters, &key, &zero, ZC_HEALTH_COUNTERS_FULL);
 
-	if (!val) {
-		struct zc_counter_val zero = {};
-
-		bpf_map_update_elem(&zc_counters, &key, &zero, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&zc_counters, &key);
-		if (!val) {
-			zc_health_inc(ZC_HEALTH_COUNTERS_FULL);
-			return;
-		}
-	}
+	if (!val)
+		return;
 	/* Per-CPU value, but an interrupt-context probe may update the same
 	 * slot while a process-context one is half way: keep it atomic. */
 	__sync_fetch_and_add(&val->count, n);
@@ -216,18 +253,12 @@ static __always_inline void zc_count(__u8 role, __u8 kind, __u16 site, __u8 dir,
 static __always_inline void zc_device_count(__u64 dev, __u8 role, __u8 kind, __u8 dir, __u64 bytes)
 {
 	struct zc_dev_key key = {.dev = dev, .role = role, .kind = kind, .dir = dir};
-	struct zc_counter_val *val = bpf_map_lookup_elem(&zc_dev_counters, &key);
+	const struct zc_counter_val zero = {};
+	struct zc_counter_val *val =
+	    zc_lookup_or_init(&zc_dev_counters, &key, &zero, ZC_HEALTH_DEVICES_FULL);
 
-	if (!val) {
-		struct zc_counter_val zero = {};
-
-		bpf_map_update_elem(&zc_dev_counters, &key, &zero, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&zc_dev_counters, &key);
-		if (!val) {
-			zc_health_inc(ZC_HEALTH_DEVICES_FULL);
-			return;
-		}
-	}
+	if (!val)
+		return;
 	__sync_fetch_and_add(&val->count, 1);
 	__sync_fetch_and_add(&val->bytes, bytes);
 }
@@ -343,12 +374,18 @@ static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
 
 	if (tc)
 		return tc;
-	struct zc_task_ctx fresh = {.nr = ZC_NO_SYSCALL};
+	__u32 zero = 0;
+	const struct zc_task_ctx *empty = bpf_map_lookup_elem(&zc_task_empty, &zero);
 
-	bpf_map_update_elem(&zc_tasks, &tid, &fresh, BPF_NOEXIST);
+	if (!empty)
+		return NULL;
+	const bool created = bpf_map_update_elem(&zc_tasks, &tid, empty, BPF_NOEXIST) == 0;
+
 	tc = bpf_map_lookup_elem(&zc_tasks, &tid);
 	if (!tc)
 		zc_health_inc(ZC_HEALTH_TASKS_FULL);
+	else if (created)
+		tc->nr = ZC_NO_SYSCALL;
 	return tc;
 }
 
@@ -414,6 +451,29 @@ static __always_inline struct skb_shared_info *skb_shinfo_of(const struct sk_buf
 	unsigned char *head = BPF_CORE_READ(skb, head);
 
 	return (void *)(head + BPF_CORE_READ(skb, end));
+}
+
+/* The bytes of the first `submitted` iocbs of the io_submit in progress. */
+static __always_inline __u64 zc_aio_bytes(struct zc_task_ctx *tc, long submitted)
+{
+	__u64 bytes = 0;
+
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < ZC_AIO_MAX; i++) {
+		if (i >= submitted || i >= tc->aio_n)
+			break;
+		bytes += tc->aio[i].bytes;
+	}
+	return bytes;
+}
+
+/* The task's ioac.rchar (CONFIG_TASK_XACCT): bytes it read through the read
+ * family and kernel_read; 0 where the kernel does not keep it. */
+static __always_inline __u64 zc_task_rchar(struct task_struct *task)
+{
+	if (!bpf_core_field_exists(task->ioac))
+		return 0;
+	return BPF_CORE_READ(task, ioac.rchar);
 }
 
 #endif /* ZCTRACE_COMMON_BPF_H */

@@ -724,6 +724,191 @@ int BPF_PROG(zc_cow_fault_kernel, unsigned long address, struct pt_regs *regs,
 	return 0;
 }
 
+/* ---- asynchronous I/O: io_uring completions, libaio submissions --------- */
+
+/* Syscalls whose page-cache lookups another rule sizes: the read family by
+ * its return, sendfile/splice/copy_file_range/tee/vmsplice as references,
+ * io_uring by its completions. */
+static __always_inline bool lookups_sized_elsewhere(__u32 nr)
+{
+	return nr == ZC_NR_SENDFILE || nr == ZC_NR_SPLICE || nr == ZC_NR_COPY_FILE_RANGE ||
+	       nr == ZC_NR_TEE || nr == ZC_NR_VMSPLICE || nr == ZC_NR_IO_URING_ENTER;
+}
+
+/* The bytes and iocbs of the first `submitted` iocbs of an io_submit, by
+ * class (zc_async ZC_ASYNC_AIO_*), summed before anything is counted so
+ * that the loop stays small for the verifier. */
+struct aio_sums {
+	__u64 bytes[4];
+	__u64 iocbs[4];
+};
+
+static __always_inline void aio_sum(struct zc_task_ctx *tc, long submitted, struct aio_sums *s)
+{
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < ZC_AIO_MAX; i++) {
+		__u32 c;
+
+		if (i >= submitted || i >= tc->aio_n)
+			break;
+		c = tc->aio[i].cls - ZC_ASYNC_AIO_READ;
+		if (c < 4) {
+			s->bytes[c & 3] += tc->aio[i].bytes;
+			s->iocbs[c & 3] += 1;
+		}
+	}
+}
+
+/* The buffered reads of a libaio submission completed inside io_submit:
+ * the page cache copied their bytes to user memory. */
+static __always_inline void async_reads(struct zc_task_ctx *tc, long submitted)
+{
+	struct aio_sums s = {};
+
+	aio_sum(tc, submitted, &s);
+	if (s.bytes[0])
+		zc_payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, ZC_NR_IO_SUBMIT,
+			   s.bytes[0]);
+}
+
+/* Every iocb io_submit took, by kind; O_DIRECT ones are moved by the device
+ * (the derived tier of the direct_io site, where nothing watches the site),
+ * buffered writes copied into the page cache (where no site watches that). */
+static __always_inline void async_submitted(struct zc_task_ctx *tc, long submitted)
+{
+	struct aio_sums s = {};
+
+	aio_sum(tc, submitted, &s);
+	for (int c = 0; c < 4; c++)
+		if (s.iocbs[c])
+			zc_count_n(tc->role, ZC_KIND_ASYNC, ZC_ASYNC_AIO_READ + c, 0,
+				   ZC_NR_IO_SUBMIT, s.iocbs[c], s.bytes[c]);
+	if (zc_cfg.derive_direct_io && s.bytes[1] + s.bytes[3])
+		zc_payload(tc->role, ZC_SITE_DIRECT_IO, ZC_DIR_DEVICE, ZC_NR_IO_SUBMIT,
+			   s.bytes[1] + s.bytes[3]);
+	if (zc_cfg.derive_file_write && s.bytes[2])
+		zc_payload(tc->role, ZC_SITE_FILE_WRITE, ZC_DIR_USER_TO_KERNEL, ZC_NR_IO_SUBMIT,
+			   s.bytes[2]);
+}
+
+/* include/uapi/linux/io_uring.h opcodes (stable: uapi). */
+#define ZC_IORING_OP_READV	 1
+#define ZC_IORING_OP_WRITEV	 2
+#define ZC_IORING_OP_READ_FIXED	 4
+#define ZC_IORING_OP_WRITE_FIXED 5
+#define ZC_IORING_OP_SENDMSG	 9
+#define ZC_IORING_OP_RECVMSG	 10
+#define ZC_IORING_OP_READ	 22
+#define ZC_IORING_OP_WRITE	 23
+#define ZC_IORING_OP_SEND	 26
+#define ZC_IORING_OP_RECV	 27
+#define ZC_IORING_OP_SEND_ZC	 47
+#define ZC_IORING_OP_SENDMSG_ZC	 48
+
+/* The process that submitted an io_uring request (io_kiocb___task: its task
+ * until 6.13, req->tctx->task after). */
+static __always_inline struct task_struct *uring_submitter(const struct io_kiocb *req)
+{
+	if (bpf_core_field_exists(((struct io_kiocb___task *)0)->task))
+		return BPF_CORE_READ((struct io_kiocb___task *)req, task);
+	return BPF_CORE_READ(req, tctx, task);
+}
+
+/* A request completed with `res`: its bytes, for its submitter, by kind.
+ * Reads of a page-cache file copied them to user memory; O_DIRECT ones were
+ * moved by the device; where no site watches those copies, the completion
+ * sizes them (inline in io_uring_enter or in an io-wq worker alike). */
+static __always_inline void uring_done(const struct io_kiocb *req, int res)
+{
+	struct task_struct *task;
+	struct file *file;
+	__u32 tgid, flags, cls;
+	__u8 role, op, kind;
+	__u64 ino = 0;
+
+	if (res <= 0 || !req)
+		return;
+	task = uring_submitter(req);
+	tgid = task ? BPF_CORE_READ(task, tgid) : 0;
+	role = tgid ? zc_role_of_tgid(tgid) : ZC_ROLE_NONE;
+	if (!role)
+		return;
+	op = BPF_CORE_READ(req, opcode);
+	file = BPF_CORE_READ(req, file);
+	flags = file ? BPF_CORE_READ(file, f_flags) : 0;
+	kind = ZC_FD_NONE;
+	if (file) {
+		unsigned int mode = BPF_CORE_READ(file, f_inode, i_mode) & 0170000;
+
+		ino = BPF_CORE_READ(file, f_inode, i_ino);
+		kind = mode == 0100000	 ? ((flags & ZC_O_DIRECT) ? ZC_FD_REG_DIRECT : ZC_FD_REG)
+		       : mode == 0140000 ? ZC_FD_SOCK
+		       : mode == 0010000 ? ZC_FD_FIFO
+					 : ZC_FD_OTHER;
+	}
+	bool read =
+	    op == ZC_IORING_OP_READ || op == ZC_IORING_OP_READV || op == ZC_IORING_OP_READ_FIXED;
+	bool write =
+	    op == ZC_IORING_OP_WRITE || op == ZC_IORING_OP_WRITEV || op == ZC_IORING_OP_WRITE_FIXED;
+	bool send = op == ZC_IORING_OP_SEND || op == ZC_IORING_OP_SENDMSG ||
+		    op == ZC_IORING_OP_SEND_ZC || op == ZC_IORING_OP_SENDMSG_ZC;
+	bool recv = op == ZC_IORING_OP_RECV || op == ZC_IORING_OP_RECVMSG;
+	bool file_io = kind == ZC_FD_REG || kind == ZC_FD_REG_DIRECT;
+
+	if (read && file_io)
+		cls = kind == ZC_FD_REG_DIRECT ? ZC_ASYNC_URING_READ_DIRECT : ZC_ASYNC_URING_READ;
+	else if (write && file_io)
+		cls = kind == ZC_FD_REG_DIRECT ? ZC_ASYNC_URING_WRITE_DIRECT : ZC_ASYNC_URING_WRITE;
+	else if (send || (write && kind == ZC_FD_SOCK))
+		cls = ZC_ASYNC_URING_SEND;
+	else if (recv || (read && kind == ZC_FD_SOCK))
+		cls = ZC_ASYNC_URING_RECV;
+	else
+		return;
+	zc_count(role, ZC_KIND_ASYNC, cls, 0, ZC_NR_IO_URING_ENTER, res);
+	if (cls == ZC_ASYNC_URING_READ && (zc_cfg.derive_async_reads || zc_cfg.derive_filemap_read))
+		zc_payload(role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, ZC_NO_SYSCALL, res);
+	if ((cls == ZC_ASYNC_URING_READ_DIRECT || cls == ZC_ASYNC_URING_WRITE_DIRECT) &&
+	    zc_cfg.derive_direct_io)
+		zc_payload(role, ZC_SITE_DIRECT_IO, ZC_DIR_DEVICE, ZC_NO_SYSCALL, res);
+
+	/* The request's descriptor, for the copy methods the process used. */
+	struct zc_flow_key key = {.tgid = tgid,
+				  .nr = ZC_NR_IO_URING_ENTER,
+				  .src_kind = (read || recv) ? kind : ZC_FD_NONE,
+				  .dst_kind = (write || send) ? kind : ZC_FD_NONE,
+				  .src_fd = -1,
+				  .dst_fd = -1,
+				  .src_ino = (read && file_io) ? ino : 0,
+				  .dst_ino = (write && file_io) ? ino : 0,
+				  .flags = ZC_FLOW_IO_URING};
+	const struct zc_flow_val zero = {};
+	struct zc_flow_val *val = zc_lookup_or_init(&zc_flows, &key, &zero, ZC_HEALTH_FLOWS_FULL);
+
+	if (!val)
+		return;
+	__sync_fetch_and_add(&val->calls, 1);
+	__sync_fetch_and_add(&val->bytes, (__u64)res);
+}
+
+/* io_uring:io_uring_complete passes (ctx, req, user_data, res, cflags,
+ * extra1, extra2) in Debian's 6.1 and 6.12 and (ctx, req, cqe) in 6.18: one
+ * program each, chosen by the tracepoint's arguments in this kernel's BTF. */
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(zc_io_uring_complete, void *ctx_, void *req, struct io_uring_cqe *cqe)
+{
+	uring_done(req, BPF_CORE_READ(cqe, res));
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(zc_io_uring_complete_args, void *ctx_, void *req, u64 user_data, int res,
+	     unsigned cflags, u64 extra1, u64 extra2)
+{
+	uring_done(req, res);
+	return 0;
+}
+
 /* ---- syscall returns: the tracepoint tier of filemap_read, and the
  *      derived tier of every site that has one ----------------------------- */
 
@@ -749,10 +934,31 @@ int BPF_PROG(zc_copies_sys_exit, struct pt_regs *regs, long ret)
 	 * sendfile and splice look pages up too, but pass references. */
 	if (tc->copy_flags & ZC_CF_FILEMAP_GET_PAGES) {
 		tc->copy_flags &= ~ZC_CF_FILEMAP_GET_PAGES;
-		if (ret > 0 && zc_read_family(nr))
-			zc_payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, (__u16)nr,
-				   ret);
+		if (zc_read_family(nr)) {
+			if (ret > 0)
+				zc_payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER,
+					   (__u16)nr, ret);
+		} else if (nr == ZC_NR_IO_SUBMIT) {
+			async_reads(tc, ret); /* sized by its iocbs, below */
+		} else if (!lookups_sized_elsewhere(nr)) {
+			/* The kernel reading a file into its own memory on the
+			 * task's behalf (kernel_read: execve reading the binary's
+			 * and its interpreter's headers): what the task's read
+			 * accounting grew by during the syscall. */
+			__u64 now = zc_task_rchar(bpf_get_current_task_btf());
+
+			if (now > tc->rchar_enter)
+				zc_payload(tc->role, ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_KERNEL,
+					   (__u16)nr, now - tc->rchar_enter);
+			else
+				zc_count(tc->role, ZC_KIND_FILEMAP, ZC_FILEMAP_UNSIZED, 0,
+					 (__u16)nr, 0);
+		}
+	} else if (nr == ZC_NR_IO_SUBMIT && zc_cfg.derive_filemap_read) {
+		async_reads(tc, ret);
 	}
+	if (nr == ZC_NR_IO_SUBMIT && ret > 0)
+		async_submitted(tc, ret);
 	if (ret <= 0)
 		return 0;
 	bytes = ret;

@@ -27,6 +27,9 @@
 #define ZC_NR_PREADV2	      327
 #define ZC_NR_PWRITEV2	      328
 #define ZC_NR_IO_URING_ENTER  426
+#define ZC_NR_IO_SUBMIT	      209
+#define ZC_NR_EXECVE	      59
+#define ZC_NR_EXECVEAT	      322
 
 /* include/linux/socket.h; a #define, so not in vmlinux.h. */
 #define ZC_MSG_ZEROCOPY 0x4000000

@@ -24,6 +24,15 @@
 /* include/linux/fs.h */
 #define ZC_FMODE_WRITE 0x2
 
+/* include/uapi/linux/aio_abi.h */
+#define ZC_IOCB_CMD_PREAD   0
+#define ZC_IOCB_CMD_PWRITE  1
+#define ZC_IOCB_CMD_PREADV  7
+#define ZC_IOCB_CMD_PWRITEV 8
+
+/* include/linux/mm.h */
+#define ZC_VM_SHARED 0x00000008UL
+
 /* The file behind fd in the current task's fd table, or NULL. */
 static __always_inline struct file *fd_file(long fd)
 {
@@ -79,6 +88,139 @@ static __always_inline void set_dst(struct zc_task_ctx *tc, long fd)
 	tc->fd_dst = fd_kind(fd, &tc->dst_ino);
 }
 
+/* Where a write's user buffer lies: in a mapping of a file (shared or
+ * private), that file is where the data came from (mmap+write, whatever
+ * else the process has mapped). bpf_find_vma ("bpf: Introduce helper
+ * bpf_find_vma", 5.17). */
+struct mapped_src {
+	__u64 ino;
+	bool file;
+};
+
+static long buffer_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct mapped_src *m = data;
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+
+	if (file) {
+		m->file = true;
+		m->ino = BPF_CORE_READ(file, f_inode, i_ino);
+	}
+	return 0;
+}
+
+static __always_inline void buffer_source(struct zc_task_ctx *tc, unsigned long buf)
+{
+	struct mapped_src m = {};
+
+	if (!buf || bpf_find_vma(bpf_get_current_task_btf(), buf, buffer_vma, &m, 0) || !m.file)
+		return;
+	tc->fd_src = ZC_FD_MAPPED;
+	tc->src_fd = -1;
+	tc->src_ino = m.ino;
+}
+
+/* The first buffer of a msghdr's iovec (sendmsg). */
+static __always_inline unsigned long msg_buffer(unsigned long msg)
+{
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)msg) || !m.msg_iov || !m.msg_iovlen)
+		return 0;
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	return (unsigned long)iov.iov_base;
+}
+
+/* The first buffer of an iovec array (writev, pwritev). */
+static __always_inline unsigned long iov_buffer(unsigned long iovp)
+{
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&iov, sizeof(iov), (void *)iovp))
+		return 0;
+	return (unsigned long)iov.iov_base;
+}
+
+/* libaio: the iocbs io_submit(ctx, nr, iocbpp) is given, read from user
+ * memory at entry. What each will move is what it asks for, clipped to the
+ * file's size for reads: a buffered one completes inside io_submit, an
+ * O_DIRECT one on the device (its bios are counted as storage bytes). */
+static __always_inline void read_iocbs(struct zc_task_ctx *tc, long nr, unsigned long iocbpp)
+{
+	tc->aio_n = 0;
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < ZC_AIO_MAX; i++) {
+		struct iocb cb = {};
+		unsigned long ptr = 0;
+		__u64 ino = 0, bytes;
+		__u8 kind;
+		bool read, direct;
+
+		if (i >= nr)
+			break;
+		if (bpf_probe_read_user(&ptr, sizeof(ptr), (void *)(iocbpp + i * sizeof(ptr))) ||
+		    bpf_probe_read_user(&cb, sizeof(cb), (void *)ptr))
+			break;
+		kind = fd_kind(cb.aio_fildes, &ino);
+		read = cb.aio_lio_opcode == ZC_IOCB_CMD_PREAD ||
+		       cb.aio_lio_opcode == ZC_IOCB_CMD_PREADV;
+		if (!read && cb.aio_lio_opcode != ZC_IOCB_CMD_PWRITE &&
+		    cb.aio_lio_opcode != ZC_IOCB_CMD_PWRITEV)
+			kind = ZC_FD_OTHER; /* fsync, poll: no data */
+		direct = kind == ZC_FD_REG_DIRECT;
+		bytes = cb.aio_nbytes;
+		if (cb.aio_lio_opcode == ZC_IOCB_CMD_PREADV ||
+		    cb.aio_lio_opcode == ZC_IOCB_CMD_PWRITEV) {
+			/* aio_nbytes counts iovecs: add their lengths (the first 4) */
+			__u64 total = 0;
+
+#pragma clang loop unroll(disable)
+			for (int v = 0; v < 4; v++) {
+				struct iovec iov = {};
+
+				if (v >= cb.aio_nbytes ||
+				    bpf_probe_read_user(&iov, sizeof(iov),
+							(void *)(cb.aio_buf + v * sizeof(iov))))
+					break;
+				total += iov.iov_len;
+			}
+			bytes = total;
+		}
+		if (read && (kind == ZC_FD_REG || direct)) {
+			struct file *file = fd_file(cb.aio_fildes);
+			__s64 size = BPF_CORE_READ(file, f_inode, i_size);
+
+			bytes = cb.aio_offset >= size	       ? 0
+				: bytes > size - cb.aio_offset ? size - cb.aio_offset
+							       : bytes;
+		}
+		if (kind != ZC_FD_REG && kind != ZC_FD_REG_DIRECT) {
+			tc->aio[i].cls = 0xff; /* no file data */
+			tc->aio[i].bytes = 0;
+		} else {
+			tc->aio[i].cls =
+			    read ? (direct ? ZC_ASYNC_AIO_READ_DIRECT : ZC_ASYNC_AIO_READ)
+				 : (direct ? ZC_ASYNC_AIO_WRITE_DIRECT : ZC_ASYNC_AIO_WRITE);
+			tc->aio[i].bytes = (__u32)bytes;
+			if (i == 0) { /* the flow names the first iocb's file */
+				if (read) {
+					tc->src_fd = cb.aio_fildes;
+					tc->fd_src = kind;
+					tc->src_ino = ino;
+				} else {
+					tc->dst_fd = cb.aio_fildes;
+					tc->fd_dst = kind;
+					tc->dst_ino = ino;
+				}
+				tc->flow_flags = ZC_FLOW_AIO;
+			}
+		}
+		tc->aio_n = i + 1;
+	}
+}
+
 /* Where the data of this syscall comes from and goes to. */
 static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct pt_regs *regs)
 {
@@ -103,21 +245,30 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 		set_src(tc, a0);
 		break;
 	case ZC_NR_WRITE:
-	case ZC_NR_PWRITE64:
+	case ZC_NR_PWRITE64: /* (fd, buf, ...) */
+		set_dst(tc, a0);
+		buffer_source(tc, a1);
+		break;
 	case ZC_NR_WRITEV:
 	case ZC_NR_PWRITEV:
-	case ZC_NR_PWRITEV2:
+	case ZC_NR_PWRITEV2: /* (fd, iov, ...) */
 		set_dst(tc, a0);
+		buffer_source(tc, iov_buffer(a1));
 		break;
 	case ZC_NR_SENDTO: /* (fd, buf, len, flags, ...) */
 		set_dst(tc, a0);
+		buffer_source(tc, a1);
 		if (BPF_CORE_READ(regs, r10) & ZC_MSG_ZEROCOPY)
 			tc->flow_flags = ZC_FLOW_ZEROCOPY;
 		break;
 	case ZC_NR_SENDMSG: /* (fd, msg, flags) */
 		set_dst(tc, a0);
+		buffer_source(tc, msg_buffer(a1));
 		if (a2 & ZC_MSG_ZEROCOPY)
 			tc->flow_flags = ZC_FLOW_ZEROCOPY;
+		break;
+	case ZC_NR_IO_SUBMIT: /* (ctx, nr, iocbpp) */
+		read_iocbs(tc, a1, a2);
 		break;
 	case ZC_NR_IO_URING_ENTER: /* (ring fd, ...): the data's descriptors are
 				      in the ring's requests, not here */
@@ -146,10 +297,12 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 		break;
 	case ZC_NR_VMSPLICE: /* (fd, iov, ...): into a pipe opened for writing,
 				out of one opened for reading */
-		if (fd_writable(a0))
+		if (fd_writable(a0)) {
 			set_dst(tc, a0);
-		else
+			buffer_source(tc, iov_buffer(a1));
+		} else {
 			set_src(tc, a0);
+		}
 		break;
 	}
 }
@@ -157,6 +310,7 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id, struct
 /* One data-moving syscall into zc_flows. mmap is a flow only of a file. */
 static __always_inline void count_flow(struct zc_task_ctx *tc, __u32 tgid, __u16 nr, long ret)
 {
+	const struct zc_flow_val zero = {};
 	struct zc_flow_key key = {};
 	struct zc_flow_val *val;
 
@@ -170,23 +324,28 @@ static __always_inline void count_flow(struct zc_task_ctx *tc, __u32 tgid, __u16
 	key.dst_fd = tc->fd_dst == ZC_FD_NONE ? -1 : tc->dst_fd;
 	key.src_ino = tc->src_ino;
 	key.dst_ino = tc->dst_ino;
-	key.flags = tc->flow_flags;
-	val = bpf_map_lookup_elem(&zc_flows, &key);
-	if (!val) {
-		struct zc_flow_val zero = {};
-
-		bpf_map_update_elem(&zc_flows, &key, &zero, BPF_NOEXIST);
-		val = bpf_map_lookup_elem(&zc_flows, &key);
-		if (!val) {
-			zc_health_inc(ZC_HEALTH_FLOWS_FULL);
-			return;
-		}
+	/* Sockets are told apart by kind only: a server's thousands of
+	 * connections make one flow per syscall and other end, not one each. */
+	if (key.src_kind == ZC_FD_SOCK) {
+		key.src_fd = -1;
+		key.src_ino = 0;
 	}
+	if (key.dst_kind == ZC_FD_SOCK) {
+		key.dst_fd = -1;
+		key.dst_ino = 0;
+	}
+	key.flags = tc->flow_flags;
+	val = zc_lookup_or_init(&zc_flows, &key, &zero, ZC_HEALTH_FLOWS_FULL);
+	if (!val)
+		return;
 	__sync_fetch_and_add(&val->calls, 1);
 	/* mmap returns an address (its bytes are the length mapped),
-	 * io_uring_enter a count of requests */
+	 * io_uring_enter a count of requests (their bytes are counted when
+	 * they complete), io_submit a count of iocbs */
 	if (nr == ZC_NR_MMAP && ret >= 0)
 		__sync_fetch_and_add(&val->bytes, tc->map_len);
+	else if (nr == ZC_NR_IO_SUBMIT && ret > 0)
+		__sync_fetch_and_add(&val->bytes, zc_aio_bytes(tc, ret));
 	else if (ret > 0 && nr != ZC_NR_MMAP && nr != ZC_NR_IO_URING_ENTER)
 		__sync_fetch_and_add(&val->bytes, (__u64)ret);
 }
@@ -214,6 +373,8 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	tc->write_seen = 0;
 	tc->copies_pending = 1;
 	tc->role = role;
+	tc->rchar_enter = zc_task_rchar(bpf_get_current_task_btf());
+	tc->aio_n = 0;
 	classify_fds(tc, id, regs);
 	if (id == ZC_NR_EXIT || id == ZC_NR_EXIT_GROUP) {
 		zc_count(role, ZC_KIND_SYSCALL, 0, 0, (__u16)id, 0);
@@ -262,7 +423,26 @@ int BPF_PROG(zc_process_fork, struct task_struct *parent, struct task_struct *ch
 		return 0;
 	struct zc_target copy = *t;
 
-	bpf_map_update_elem(&zc_targets, &child_tgid, &copy, BPF_NOEXIST);
+	copy.ppid = parent_tgid;
+	copy.execs = 0;
+	bpf_probe_read_kernel_str(copy.comm, sizeof(copy.comm), child->comm);
+	if (bpf_map_update_elem(&zc_targets, &child_tgid, &copy, BPF_NOEXIST) == -ZC_E2BIG)
+		zc_health_inc(ZC_HEALTH_TARGETS_FULL);
+	return 0;
+}
+
+/* A followed process ran a new program: its name, for the list of what was
+ * followed. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(zc_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid);
+	struct zc_target *t = bpf_map_lookup_elem(&zc_targets, &tgid);
+
+	if (!t)
+		return 0;
+	t->execs += 1;
+	bpf_probe_read_kernel_str(t->comm, sizeof(t->comm), p->comm);
 	return 0;
 }
 

@@ -38,6 +38,7 @@ enum zc_kind {
 	ZC_KIND_NET = 10,	  /* site=zc_net; bytes handed to a net device    */
 	ZC_KIND_SOCK = 11,	  /* site=zc_sock; bytes the socket layer moved   */
 	ZC_KIND_STREAM = 12,	  /* site=zc_stream; ring buffer bookkeeping      */
+	ZC_KIND_ASYNC = 13,	  /* site=zc_async, id=nr; asynchronous I/O done */
 };
 
 /* Where payload bytes moved (ZC_KIND_PAYLOAD site). */
@@ -84,6 +85,7 @@ enum zc_fd_kind {
 	ZC_FD_FIFO = 3,	      /* pipe or FIFO                          */
 	ZC_FD_SOCK = 4,
 	ZC_FD_OTHER = 5,
+	ZC_FD_MAPPED = 6, /* user memory mapped from a file (the inode is the file's) */
 };
 
 /* Load-time settings of every BPF object (its .rodata). */
@@ -105,7 +107,9 @@ struct zc_config {
 	__u8 derive_vmsplice;	     /* vmsplice's return                      */
 	__u8 derive_copy_file_range; /* copy_file_range's return, less what
 					the file-write site saw             */
-	__u8 pad[3];
+	__u8 derive_async_reads;     /* size page-cache lookups of io_uring and
+					libaio by their requests' bytes      */
+	__u8 pad[2];
 	/* The payload file (stat's st_dev in the kernel's encoding, and
 	 * st_ino): copy-on-write of its private mappings is payload. */
 	__u32 payload_dev;
@@ -128,6 +132,24 @@ enum zc_filemap {
 	ZC_FILEMAP_GET_PAGES = 0, /* filemap_get_pages (read/splice lookups) */
 	ZC_FILEMAP_MAP_PAGES = 1, /* fault-around mapped a range             */
 	ZC_FILEMAP_FAULT = 2,	  /* filemap_fault: page not mapped around   */
+	ZC_FILEMAP_UNSIZED = 3,	  /* syscalls (id=nr) whose lookups nothing
+				     could size: count=syscalls             */
+};
+
+/* Asynchronous I/O a target submitted (ZC_KIND_ASYNC site): io_uring
+ * requests by their completions, libaio (io_submit) iocbs by what they
+ * asked (clipped to the file's size). bytes=done, count=requests. */
+enum zc_async {
+	ZC_ASYNC_URING_READ = 0,	/* from a file, through the page cache */
+	ZC_ASYNC_URING_READ_DIRECT = 1, /* from an O_DIRECT file               */
+	ZC_ASYNC_URING_WRITE = 2,
+	ZC_ASYNC_URING_WRITE_DIRECT = 3,
+	ZC_ASYNC_URING_SEND = 4,
+	ZC_ASYNC_URING_RECV = 5,
+	ZC_ASYNC_AIO_READ = 6,
+	ZC_ASYNC_AIO_READ_DIRECT = 7,
+	ZC_ASYNC_AIO_WRITE = 8,
+	ZC_ASYNC_AIO_WRITE_DIRECT = 9,
 };
 
 /* Storage bytes (ZC_KIND_BLOCK site, and the dir of ZC_DEVK_STORAGE):
@@ -176,7 +198,8 @@ enum zc_health_slot {
 	ZC_HEALTH_FLOWS_FULL = 4,    /* a descriptor flow could not be recorded */
 	ZC_HEALTH_DEVICES_FULL = 5,  /* a device counter or name could not be
 					recorded                                */
-	ZC_HEALTH_MAX = 6,
+	ZC_HEALTH_TARGETS_FULL = 6,  /* a forked child could not be followed  */
+	ZC_HEALTH_MAX = 7,
 };
 
 /* Syscall number used when an event happened outside any syscall. */
@@ -228,10 +251,13 @@ struct zc_device {
 	char of[16];   /* the disk or net device it serves: "nvme0n1", "eth0" */
 };
 
-/* What the targets map says about a process (key: tgid). */
+/* What the targets map says about a process (key: tgid). 32 bytes. */
 struct zc_target {
 	__u32 role;
 	__u32 follow_children; /* add forked children with the same role */
+	__u32 ppid;	       /* the parent it was forked from, 0: registered */
+	__u32 execs;	       /* execve()s it made while followed          */
+	char comm[16];	       /* its name, as of its last exec             */
 };
 
 /* Key of the descriptor flows (map zc_flows): which syscall of which
@@ -253,7 +279,8 @@ struct zc_flow_key {
 
 /* zc_flow_key.flags */
 #define ZC_FLOW_ZEROCOPY 0x1 /* a send with MSG_ZEROCOPY */
-#define ZC_FLOW_IO_URING 0x2 /* io_uring_enter: src is the ring, not data */
+#define ZC_FLOW_IO_URING 0x2 /* requests through an io_uring ring          */
+#define ZC_FLOW_AIO	 0x4 /* iocbs submitted with io_submit (libaio)    */
 
 /* calls, and the sum of their positive returns (mmap: of the lengths mapped). */
 struct zc_flow_val {

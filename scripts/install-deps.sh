@@ -8,7 +8,9 @@ apt-get update
 # Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
 # independent route for zctrace crosscheck), chromium (renders zctrace
 # report's HTML headless to check its charts), python3 (the bench scripts
-# read zctrace's JSON with it).
+# read zctrace's JSON with it); and the programs nobody here wrote that the
+# tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds a small Java
+# program), python3, coreutils.
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
@@ -20,8 +22,11 @@ apt-get install -y --no-install-recommends \
   clang \
   cmake \
   cpio \
+  curl \
   e2fsprogs \
+  fio \
   g++ \
+  iperf3 \
   kmod \
   libbpf-dev \
   libcli11-dev \
@@ -31,7 +36,9 @@ apt-get install -y --no-install-recommends \
   liburing-dev \
   linux-libc-dev \
   make \
+  nginx \
   nlohmann-json3-dev \
+  openjdk-17-jdk-headless \
   python3 \
   qemu-system-x86 \
   util-linux \

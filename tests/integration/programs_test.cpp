@@ -111,7 +111,7 @@ TEST(Trace, EveryThreadOfTheProgramIsCounted) {
   std::map<std::uint64_t, int> blocks_by_tid;
   const json trace = read_json(events);
   for (const json &e : trace.at("traceEvents"))
-    if (e.value("name", "") == "pread64" && e.at("pid") == doc.at("pid") &&
+    if (e.value("name", "") == "pread64" && e.at("pid") == doc.at("roots").at(0) &&
         e.at("args").at("ret") == 65536)
       blocks_by_tid[e.at("tid").get<std::uint64_t>()] += 1;
   EXPECT_EQ(blocks_by_tid.size(), 4u);
@@ -177,7 +177,17 @@ TEST(Trace, BadTargetsAreOneLineErrors) {
   expect_one_line_error(run_tool(zctrace({"trace", "--pid", "999999999", "--duration", "1"})), 2,
                         "no process with pid 999999999");
   expect_one_line_error(run_tool(zctrace({"trace", "--pid", "1"})), 2, "--pid needs --duration");
-  expect_one_line_error(run_tool(zctrace({"trace"})), 2, "trace either a command");
+  expect_one_line_error(run_tool(zctrace({"trace"})), 2, "nothing to trace");
+  expect_one_line_error(run_tool(zctrace({"trace", "--pid", "1", "--duration", "1", "--", "true"})),
+                        2, "not both");
+  expect_one_line_error(run_tool(zctrace({"trace", "--pid", "2", "--duration", "1"})), 2,
+                        "is a kernel thread");
+  expect_one_line_error(
+      run_tool(zctrace({"trace", "--user", "zctrace-no-such-user", "--", "true"})), 2,
+      "no user 'zctrace-no-such-user'");
+  expect_one_line_error(
+      run_tool(zctrace({"trace", "--user", "nobody", "--pid", "1", "--duration", "1"})), 2,
+      "--user applies to a command");
 }
 
 // The event trace holds the events the account was made from: with nothing

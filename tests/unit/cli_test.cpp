@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <vector>
 
 #include "cli.h"
 #include "error.h"
+#include "trace_session.h"
 
 namespace zc {
 namespace {
@@ -146,26 +149,61 @@ TEST(Cli, SweepTakesListsOfSizes) {
             std::string::npos);
 }
 
-TEST(Cli, TraceACommandOrAProcess) {
-  const auto cmd = std::get<TraceOptions>(
-      parse({"trace", "--json", "t.json", "--trace", "e.json", "--", "dd", "if=x", "bs=64k"})
-          .command);
+TEST(Cli, TraceACommandOrProcesses) {
+  const auto cmd = std::get<TraceOptions>(parse({"trace", "--json", "t.json", "--trace", "e.json",
+                                                 "--user", "nobody", "--", "dd", "if=x", "bs=64k"})
+                                              .command);
   EXPECT_EQ(cmd.command, (std::vector<std::string>{"dd", "if=x", "bs=64k"}));
   EXPECT_EQ(cmd.json_path, "t.json");
   EXPECT_EQ(cmd.trace_path, "e.json");
-  EXPECT_FALSE(cmd.pid);
-  const auto pid =
-      std::get<TraceOptions>(parse({"trace", "--pid", "42", "--duration", "2.5"}).command);
-  EXPECT_EQ(pid.pid, 42);
+  EXPECT_EQ(cmd.user, "nobody");
+  EXPECT_TRUE(cmd.pids.empty());
+  const auto pid = std::get<TraceOptions>(
+      parse({"trace", "--pid", "42", "--pid", "43", "--duration", "2.5"}).command);
+  EXPECT_EQ(pid.pids, (std::vector<int>{42, 43}));
   EXPECT_DOUBLE_EQ(*pid.duration_s, 2.5);
   EXPECT_TRUE(pid.command.empty());
-  EXPECT_NE(usage_error({"trace"}).find("trace either a command"), std::string::npos);
-  EXPECT_NE(usage_error({"trace", "--pid", "42", "--duration", "1", "--", "ls"}).find("not both"),
-            std::string::npos);
-  EXPECT_NE(usage_error({"trace", "--pid", "42"}).find("--pid needs --duration"),
-            std::string::npos);
   EXPECT_NE(usage_error({"trace", "--pid", "42", "--duration", "-1"}).find("duration"),
             std::string::npos);
+}
+
+// What a trace is asked to do is checked before anything starts, each with
+// one line.
+TEST(Cli, TraceRequestsAreCheckedBeforeAnything) {
+  auto why = [](TraceRequest req) {
+    try {
+      check_trace_request(req);
+      return std::string();
+    } catch (const UsageError &e) {
+      return std::string(e.what());
+    }
+  };
+  TraceRequest none;
+  EXPECT_NE(why(none).find("nothing to trace"), std::string::npos);
+  TraceRequest both;
+  both.command = {"ls"};
+  both.pids = {getpid()};
+  both.duration_s = 1;
+  EXPECT_NE(why(both).find("not both"), std::string::npos);
+  TraceRequest forever;
+  forever.pids = {1};
+  EXPECT_NE(why(forever).find("--pid needs --duration"), std::string::npos);
+  TraceRequest kthread;
+  kthread.pids = {2}; // kthreadd
+  kthread.duration_s = 1;
+  EXPECT_NE(why(kthread).find("kernel thread"), std::string::npos);
+  TraceRequest self;
+  self.pids = {getpid()};
+  self.duration_s = 1;
+  EXPECT_NE(why(self).find("zctrace itself"), std::string::npos);
+  TraceRequest missing;
+  missing.command = {"zctrace-no-such-command"};
+  EXPECT_NE(why(missing).find("command not found"), std::string::npos);
+  TraceRequest as_pid_user;
+  as_pid_user.pids = {1};
+  as_pid_user.duration_s = 1;
+  as_pid_user.user = "nobody";
+  EXPECT_NE(why(as_pid_user).find("--user applies to a command"), std::string::npos);
 }
 
 TEST(Cli, RunTraceNeedsTheEventStream) {

@@ -209,19 +209,40 @@ TEST(Collector, TheDeferredCopyMattersOnlyAfterAZeroCopySend) {
   EXPECT_NE(zerocopy.cpu_copy.bytes.evidence.how.find("skb_copy_ubufs"), std::string::npos);
 }
 
-TEST(Collector, ReadsOutsideSyscallsTheTracepointCannotSizeAreSaid) {
-  // An io_uring worker looked pages up: on the tracepoint tier no syscall
-  // return sizes the copy, so the total is unknown, and says why.
+// Page-cache lookups the tracepoint tier of filemap_read cannot size by a
+// read's return: sized by io_uring's completions, by the task's read
+// accounting (kernel_read in execve), or said, naming where they were.
+TEST(Collector, LookupsNoReturnSizesAreSizedElseSaid) {
+  const std::uint16_t kIoUringEnter = 426, kExecve = 59;
+  const auto tracepoints = reports();
+  // A worker of the process looked pages up, and the process has no ring.
   RawCounters c = read_write_counters();
   c.samples.push_back(
       sample(ZC_ROLE_SOURCE, ZC_KIND_FILEMAP, ZC_FILEMAP_GET_PAGES, 0, ZC_NO_SYSCALL, 16, 65536));
-  const auto tracepoints = reports();
-  const Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
+  Account a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
   EXPECT_FALSE(a.cpu_copy.bytes.value);
-  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("16 page-cache lookups outside the read family"),
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("16 page-cache lookups outside any syscall"),
             std::string::npos)
       << a.cpu_copy.bytes.evidence.how;
-  // With fexit at filemap_read the worker's copies are sized where they happen.
+  EXPECT_EQ(a.cpu_copy.bytes.evidence.how.find("io_uring"), std::string::npos);
+  // The process has a ring: its requests' lookups, said so.
+  c.samples.push_back(sample(ZC_ROLE_SOURCE, ZC_KIND_SYSCALL, 0, 0, kIoUringEnter, 4, 0));
+  a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("of io_uring requests"), std::string::npos)
+      << a.cpu_copy.bytes.evidence.how;
+  // Their completions size them.
+  c.samples.push_back(
+      sample(ZC_ROLE_SOURCE, ZC_KIND_ASYNC, ZC_ASYNC_URING_READ, 0, kIoUringEnter, 16, 65536));
+  a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
+  EXPECT_TRUE(a.cpu_copy.bytes.value) << a.cpu_copy.bytes.evidence.how;
+  // An execve whose reads the task's accounting could not size: named.
+  c.samples.push_back(
+      sample(ZC_ROLE_SOURCE, ZC_KIND_FILEMAP, ZC_FILEMAP_UNSIZED, 0, kExecve, 1, 0));
+  a = build_account(ZC_ROLE_SOURCE, c, ProbeIndex(tracepoints), {}, kPayload);
+  EXPECT_FALSE(a.cpu_copy.bytes.value);
+  EXPECT_NE(a.cpu_copy.bytes.evidence.how.find("in 1 execve() call"), std::string::npos)
+      << a.cpu_copy.bytes.evidence.how;
+  // With fexit at filemap_read every copy is sized where it happens.
   const auto at_sites = reports({}, AttachKind::Fexit);
   EXPECT_TRUE(
       build_account(ZC_ROLE_SOURCE, c, ProbeIndex(at_sites), {}, kPayload).cpu_copy.bytes.value);
@@ -400,11 +421,14 @@ TEST(Collector, ProbeRunsTheKernelSkippedAreCounted) {
   RawCounters c;
   c.programs = {{"zc_sys_enter", 100, 0, 0}, {"zc_block_bio_queue", 9, 0, 2}};
   c.devices_full = 1;
+  c.targets_full = 3;
   Observation o;
   o.probes = reports();
   observe(o, c, 0, kPayload);
   EXPECT_EQ(o.probe_runs_missed, 2u);
   EXPECT_EQ(o.lost.devices, 1u);
+  EXPECT_EQ(o.lost.processes, 3u);
+  EXPECT_EQ(o.lost.total(), 4u);
   EXPECT_EQ(o.programs.size(), 2u);
 }
 

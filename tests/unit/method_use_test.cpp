@@ -68,24 +68,107 @@ TEST(MethodUse, ReadAndWriteOfTheSameBytesArePaired) {
   EXPECT_FALSE(w->from);
 }
 
-TEST(MethodUse, MmapWriteNeedsAboutTheMappedBytesWritten) {
-  const auto uses = method_uses(
-      {flow(1, kMmap, kFile, kNone, 1, 1 << 24), flow(1, kWrite, kNone, kSock, 256, 1 << 24)});
+// A write whose buffer lies in a mapping of a file is mmap+write of that
+// file, whatever else the process has mapped.
+TEST(MethodUse, AWriteFromAMappingIsMmapWriteOfThatFile) {
+  const FdRef other{5, ZC_FD_REG, 101};
+  const auto uses = method_uses({flow(1, kMmap, kFile, kNone, 1, 1 << 24),
+                                 flow(1, kMmap, other, kNone, 1, 1 << 20),
+                                 flow(1, kWrite, {-1, ZC_FD_MAPPED, 100}, kSock, 256, 1 << 24)});
   const MethodUse *mw = find(uses, "mmap+write");
   ASSERT_NE(mw, nullptr);
+  EXPECT_EQ(mw->from->ino, 100u);
+  EXPECT_EQ(mw->bytes, 1u << 24);
   EXPECT_EQ(mw->calls.at("mmap"), 1u);
-  EXPECT_EQ(mw->calls.at("write"), 256u);
-  // A few bytes written beside a big mapping are not mmap+write.
-  const auto other =
+  // The other mapping was read through, not written: a row of its own.
+  const MethodUse *m = find(uses, "mmap");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->from->ino, 101u);
+  // A write from ordinary memory is not mmap+write, however much is mapped.
+  const auto plain =
       method_uses({flow(1, kMmap, kFile, kNone, 1, 1 << 24), flow(1, kWrite, kNone, kSock, 1, 71)});
-  EXPECT_EQ(find(other, "mmap+write"), nullptr);
-  EXPECT_NE(find(other, "write"), nullptr);
+  EXPECT_EQ(find(plain, "mmap+write"), nullptr);
+}
+
+// A server's thousands of connections, and reads of several files, make
+// one row by kind.
+TEST(MethodUse, SocketsAndManyFilesAreGroupedByKind) {
+  std::vector<FlowSample> flows;
+  for (std::uint64_t f = 0; f < 3; ++f)
+    flows.push_back(flow(1, kRead, {7, ZC_FD_REG, 500 + f}, kNone, 16, 1 << 20));
+  flows.push_back(flow(1, kWrite, kNone, {-1, ZC_FD_SOCK, 0}, 48, 3 << 20));
+  const auto uses = method_uses(flows);
+  const MethodUse *rw = find(uses, "read+write");
+  ASSERT_NE(rw, nullptr);
+  EXPECT_EQ(rw->from->objects, 3u);
+  EXPECT_EQ(rw->bytes, 3u << 20);
+  EXPECT_EQ(describe(*rw->from), "3 files");
+  EXPECT_EQ(describe(*rw->to), "sockets");
+}
+
+// In the terminal, small reads are one row per process; the JSON keeps all.
+TEST(MethodUse, SmallReadsAreFoldedForDisplay) {
+  std::vector<FlowSample> flows;
+  for (std::uint64_t f = 0; f < 20; ++f)
+    flows.push_back(flow(1, kRead, {7, ZC_FD_REG, 600 + f}, kNone, 2, 832));
+  flows.push_back(flow(1, kSendfile, kFile, kSock, 256, 1 << 24));
+  const auto uses = method_uses(flows);
+  EXPECT_EQ(uses.size(), 21u);
+  const auto shown = fold_for_display(uses);
+  ASSERT_EQ(shown.size(), 2u);
+  const MethodUse *small = find(shown, "small reads");
+  ASSERT_NE(small, nullptr);
+  EXPECT_EQ(small->from->objects, 20u);
+  EXPECT_EQ(small->bytes, 20u * 832);
+}
+
+// A server opens the file it serves once per request: many descriptors,
+// one file, shown as that file.
+TEST(MethodUse, OneFileThroughManyDescriptorsIsOneFile) {
+  std::vector<FlowSample> flows;
+  for (int fd = 10; fd < 13; ++fd)
+    flows.push_back(flow(1, kSendfile, {fd, ZC_FD_REG, 100}, {-1, ZC_FD_SOCK, 0}, 5, 5 << 14));
+  const auto uses = method_uses(flows);
+  EXPECT_EQ(uses.size(), 3u); // the JSON keeps each descriptor
+  const auto shown = fold_for_display(uses);
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(describe(*shown[0].from), "(file, inode 100)");
+  EXPECT_EQ(shown[0].bytes, 3u * (5 << 14));
+}
+
+// One small read folded alone keeps its descriptor.
+TEST(MethodUse, OneSmallReadKeepsItsDescriptor) {
+  const auto shown = fold_for_display(method_uses({flow(1, kRead, kFile, kNone, 2, 900)}));
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].method, "small reads");
+  EXPECT_EQ(describe(*shown[0].from), "fd 3 (file, inode 100)");
+}
+
+// io_uring requests and libaio iocbs show their bytes.
+TEST(MethodUse, AsynchronousIoShowsItsBytes) {
+  const std::uint16_t kIoUringEnter = 426, kIoSubmit = 209;
+  const auto uses = method_uses({
+      flow(1, kIoUringEnter, {-1, ZC_FD_REG, 100}, kNone, 256, 1 << 24, ZC_FLOW_IO_URING),
+      flow(1, kIoUringEnter, kNone, {-1, ZC_FD_SOCK, 0}, 256, 1 << 24, ZC_FLOW_IO_URING),
+      flow(1, kIoUringEnter, {9, ZC_FD_OTHER, 7}, kNone, 512, 0, ZC_FLOW_IO_URING),
+      flow(2, kIoSubmit, {3, ZC_FD_REG_DIRECT, 100}, kNone, 64, 1 << 22, ZC_FLOW_AIO),
+  });
+  const MethodUse *ring = find(uses, "io_uring");
+  ASSERT_NE(ring, nullptr);
+  EXPECT_EQ(ring->bytes, 1u << 24);
+  EXPECT_EQ(ring->from->kind, ZC_FD_REG);
+  EXPECT_EQ(ring->to->kind, ZC_FD_SOCK);
+  EXPECT_EQ(ring->calls.at("io_uring_enter"), 512u);
+  const MethodUse *aio = find(uses, "libaio");
+  ASSERT_NE(aio, nullptr);
+  EXPECT_EQ(aio->bytes, 1u << 22);
+  EXPECT_EQ(aio->from->kind, ZC_FD_REG_DIRECT);
 }
 
 TEST(MethodUse, SendfileAndZeroCopySends) {
-  const auto uses = method_uses({flow(1, kSendfile, kFile, kSock, 256, 1 << 24),
-                                 flow(2, kMmap, kFile, kNone, 1, 1 << 24),
-                                 flow(2, kSendto, kNone, kSock, 256, 1 << 24, ZC_FLOW_ZEROCOPY)});
+  const auto uses = method_uses(
+      {flow(1, kSendfile, kFile, kSock, 256, 1 << 24), flow(2, kMmap, kFile, kNone, 1, 1 << 24),
+       flow(2, kSendto, {-1, ZC_FD_MAPPED, 100}, kSock, 256, 1 << 24, ZC_FLOW_ZEROCOPY)});
   const MethodUse *sf = find(uses, "sendfile");
   ASSERT_NE(sf, nullptr);
   EXPECT_EQ(sf->tgid, 1u);
@@ -117,13 +200,20 @@ TEST(MethodUse, PipesJoinSpliceTeeAndVmsplice) {
   EXPECT_EQ(t->calls.at("tee"), 256u);
   // mapped file -> vmsplice -> pipe 300 -> socket
   const auto vm = method_uses({flow(1, kMmap, kFile, kNone, 1, 1 << 24),
-                               flow(1, kVmsplice, kNone, kPipeOut, 256, 1 << 24),
+                               flow(1, kVmsplice, {-1, ZC_FD_MAPPED, 100}, kPipeOut, 256, 1 << 24),
                                flow(1, kSplice, kPipeIn, kSock, 256, 1 << 24)});
   const MethodUse *v = find(vm, "vmsplice");
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(v->from->ino, 100u);
   EXPECT_EQ(v->calls.at("vmsplice"), 256u);
   EXPECT_EQ(find(vm, "mmap+write"), nullptr);
+  // file -> pipe 300 -> user memory (vmsplice out of the pipe: a copy)
+  const auto out = method_uses({flow(1, kSplice, kFile, kPipeOut, 16, 1 << 20),
+                                flow(1, kVmsplice, kPipeIn, kNone, 16, 1 << 20)});
+  const MethodUse *o = find(out, "splice+vmsplice");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(o->from->ino, 100u);
+  EXPECT_FALSE(o->to);
 }
 
 } // namespace

@@ -6,9 +6,12 @@ namespace zc {
 
 namespace {
 
-volatile sig_atomic_t g_interrupted = 0;
+volatile sig_atomic_t g_signal = 0;
 
-void on_signal(int) { g_interrupted = 1; }
+void on_signal(int sig) {
+  if (!g_signal)
+    g_signal = sig;
+}
 
 } // namespace
 
@@ -16,10 +19,12 @@ void install_interrupt_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaction(sig, &sa, nullptr);
 }
 
-bool interrupt_requested() { return g_interrupted != 0; }
+bool interrupt_requested() { return g_signal != 0; }
+
+int interrupt_signal() { return g_signal; }
 
 } // namespace zc

@@ -36,6 +36,13 @@ std::string syscall_name(std::uint32_t nr) {
   return "syscall_" + std::to_string(nr);
 }
 
+std::uint32_t syscall_number(std::string_view name) {
+  for (const Row &r : kTable)
+    if (name == r.name)
+      return r.nr;
+  return 0xffffffffu;
+}
+
 bool syscall_returns_bytes(std::uint32_t nr) {
   // sendmmsg/recvmmsg return message counts, not bytes: not here.
   static constexpr std::array<std::string_view, 20> kByteCounters = {

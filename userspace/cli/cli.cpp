@@ -134,8 +134,13 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   CLI::App *trace_cmd = app.add_subcommand(
       "trace", "account any program: `trace -- COMMAND ARGS...` or `trace --pid PID --duration S`");
   trace_cmd->add_option("command", trace.command, "the command to run and trace (after --)");
-  trace_cmd->add_option("--pid", trace.pid, "trace this running process (and what it starts)")
+  trace_cmd
+      ->add_option("--pid", trace.pids,
+                   "trace this running process, its threads and every process descended from "
+                   "it (repeatable)")
       ->check(CLI::PositiveNumber);
+  trace_cmd->add_option("--user", trace.user,
+                        "run the command as this user, with its groups (default: as root)");
   trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")
       ->check(CLI::PositiveNumber);
   trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE");
@@ -304,11 +309,6 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       throw UsageError("--trace writes the event stream: it cannot go with --no-events");
     cli.command = run;
   } else if (trace_cmd->parsed()) {
-    if (trace.command.empty() == !trace.pid)
-      throw UsageError("trace either a command (zctrace trace -- COMMAND ARGS...) or a "
-                       "process (zctrace trace --pid PID --duration S), not both");
-    if (trace.pid && !trace.duration_s)
-      throw UsageError("--pid needs --duration: how many seconds to trace");
     cli.command = trace;
   } else if (probes_cmd->parsed()) {
     cli.command = probes;

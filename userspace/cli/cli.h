@@ -36,8 +36,9 @@ struct RunOptions : Conditions {
 // Any program: a command zctrace starts, or a running process.
 struct TraceOptions {
   std::vector<std::string> command; // after --
-  std::optional<int> pid;
+  std::vector<int> pids;            // --pid, repeatable
   std::optional<double> duration_s;
+  std::optional<std::string> user; // run the command as this user
   std::optional<std::string> json_path;
   std::optional<std::string> trace_path;
   std::uint64_t ringbuf_bytes = 4ull << 20;

@@ -1,14 +1,20 @@
 // zctrace: the one place errors are printed.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include "cli.h"
+#include "command_tree.h"
 #include "commands.h"
 #include "error.h"
 #include "libbpf_log.h"
 #include "workload.h"
 
 int main(int argc, char **argv) {
+  if (argc == 5 && std::string(argv[1]) == zc::kGuardianFlag)
+    zc::guardian_main(std::atoi(argv[2]), std::string(argv[3]) == "-" ? "" : argv[3],
+                      static_cast<pid_t>(std::atol(argv[4])));
   try {
     const zc::Cli cli = zc::parse_cli(argc, argv, zc::workloads::workload_names());
     if (cli.done) {

@@ -16,18 +16,15 @@ namespace zc {
 int trace_command(const TraceOptions &o) {
   TraceRequest req;
   req.command = o.command;
-  if (o.pid)
-    req.pid = *o.pid;
+  for (int pid : o.pids)
+    req.pids.push_back(static_cast<pid_t>(pid));
   req.duration_s = o.duration_s;
+  req.user = o.user;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
   req.on_attached = [](const std::vector<ProbeReport> &reports) {
     std::cerr << "zctrace: " << attached_summary(reports) << "; tracing" << std::endl;
   };
-  // Bad input first: a command or process that is not there.
-  if (!req.command.empty())
-    resolve_command(req.command.front());
-  else
-    find_process(*req.pid);
+  check_trace_request(req); // bad input first
   install_interrupt_handlers();
   require_bpf_privileges();
   require_kernel_btf();
@@ -37,7 +34,8 @@ int trace_command(const TraceOptions &o) {
   const EventSink on_event = ChromeTrace::sink(events);
   const TraceResult result = trace_program(req, features, on_event);
   if (events) {
-    events->name_process(result.pid, "program: " + result.target);
+    for (const FollowedProcess &p : result.followed)
+      events->name_process(p.pid, p.name + " (" + p.how + ")");
     if (result.partial)
       events->finish_partial(result.partial_reason);
     else
@@ -46,12 +44,11 @@ int trace_command(const TraceOptions &o) {
   std::cout << analysis::render_trace(result) << std::flush;
   if (o.json_path)
     write_json_atomically(*o.json_path, trace_document(result));
-  if (result.partial) {
-    if (interrupt_requested())
-      throw Interrupted();
+  if (interrupt_requested())
+    throw Interrupted();
+  if (result.partial)
     throw Error("the trace is partial: " + result.partial_reason);
-  }
-  return 0;
+  return trace_exit_status(result);
 }
 
 } // namespace zc

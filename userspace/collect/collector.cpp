@@ -202,14 +202,6 @@ void add_linearize_row(std::vector<SiteRow> &rows, std::uint8_t role, const RawC
   rows.push_back(std::move(row));
 }
 
-// Syscalls whose return sizes the page-cache lookups made inside them (the
-// tracepoint tier of filemap_read); lookups anywhere else cannot be sized.
-bool sizes_lookups(std::uint16_t nr) {
-  static const std::set<std::string> sized = {"read",    "pread64",  "readv",  "preadv",
-                                              "preadv2", "sendfile", "splice", "copy_file_range"};
-  return nr != ZC_NO_SYSCALL && sized.count(syscall_name(nr)) > 0;
-}
-
 void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
                    const ProbeIndex &probes, const ProcessObservation &process,
                    std::uint64_t payload) {
@@ -270,28 +262,60 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
     note(site.incidental ? incidental : unwatched, site, st);
   }
 
-  // Page-cache lookups the tracepoint tier saw where no syscall's return
-  // sizes them (io_uring reads, inline in io_uring_enter or in io-wq
-  // workers): their bytes come from io_uring's completions, if reported.
+  // Page-cache lookups the tracepoint tier of filemap_read saw where nothing
+  // sized them. Lookups inside syscalls are sized by their return (the read
+  // family), as references (sendfile, splice, copy_file_range), by the task's
+  // read accounting (kernel_read: execve), by libaio's iocbs; the BPF side
+  // counts the syscalls where none of that could (ZC_FILEMAP_UNSIZED).
+  // io_uring's lookups (in io_uring_enter, or in its io-wq workers outside
+  // any syscall) are sized by its requests' completions.
   const ProbeReport *filemap = probes.attached("copies:filemap_read");
-  std::uint64_t unsized = 0;
-  if (filemap && filemap->evidence != EvidenceKind::Site)
-    unsized = counters
-                  .sum([&](const zc_counter_key &k) {
-                    return k.role == role && k.kind == ZC_KIND_FILEMAP &&
-                           k.site == ZC_FILEMAP_GET_PAGES && !sizes_lookups(k.id);
-                  })
-                  .count;
-  if (unsized) {
-    if (const ReportedFigure *fig = find_reported(process, "uring.read_bytes")) {
-      a.cpu_copy.by_site.push_back(
-          reported_row(ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, *fig, payload,
-                       std::to_string(unsized) +
-                           " page-cache lookups outside the read family could not be "
-                           "sized through " +
-                           filemap->via));
-      unsized = 0;
+  std::string unsized;
+  if (filemap && filemap->evidence != EvidenceKind::Site) {
+    static const std::uint16_t uring_enter =
+        static_cast<std::uint16_t>(syscall_number("io_uring_enter"));
+    std::map<std::string, std::uint64_t> unsized_in;
+    std::uint64_t ring_lookups = 0;
+    for (const CounterSample &c : counters.samples) {
+      if (c.key.role != role || c.key.kind != ZC_KIND_FILEMAP)
+        continue;
+      if (c.key.site == ZC_FILEMAP_UNSIZED)
+        unsized_in[syscall_label(c.key.id)] += c.val.count;
+      else if (c.key.site == ZC_FILEMAP_GET_PAGES &&
+               (c.key.id == ZC_NO_SYSCALL || c.key.id == uring_enter))
+        ring_lookups += c.val.count;
     }
+    const bool ring_used =
+        counters
+            .sum([&](const zc_counter_key &k) {
+              return k.role == role && ((k.kind == ZC_KIND_SYSCALL && k.id == uring_enter) ||
+                                        (k.kind == ZC_KIND_ASYNC && k.site <= ZC_ASYNC_URING_RECV));
+            })
+            .count > 0;
+    const bool ring_reads_sized =
+        probes.attached("copies:io_uring_complete") &&
+        counters.sum([&](const zc_counter_key &k) {
+                  return k.role == role && k.kind == ZC_KIND_ASYNC && k.site == ZC_ASYNC_URING_READ;
+                })
+                .count > 0;
+    if (ring_lookups && !ring_reads_sized) {
+      if (const ReportedFigure *fig = find_reported(process, "uring.read_bytes"))
+        a.cpu_copy.by_site.push_back(
+            reported_row(ZC_SITE_FILEMAP_READ, ZC_DIR_KERNEL_TO_USER, *fig, payload,
+                         std::to_string(ring_lookups) +
+                             " page-cache lookups of io_uring requests could not "
+                             "be sized through " +
+                             filemap->via));
+      else
+        unsized = std::to_string(ring_lookups) + " page-cache lookups " +
+                  (ring_used ? "of io_uring requests (io_uring:io_uring_complete is not attached)"
+                             : "outside any syscall, by a kernel thread of the process") +
+                  " could not be sized";
+    }
+    for (const auto &[name, calls] : unsized_in)
+      unsized += (unsized.empty() ? "" : "; ") + std::string("page-cache lookups in ") +
+                 std::to_string(calls) + " " + name + "() call" + (calls == 1 ? "" : "s") +
+                 " could not be sized (the kernel keeps no read accounting for them)";
   }
   std::sort(a.cpu_copy.by_site.begin(), a.cpu_copy.by_site.end(),
             [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
@@ -322,11 +346,8 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
               " bytes moved where copy or reference could not be told (tcp_sendmsg_locked is not "
               "watched); " +
               seen;
-  else if (unsized)
-    missing = std::to_string(unsized) +
-              " page-cache lookups outside the read family (io_uring?) could not be sized "
-              "through " +
-              filemap->via + "; " + seen;
+  else if (!unsized.empty())
+    missing = unsized + " through " + filemap->via + "; " + seen;
   const std::string incidental_note =
       incidental.empty() ? "" : "; incidental copies not watched: " + incidental;
 
@@ -765,7 +786,8 @@ void observe(Observation &o, const RawCounters &counters, std::uint64_t events_r
   const ProbeIndex probes(o.probes);
   o.events = stream_stats(counters, events_received);
   o.lost = {counters.counters_full, counters.owners_full, counters.tasks_full,
-            counters.vma_unknown,   counters.flows_full,  counters.devices_full};
+            counters.vma_unknown,   counters.flows_full,  counters.devices_full,
+            counters.targets_full};
   o.programs = counters.programs;
   o.probe_runs_missed = 0;
   for (const ProgramStat &p : counters.programs)

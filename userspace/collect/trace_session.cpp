@@ -1,119 +1,26 @@
 #include "trace_session.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
+#include <pwd.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "collector.h"
+#include "command_tree.h"
 #include "interrupt.h"
+#include "processes.h"
+#include "signals.h"
 
 namespace zc {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A started command, held at a gate until the probes watch it.
-class GatedCommand {
-public:
-  explicit GatedCommand(const std::vector<std::string> &argv) {
-    const std::string exe = resolve_command(argv.at(0));
-    int gate[2];
-    if (pipe2(gate, O_CLOEXEC) != 0)
-      throw_errno("pipe2");
-    pid_ = fork();
-    if (pid_ < 0)
-      throw_errno("fork");
-    if (pid_ == 0) {
-      close(gate[1]);
-      char go;
-      // The gate's write end closes without a byte when zctrace gives up.
-      if (read(gate[0], &go, 1) != 1)
-        _exit(127);
-      std::vector<char *> args;
-      for (const auto &a : argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-      args.push_back(nullptr);
-      execv(exe.c_str(), args.data());
-      _exit(127);
-    }
-    close(gate[0]);
-    gate_ = gate[1];
-  }
-
-  ~GatedCommand() {
-    if (gate_ >= 0)
-      close(gate_);
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-
-  void open_gate() {
-    const char go = 1;
-    if (write(gate_, &go, 1) != 1)
-      throw_errno("starting the command");
-    close(gate_);
-    gate_ = -1;
-  }
-
-  // True once the command has exited (status and rusage kept).
-  bool poll() {
-    if (reaped_)
-      return true;
-    int status = 0;
-    rusage ru{};
-    const pid_t r = wait4(pid_, &status, WNOHANG, &ru);
-    if (r != pid_)
-      return false;
-    reaped_ = true;
-    status_ = status;
-    usage_ = ru;
-    return true;
-  }
-
-  void kill_it() {
-    if (!reaped_)
-      kill(pid_, SIGKILL);
-    while (!poll())
-      usleep(1000);
-  }
-
-  int status() const { return status_; }
-  const rusage &usage() const { return usage_; }
-
-private:
-  pid_t pid_ = -1;
-  int gate_ = -1;
-  bool reaped_ = false;
-  int status_ = 0;
-  rusage usage_{};
-};
-
-// A process that is gone, or a zombie its parent has not reaped yet.
-bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line))
-    return true;
-  const auto close_paren = line.rfind(')');
-  return close_paren == std::string::npos || close_paren + 2 >= line.size() ||
-         line[close_paren + 2] == 'Z' || line[close_paren + 2] == 'X';
-}
 
 std::string join(const std::vector<std::string> &words) {
   std::string out;
@@ -122,117 +29,169 @@ std::string join(const std::vector<std::string> &words) {
   return out;
 }
 
-} // namespace
-
-std::string resolve_command(const std::string &name) {
-  auto runnable = [](const std::string &path) {
-    struct stat st {};
-    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
-  };
-  if (name.empty())
-    throw UsageError("no command to trace");
-  if (name.find('/') != std::string::npos) {
-    if (!runnable(name))
-      throw UsageError("command not found or not executable: " + name);
-    return name;
-  }
-  const char *path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');)
-    if (!dir.empty() && runnable(dir + "/" + name))
-      return dir + "/" + name;
-  throw UsageError("command not found: " + name + " (not in PATH)");
+// The process a --pid names, checked: not a kernel thread, not zctrace.
+ProcessInfo traceable(pid_t pid) {
+  const auto p = inspect_process(pid);
+  if (!p || p->zombie)
+    throw UsageError("no process with pid " + std::to_string(pid));
+  if (p->kernel_thread)
+    throw UsageError("pid " + std::to_string(pid) + " is a kernel thread (" + p->name +
+                     "): only processes can be traced");
+  if (p->tgid == getpid())
+    throw UsageError("pid " + std::to_string(pid) + " is zctrace itself");
+  return *p;
 }
 
-std::pair<pid_t, std::string> find_process(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  if (pid <= 0 || !status)
-    throw UsageError("no process with pid " + std::to_string(pid));
-  std::string line, name;
-  pid_t tgid = pid;
-  while (std::getline(status, line)) {
-    if (line.rfind("Name:", 0) == 0)
-      name = line.substr(line.find_first_not_of(" \t", 5));
-    else if (line.rfind("Tgid:", 0) == 0)
-      tgid = static_cast<pid_t>(std::stol(line.substr(5)));
+// Registers the roots, then their descendants until a pass over /proc finds
+// no new one: a child forked after its parent was registered is followed
+// by the probes themselves (sched_process_fork), one forked before is found
+// here, and the pass is repeated for those forked in between.
+std::set<pid_t> register_tree(ProbeSet &probes, const std::vector<pid_t> &roots) {
+  std::set<pid_t> known(roots.begin(), roots.end());
+  for (pid_t root : roots)
+    probes.add_target(root, ZC_ROLE_SOURCE, true);
+  std::set<pid_t> running;
+  while (true) {
+    const std::set<pid_t> found = descendants(known);
+    std::size_t added = 0;
+    for (pid_t pid : found)
+      if (known.insert(pid).second) {
+        probes.add_target(pid, ZC_ROLE_SOURCE, true, true);
+        running.insert(pid);
+        ++added;
+      }
+    if (added == 0)
+      return running;
   }
-  if (process_gone(tgid))
-    throw UsageError("process " + std::to_string(pid) + " has already exited");
-  return {tgid, name};
+}
+
+std::vector<FollowedProcess> followed_of(const ProbeSet &probes, const std::vector<pid_t> &roots,
+                                         const std::set<pid_t> &running, bool command) {
+  std::vector<FollowedProcess> out;
+  for (const auto &[tgid, t] : probes.targets()) {
+    FollowedProcess p;
+    p.pid = tgid;
+    p.ppid = t.ppid;
+    p.name = std::string(t.comm, strnlen(t.comm, sizeof(t.comm)));
+    p.execs = t.execs;
+    const bool root =
+        std::find(roots.begin(), roots.end(), static_cast<pid_t>(tgid)) != roots.end();
+    p.how = root                                      ? (command ? "command" : "--pid")
+            : running.count(static_cast<pid_t>(tgid)) ? "already running"
+                                                      : "forked while traced";
+    out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const FollowedProcess &a, const FollowedProcess &b) { return a.pid < b.pid; });
+  return out;
+}
+
+std::string seconds(double s) {
+  std::ostringstream out;
+  out << s << " s";
+  return out.str();
+}
+
+} // namespace
+
+void check_trace_request(const TraceRequest &req) {
+  if (req.command.empty() && req.pids.empty())
+    throw UsageError("nothing to trace: give a command (zctrace trace -- COMMAND ARGS...) or "
+                     "a process (zctrace trace --pid PID --duration S)");
+  if (!req.command.empty() && !req.pids.empty())
+    throw UsageError("trace either a command or processes (--pid), not both");
+  if (!req.pids.empty() && !req.duration_s)
+    throw UsageError("--pid needs --duration: how many seconds to trace");
+  if (req.user && !req.pids.empty())
+    throw UsageError("--user applies to a command zctrace starts, not to --pid");
+  for (pid_t pid : req.pids)
+    traceable(pid);
+  if (!req.command.empty())
+    resolve_command(req.command.front());
+  if (req.user && !getpwnam(req.user->c_str()))
+    throw UsageError("no user '" + *req.user + "' (--user)");
 }
 
 TraceResult trace_program(const TraceRequest &req, Features &features, const EventSink &on_event) {
-  if (req.command.empty() == !req.pid)
-    throw UsageError("trace either a command (after --) or a process (--pid)");
-  if (req.pid && !req.duration_s)
-    throw UsageError("--pid needs --duration: how many seconds to trace");
+  check_trace_request(req);
   TraceResult r;
   r.kernel = running_kernel();
-  std::unique_ptr<GatedCommand> command;
-  pid_t target = 0;
-  if (req.pid) {
-    const auto [tgid, name] = find_process(*req.pid);
-    target = tgid;
-    r.target = "pid " + std::to_string(tgid) + " (" + name + ")";
+  std::unique_ptr<CommandTree> command;
+  std::vector<pid_t> roots;
+  if (req.command.empty()) {
+    for (pid_t pid : req.pids) {
+      const ProcessInfo p = traceable(pid);
+      roots.push_back(p.tgid);
+      r.target +=
+          (r.target.empty() ? "pid " : ", pid ") + std::to_string(p.tgid) + " (" + p.name + ")";
+    }
   } else {
+    sweep_stale_cgroups();
     // Fork first: the command must not inherit BPF descriptors.
-    command = std::make_unique<GatedCommand>(req.command);
-    target = command->pid();
+    command = std::make_unique<CommandTree>(CommandSpec{req.command, req.user});
+    roots.push_back(command->pid());
     r.target = "command: " + join(req.command);
+    r.containment = command->containment();
   }
-  r.pid = static_cast<std::uint32_t>(target);
+  for (pid_t root : roots)
+    r.roots.push_back(static_cast<std::uint32_t>(root));
 
   auto probes = with_context("loading the probes",
                              [&] { return std::make_unique<ProbeSet>(features, req.probes); });
-  probes->add_target(target, ZC_ROLE_SOURCE, true);
+  const std::set<pid_t> running = register_tree(*probes, roots);
   if (req.on_attached)
     req.on_attached(probes->reports());
   const auto began = Clock::now();
   if (command)
-    with_context("starting the command", [&] { command->open_gate(); });
+    with_context("starting the command", [&] { command->start(); });
   const auto deadline = req.duration_s ? began + std::chrono::duration<double>(*req.duration_s)
                                        : Clock::time_point::max();
 
-  bool interrupted = false;
+  bool end_tree = false;
   while (true) {
     probes->poll_events(50, on_event);
     if (interrupt_requested()) {
-      interrupted = true;
+      r.ended = "interrupted by " + signal_name(interrupt_signal());
       r.partial = true;
-      r.partial_reason = "interrupted";
+      r.partial_reason = r.ended;
+      end_tree = true;
       break;
     }
-    if (command && command->poll())
-      break;
-    if (!command && process_gone(target)) {
-      r.partial = true;
-      std::ostringstream why;
-      why << "process " << target << " exited after "
-          << std::chrono::duration<double>(Clock::now() - began).count() << " s of the "
-          << *req.duration_s << " s asked for";
-      r.partial_reason = why.str();
+    if (command && command->exited()) {
+      r.command_finished = true;
+      r.ended = "the command exited";
       break;
     }
-    if (Clock::now() >= deadline)
+    if (!command && std::all_of(roots.begin(), roots.end(), process_gone)) {
+      r.partial = true;
+      r.partial_reason = "every traced process exited after " +
+                         seconds(std::chrono::duration<double>(Clock::now() - began).count()) +
+                         " of the " + seconds(*req.duration_s) + " asked for";
+      r.ended = r.partial_reason;
       break;
+    }
+    if (Clock::now() >= deadline) {
+      r.ended = "--duration (" + seconds(*req.duration_s) + ") reached";
+      end_tree = true;
+      break;
+    }
   }
-  probes->clear_targets();
-  probes->drain_events(on_event);
+  // What the command's processes do while they are being ended is theirs:
+  // the probes keep counting until the tree is gone.
+  if (command) {
+    if (!end_tree && !command->alive().empty())
+      r.ended += "; what it left running was ended";
+    command->end(std::chrono::milliseconds(static_cast<long>(req.grace_s * 1000)));
+  }
   r.wall_ns = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - began).count());
+  r.followed = followed_of(*probes, roots, running, command != nullptr);
+  probes->clear_targets();
+  probes->drain_events(on_event);
 
   ProcessObservation obs;
   obs.wall_ns = static_cast<std::int64_t>(r.wall_ns);
   if (command) {
-    if (!command->poll()) {
-      // Ran past --duration or was interrupted: the trace is over, so is it.
-      if (!interrupted) {
-        r.partial = true;
-        r.partial_reason = "the command was still running after " +
-                           std::to_string(*req.duration_s) + " s and was killed";
-      }
-      command->kill_it();
-    }
     const int st = command->status();
     if (WIFEXITED(st))
       r.exit_status = WEXITSTATUS(st);
@@ -248,6 +207,14 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   r.account = build_account(ZC_ROLE_SOURCE, counters, index, obs, 0);
   r.account.role = "program";
   return r;
+}
+
+int trace_exit_status(const TraceResult &t) {
+  if (!t.command_finished)
+    return 0;
+  if (t.exit_signal)
+    return 128 + *t.exit_signal;
+  return t.exit_status.value_or(0);
 }
 
 } // namespace zc

@@ -12,7 +12,18 @@ json trace_document(const TraceResult &t) {
   json j = observation_json(t);
   j["schema"] = kTraceSchema;
   j["target"] = t.target;
-  j["pid"] = t.pid;
+  j["roots"] = t.roots;
+  json followed = json::array();
+  for (const FollowedProcess &p : t.followed)
+    followed.push_back({{"pid", p.pid},
+                        {"ppid", p.ppid ? json(p.ppid) : json(nullptr)},
+                        {"name", p.name},
+                        {"execs", p.execs},
+                        {"how", p.how}});
+  j["followed"] = std::move(followed);
+  j["containment"] = string_or_null(t.containment);
+  j["ended"] = t.ended;
+  j["command_finished"] = t.command_finished;
   j["exit_status"] = t.exit_status ? json(*t.exit_status) : json(nullptr);
   j["exit_signal"] = t.exit_signal ? json(*t.exit_signal) : json(nullptr);
   j["duration_ns"] = t.wall_ns;

@@ -114,7 +114,8 @@ json observation_json(const Observation &o) {
                  {"task_contexts_lost", o.lost.task_contexts},
                  {"fault_lookups_failed", o.lost.fault_lookups},
                  {"flows_lost", o.lost.flows},
-                 {"device_records_lost", o.lost.devices}};
+                 {"device_records_lost", o.lost.devices},
+                 {"processes_not_followed", o.lost.processes}};
   json programs = json::array();
   for (const ProgramStat &p : o.programs)
     programs.push_back({{"name", p.name},

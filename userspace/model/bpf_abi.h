@@ -8,7 +8,8 @@
 
 static_assert(sizeof(zc_counter_key) == 8, "zc_counter_key is 8 bytes on both sides");
 static_assert(sizeof(zc_counter_val) == 16, "zc_counter_val is 16 bytes on both sides");
-static_assert(sizeof(zc_target) == 8, "zc_target is 8 bytes on both sides");
+static_assert(sizeof(zc_target) == 32 && offsetof(zc_target, comm) == 16,
+              "zc_target layout matches bpf/zctrace.h");
 static_assert(sizeof(zc_event) == 40, "zc_event is 40 bytes on both sides");
 static_assert(sizeof(zc_flow_key) == 40, "zc_flow_key is 40 bytes on both sides");
 static_assert(offsetof(zc_flow_key, src_fd) == 8 && offsetof(zc_flow_key, src_ino) == 16 &&

@@ -56,6 +56,7 @@ struct RawCounters {
   std::vector<DeviceSample> devices;
   std::map<std::uint64_t, zc_device> device_info; // by kernel address (zc_devices)
   std::uint64_t devices_full = 0;                 // device counters or names not recorded
+  std::uint64_t targets_full = 0;                 // forked processes the probes could not follow
   std::vector<ProgramStat> programs;
 
   // Sum of count and bytes of every sample matching the filter.

@@ -32,9 +32,11 @@ struct UpdatesLost {
   std::uint64_t fault_lookups = 0; // write faults whose mapping was not found
   std::uint64_t flows = 0;
   std::uint64_t devices = 0;
+  std::uint64_t processes = 0; // forked children zc_targets could not hold: not followed
 
   std::uint64_t total() const {
-    return counter_updates + owner_records + task_contexts + fault_lookups + flows + devices;
+    return counter_updates + owner_records + task_contexts + fault_lookups + flows + devices +
+           processes;
   }
 };
 

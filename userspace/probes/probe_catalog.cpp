@@ -30,6 +30,25 @@ ProbeDef tracepoint(std::string family, std::string tp, std::string program, std
   return ProbeDef{family + ":" + tp, family, std::move(measures), required, {alt}, {}};
 }
 
+// A tracepoint whose arguments changed: one program per form, chosen by the
+// number of arguments this kernel's tracepoint passes (newest first).
+struct TracepointForm {
+  std::string program;
+  int args;
+  std::string bytes_from;
+};
+ProbeDef tracepoint_forms(std::string family, std::string tp, std::string measures,
+                          const std::vector<TracepointForm> &forms) {
+  ProbeDef def{family + ":" + tp, family, std::move(measures), false, {}, {}};
+  for (const TracepointForm &f : forms) {
+    ProbeAlternative alt{AttachKind::TpBtf, tp, {f.program}};
+    alt.bytes_from = f.bytes_from;
+    alt.args = f.args;
+    def.alternatives.push_back(std::move(alt));
+  }
+  return def;
+}
+
 ProbeAlternative fexit(std::string function, std::string program, std::string bytes_from) {
   return {AttachKind::Fexit,  std::move(function),  {std::move(program)}, {}, "",
           EvidenceKind::Site, std::move(bytes_from)};
@@ -57,9 +76,11 @@ std::vector<ProbeDef> copy_site_probes() {
         "mm_filemap_get_pages",
         {"zc_filemap_get_pages", "zc_copies_sys_exit"},
         {"tp_btf:sys_exit"},
-        "",
+        "derive_async_reads",
         EvidenceKind::Derived,
-        "the read's return, for reads that looked pages up (mm_filemap_get_pages)"},
+        "the read's return, for reads that looked pages up (mm_filemap_get_pages); in other "
+        "syscalls, what the task's read accounting grew by (kernel_read: execve); io_uring and "
+        "libaio reads, by their requests"},
        derived("derive_filemap_read", "the read's return, on a regular file")}));
   c.push_back(
       site("file_write", "user or kernel buffer -> page cache (write family, splice)",
@@ -183,6 +204,8 @@ const std::vector<ProbeDef> &probe_catalog() {
                            "follows forks of processes traced with their children"));
     c.push_back(tracepoint("syscalls", "sched_process_exit", "zc_process_exit",
                            "drops the per-thread context of exiting threads"));
+    c.push_back(tracepoint("syscalls", "sched_process_exec", "zc_process_exec",
+                           "names followed processes by the program they run"));
     // sched
     c.push_back(tracepoint("sched", "sched_switch", "zc_sched_switch",
                            "scheduler switches, voluntary and involuntary", true));
@@ -215,6 +238,13 @@ const std::vector<ProbeDef> &probe_catalog() {
       c.push_back(std::move(p));
     c.push_back(tracepoint("copies", "sock_recv_length", "zc_sock_recv_length",
                            "bytes each socket receive returned"));
+    // io_uring requests' bytes, for their submitter, by kind (and the reads
+    // no copy site sizes); the tracepoint's arguments changed between 6.12
+    // and 6.18.
+    c.push_back(tracepoint_forms(
+        "copies", "io_uring_complete", "io_uring requests' bytes as they complete, by kind",
+        {{"zc_io_uring_complete", 3, "the completion's res (its cqe)"},
+         {"zc_io_uring_complete_args", 7, "the completion's res argument"}}));
     // block and dma
     c.push_back(tracepoint("block", "block_bio_queue", "zc_block_bio_queue",
                            "bytes of the bios a target queued for a disk (storage bytes)"));
@@ -277,18 +307,10 @@ const std::vector<ProbeDef> &probe_catalog() {
                            "closes the transmit window DMA mappings are attributed to"));
     // Since 2025 the tracepoint also fires for failed attempts, with their
     // error as a third argument; before, only for segments really resent.
-    ProbeDef retransmit = tracepoint("net", "tcp_retransmit_skb", "zc_tcp_retransmit_skb_err",
-                                     "TCP segments (and their payload bytes) sent again");
-    retransmit.alternatives[0].min_args = 3;
-    retransmit.alternatives[0].bytes_from = "skb->len of segments resent without error";
-    retransmit.alternatives.push_back({AttachKind::TpBtf,
-                                       "tcp_retransmit_skb",
-                                       {"zc_tcp_retransmit_skb"},
-                                       {},
-                                       "",
-                                       EvidenceKind::Tracepoint,
-                                       "skb->len of segments resent"});
-    c.push_back(retransmit);
+    c.push_back(tracepoint_forms(
+        "net", "tcp_retransmit_skb", "TCP segments (and their payload bytes) sent again",
+        {{"zc_tcp_retransmit_skb_err", 3, "skb->len of segments resent without error"},
+         {"zc_tcp_retransmit_skb", 2, "skb->len of segments resent"}}));
     return c;
   }();
   return catalog;
@@ -320,6 +342,7 @@ const std::vector<ConfigFlag> &config_flags() {
       {"derive_tee", &zc_config::derive_tee},
       {"derive_vmsplice", &zc_config::derive_vmsplice},
       {"derive_copy_file_range", &zc_config::derive_copy_file_range},
+      {"derive_async_reads", &zc_config::derive_async_reads},
   };
   return flags;
 }

@@ -31,9 +31,10 @@ struct ProbeAlternative {
   std::string config_flag;           // zc_config member set when it is chosen
   EvidenceKind evidence = EvidenceKind::Tracepoint;
   std::string bytes_from; // how it reads the byte count (copy sites)
-  // A tracepoint program reading this many arguments needs a kernel whose
-  // tracepoint passes them (its btf_trace_ typedef says how many).
-  int min_args = 0;
+  // A tracepoint program written for this many arguments needs a kernel
+  // whose tracepoint passes exactly those (its btf_trace_ typedef says how
+  // many); 0 when any will do.
+  int args = 0;
 
   std::string attach_point() const; // "fexit:filemap_read", "derived:sys_exit"
 };

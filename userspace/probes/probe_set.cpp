@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "libbpf_log.h"
+#include "processes.h"
 #include "run_result.h"
 
 #include "block.skel.h"
@@ -131,11 +132,11 @@ std::vector<Plan> make_plan(Features &features, const std::vector<std::string> &
     }
     for (const auto &alt : def.alternatives) {
       Availability a = features.check(alt.kind, alt.target);
-      if (a.ok && alt.min_args && features.tracepoint_args(alt.target) < alt.min_args)
+      if (a.ok && alt.args && features.tracepoint_args(alt.target) != alt.args)
         a = {false, "tracepoint " + alt.target + " passes " +
                         std::to_string(features.tracepoint_args(alt.target)) +
-                        " arguments on this kernel; " + alt.programs.front() + " reads " +
-                        std::to_string(alt.min_args)};
+                        " arguments on this kernel; " + alt.programs.front() + " is written for " +
+                        std::to_string(alt.args)};
       for (const auto &also : alt.also)
         if (a.ok && !features.check(also).ok)
           a = {false, "needs " + also + ": " + features.check(also).reason};
@@ -339,9 +340,27 @@ ProbeSet::~ProbeSet() = default;
 
 const std::vector<ProbeReport> &ProbeSet::reports() const { return impl_->reports; }
 
-void ProbeSet::add_target(pid_t tgid, std::uint8_t role, bool follow_children) {
+std::vector<std::pair<std::uint32_t, zc_target>> ProbeSet::targets() const {
+  const int fd = impl_->map_fd("zc_targets");
+  std::vector<std::pair<std::uint32_t, zc_target>> out;
+  for_each_key<__u32>(fd, [&](__u32 tgid) {
+    zc_target t{};
+    if (bpf_map_lookup_elem(fd, &tgid, &t) == 0)
+      out.emplace_back(tgid, t);
+  });
+  return out;
+}
+
+void ProbeSet::add_target(pid_t tgid, std::uint8_t role, bool follow_children, bool descendant) {
   const __u32 key = static_cast<__u32>(tgid);
-  const zc_target value{role, follow_children ? 1u : 0u};
+  zc_target value{};
+  value.role = role;
+  value.follow_children = follow_children ? 1u : 0u;
+  if (const auto p = inspect_process(tgid)) {
+    std::snprintf(value.comm, sizeof(value.comm), "%s", p->name.c_str());
+    if (descendant)
+      value.ppid = static_cast<__u32>(p->ppid);
+  }
   if (bpf_map_update_elem(impl_->map_fd("zc_targets"), &key, &value, BPF_ANY) != 0)
     throw_errno("cannot register process " + std::to_string(tgid) + " with the probes");
 }
@@ -407,6 +426,7 @@ RawCounters ProbeSet::read_counters() const {
   out.vma_unknown = slot_sum(ZC_HEALTH_VMA_UNKNOWN);
   out.flows_full = slot_sum(ZC_HEALTH_FLOWS_FULL);
   out.devices_full = slot_sum(ZC_HEALTH_DEVICES_FULL);
+  out.targets_full = slot_sum(ZC_HEALTH_TARGETS_FULL);
 
   const int flows = impl_->map_fd("zc_flows");
   for_each_key<zc_flow_key>(flows, [&](const zc_flow_key &key) {

@@ -53,8 +53,13 @@ public:
 
   const std::vector<ProbeReport> &reports() const;
 
-  void add_target(pid_t tgid, std::uint8_t role, bool follow_children);
+  // `descendant`: found already running below a registered process; its
+  // parent is recorded as for one forked while traced.
+  void add_target(pid_t tgid, std::uint8_t role, bool follow_children, bool descendant = false);
   void clear_targets();
+  // Every process the probes followed (registered, or forked from one that
+  // was), by tgid, with what the targets map kept of it.
+  std::vector<std::pair<std::uint32_t, zc_target>> targets() const;
 
   // Delivers streamed events to `handler`; waits up to timeout_ms for some.
   void poll_events(int timeout_ms, const EventHandler &handler);

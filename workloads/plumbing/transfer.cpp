@@ -135,6 +135,7 @@ template <typename Prepare, typename Body>
     _exit(kExitOrphaned);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
   signal(SIGPIPE, SIG_IGN); // a vanished peer is an EPIPE error line, not a silent death
   keep.push_back(gate);
   close_all_except(keep);
