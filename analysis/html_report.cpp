@@ -1,6 +1,9 @@
 #include "html_report.h"
 
+#include "error.h"
+
 #include <cmath>
+#include <cstring>
 #include <sstream>
 
 #include "text_table.h"
@@ -93,7 +96,7 @@ std::string text_of(const json &v) {
       s += (s.empty() ? "" : ", ") + std::string("<= ") + text_of(v.at("max_passes"));
     return s + " passes";
   }
-  return v.dump();
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 void add_series_points(json &ds, const ResultFile &f) {
@@ -132,7 +135,9 @@ json report_dataset(const std::vector<ResultFile> &results) {
         const std::string kernel =
             col.value("name", std::string("?")) + " " +
             (col.value("kernel", json()).is_string() ? col.at("kernel").get<std::string>() : "");
-        for (const auto &[method, run] : col.value("runs", json::object()).items()) {
+        // value() returns a copy: it must outlive the loop over its items.
+        const json runs = col.value("runs", json::object());
+        for (const auto &[method, run] : runs.items()) {
           if (run.contains("source"))
             ds["figures"].push_back(figure_row(run, f.path, kernel));
           else
@@ -157,7 +162,8 @@ json report_dataset(const std::vector<ResultFile> &results) {
                                     {"why", ch.value("why", json())}});
       }
     } else if (f.kind == "trace") {
-      for (const json &u : f.doc.value("methods_seen", json::array()))
+      const json seen = f.doc.value("methods_seen", json::array());
+      for (const json &u : seen)
         ds["traces"].push_back(
             {{"target", f.doc.at("target")},
              {"kernel", kernel_of_run(f.doc)},
@@ -202,14 +208,29 @@ std::string escape_html(const std::string &s) {
   return out;
 }
 
-// The dataset inside a <script> element: "</" cannot appear in it.
+// The dataset inside a <script> element. An HTML parser ends the element at
+// "</script" and changes state at "<!--" (with "<script" after it, "</script>"
+// no longer ends it), whatever JavaScript thinks: no '<', '>' or '&' may
+// appear. They only occur inside JSON strings, where \u003c, \u003e and
+// \u0026 mean the same. U+2028 and U+2029 are escaped as well: older
+// JavaScript engines take them for line ends.
 std::string script_safe(const std::string &json_text) {
   std::string out;
+  out.reserve(json_text.size());
   for (std::size_t i = 0; i < json_text.size(); ++i) {
-    if (json_text[i] == '<' && i + 1 < json_text.size() && json_text[i + 1] == '/')
-      out += "<\\";
-    else
-      out += json_text[i];
+    const char c = json_text[i];
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else if (c == '\xe2' && i + 2 < json_text.size() && json_text[i + 1] == '\x80' &&
+             (json_text[i + 2] == '\xa8' || json_text[i + 2] == '\xa9')) {
+      out += json_text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else
+      out += c;
   }
   return out;
 }
@@ -372,19 +393,32 @@ std::string render_html(const json &ds) {
       << "<h2>Throughput against chunk size</h2><div id=\"chart-sweep\" class=\"chart\"></div>\n"
       << "<h2>Every run</h2><div id=\"table-figures\"></div>\n"
       << "<h2>Copy methods of traced programs</h2><div id=\"table-traces\"></div>\n"
-      << "<script type=\"application/json\" id=\"zctrace-data\">" << script_safe(ds.dump())
+      << "<script type=\"application/json\" id=\"zctrace-data\">"
+      << script_safe(ds.dump(-1, ' ', false, json::error_handler_t::replace))
       << "</script>\n<script>" << kScript << "</script>\n</body></html>\n";
   return out.str();
 }
 
 namespace {
 
-std::string md_cell(const json &v) {
-  std::string s = v.is_number_float() ? fixed(v.get<double>(), 2) : text_of(v);
+// Text from result files in markdown: every character markdown or the HTML
+// a renderer lets through could act on is escaped, and line breaks (which
+// would end a table row) become spaces.
+std::string md_text(const std::string &s) {
   std::string out;
-  for (char c : s)
-    out += c == '|' ? std::string("\\|") : std::string(1, c);
+  for (char c : escape_html(s)) {
+    if (c == '\n' || c == '\r')
+      out += ' ';
+    else if (c != '\0' && std::strchr("\\`*[]|#!", c))
+      out += std::string("\\") + c;
+    else
+      out += c;
+  }
   return out;
+}
+
+std::string md_cell(const json &v) {
+  return md_text(v.is_number_float() ? fixed(v.get<double>(), 2) : text_of(v));
 }
 
 void md_table(std::ostringstream &out, const json &rows,
@@ -410,15 +444,27 @@ void md_table(std::ostringstream &out, const json &rows,
 
 } // namespace
 
+void check_reportable(const ResultFile &result) {
+  try {
+    (void)report_dataset({result});
+  } catch (const nlohmann::json::exception &e) {
+    std::string why = e.what();
+    if (const auto end = why.find("] "); why.rfind("[json.exception.", 0) == 0 && end != why.npos)
+      why = why.substr(end + 2); // the library's code is no help to a reader
+    throw UsageError(result.path + ": " + result.doc.value("schema", std::string("result")) +
+                     " with a member missing or of the wrong type: " + why);
+  }
+}
+
 std::string render_markdown(const json &ds) {
   std::ostringstream out;
   out << "# zctrace report\n\nFrom";
   for (const json &f : ds.at("files"))
-    out << " `" << f.at("path").get<std::string>() << "` (" << f.at("schema").get<std::string>()
-        << ")";
+    out << " " << md_text(f.at("path").get<std::string>()) << " ("
+        << md_text(f.at("schema").get<std::string>()) << ")";
   out << ".\n\n";
   for (const json &n : ds.at("notes"))
-    out << "- " << n.get<std::string>() << "\n";
+    out << "- " << md_text(n.get<std::string>()) << "\n";
   out << "\n## The claims against the measurements\n\n";
   md_table(out, ds.at("claims"),
            {{"kernel", "kernel"},

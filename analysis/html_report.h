@@ -19,6 +19,10 @@ namespace zc::analysis {
 
 nlohmann::json report_dataset(const std::vector<ResultFile> &results);
 
+// Throws UsageError naming the file when the report cannot use a member it
+// reads (missing, or of the wrong type): checked before any output.
+void check_reportable(const ResultFile &result);
+
 std::string render_html(const nlohmann::json &dataset);
 std::string render_markdown(const nlohmann::json &dataset);
 

@@ -10,6 +10,8 @@ namespace zc::analysis {
 
 namespace {
 
+constexpr int kMaxDepth = 64;
+
 // The members each kind of result must have for the report to use it.
 const std::map<std::string, std::vector<std::string>> &required_members() {
   static const std::map<std::string, std::vector<std::string>> members = {
@@ -64,11 +66,24 @@ ResultFile load_result(const std::string &path) {
     throw UsageError(path + ": cannot be read: " + errno_text(errno));
   std::ostringstream text;
   text << in.rdbuf();
+  return parse_result(path, text.str());
+}
+
+ResultFile parse_result(const std::string &path, const std::string &text) {
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text.str());
+    // zctrace's documents nest a dozen levels; a file nesting deeper is not
+    // one, and is refused before anything walks it.
+    const nlohmann::json::parser_callback_t depth_limit =
+        [&path](int depth, nlohmann::json::parse_event_t, nlohmann::json &) {
+          if (depth > kMaxDepth)
+            throw UsageError(path + ": nests deeper than " + std::to_string(kMaxDepth) +
+                             " levels; not a zctrace result");
+          return true;
+        };
+    doc = nlohmann::json::parse(text, depth_limit);
   } catch (const nlohmann::json::parse_error &e) {
-    const bool at_end = e.byte >= text.str().size();
+    const bool at_end = e.byte >= text.size();
     throw UsageError(path + ": not valid JSON" + (at_end ? " (truncated?)" : "") + " at byte " +
                      std::to_string(e.byte));
   }

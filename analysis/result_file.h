@@ -21,7 +21,9 @@ const std::vector<std::string> &result_schemas();
 
 // Throws UsageError naming the file and the problem.
 ResultFile load_result(const std::string &path);
-// The same for a document already read (`path` names it in errors).
+// The same for a file's text (`path` names it in errors).
+ResultFile parse_result(const std::string &path, const std::string &text);
+// The same for a document already parsed.
 ResultFile check_result(const std::string &path, nlohmann::json doc);
 
 } // namespace zc::analysis

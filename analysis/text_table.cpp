@@ -21,6 +21,22 @@ std::size_t width(const std::string &s) {
 
 } // namespace
 
+std::string terminal_safe(const std::string &text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char esc[5];
+      std::snprintf(esc, sizeof(esc), "\\x%02x", u);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string TextTable::render() const {
   std::vector<std::size_t> widths(header_.size(), 0);
   auto measure = [&](const std::vector<std::string> &row) {
@@ -35,7 +51,7 @@ std::string TextTable::render() const {
   auto line = [&](const std::vector<std::string> &row) {
     std::string out;
     for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      out += row[i];
+      out += row[i]; // cells are made terminal-safe when added
       if (i + 1 < row.size())
         out += std::string(widths[i] - width(row[i]) + 2, ' ');
     }

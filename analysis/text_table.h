@@ -6,10 +6,20 @@
 
 namespace zc::analysis {
 
+// Text from outside zctrace (a program's name, its command line, a file
+// name) for a terminal: control characters (an escape sequence could move
+// the cursor, retitle the window or hide lines) are shown as \xNN.
+std::string terminal_safe(const std::string &text);
+
+// Every cell is made terminal_safe when it is added.
 class TextTable {
 public:
   explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void add(std::vector<std::string> row) {
+    for (std::string &cell : row)
+      cell = terminal_safe(cell);
+    rows_.push_back(std::move(row));
+  }
   // A full-width line between rows (a section title).
   void section(std::string title) { rows_.push_back({"\x01" + std::move(title)}); }
   std::string render() const;

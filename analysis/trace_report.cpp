@@ -52,7 +52,7 @@ static std::string render_followed(const TraceResult &t) {
       list += (list.empty() ? "" : " ") + std::to_string(pids[i]);
     if (pids.size() > 8)
       list += " and " + std::to_string(pids.size() - 8) + " more";
-    out += (out.empty() ? "" : ", ") + name + " (" + list + ")";
+    out += (out.empty() ? "" : ", ") + terminal_safe(name) + " (" + list + ")";
   }
   return std::to_string(t.followed.size()) + " process" + (t.followed.size() == 1 ? "" : "es") +
          ": " + out;
@@ -61,8 +61,8 @@ static std::string render_followed(const TraceResult &t) {
 std::string render_trace(const TraceResult &t) {
   std::ostringstream out;
   const Account &a = t.account;
-  out << "zctrace trace " << t.target << ": " << fixed(static_cast<double>(t.wall_ns) / 1e9, 2)
-      << " s on kernel " << t.kernel.release;
+  out << "zctrace trace " << terminal_safe(t.target) << ": "
+      << fixed(static_cast<double>(t.wall_ns) / 1e9, 2) << " s on kernel " << t.kernel.release;
   if (const std::string e = ending(t); !e.empty())
     out << "; " << e;
   out << "\nfollowed " << render_followed(t) << "\n";

@@ -77,6 +77,9 @@ struct zc_task_ctx {
 	__u64 rchar_enter;
 	__u32 aio_n; /* iocbs read at io_submit's entry */
 	__u32 pad3;
+	/* The page (address >> 12, plus 1) of the thread's last counted
+	 * copy-on-write fault since it entered the kernel by a syscall. */
+	__u64 cow_page;
 	struct zc_aio_iocb aio[ZC_AIO_MAX];
 };
 
@@ -436,11 +439,24 @@ static __always_inline void zc_payload(__u8 role, __u16 site, __u8 dir, __u16 nr
 	zc_emit(ZC_EV_PAYLOAD, role, site, dir, nr, bytes, 0, 0);
 }
 
+/* Records `role` as the owner of `key`, writing only what changed. An LRU
+ * update replaces the element with a fresh one and frees the old one for
+ * immediate reuse (no RCU grace period for preallocated elements), so a
+ * lookup racing on another CPU (a transmit in softirq) can walk the freed
+ * element and miss the key; rewriting the same owner on every send made
+ * that race frequent enough to lose hundreds of segments in a run. The
+ * value itself is one aligned word: storing it in place is atomic. */
 static __always_inline void zc_remember_owner(void *map, const void *key, __u8 role)
 {
 	__u32 value = role;
+	__u32 *cur = bpf_map_lookup_elem(map, key);
 
-	if (bpf_map_update_elem(map, key, &value, BPF_ANY))
+	if (cur) {
+		if (*cur != value)
+			*(volatile __u32 *)cur = value;
+		return;
+	}
+	if (bpf_map_update_elem(map, key, &value, BPF_NOEXIST) && !bpf_map_lookup_elem(map, key))
 		zc_health_inc(ZC_HEALTH_OWNERS_FULL);
 }
 

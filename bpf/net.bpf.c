@@ -22,20 +22,19 @@ static __always_inline bool virtual_device(const struct net_device *dev)
 	return (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) || !BPF_CORE_READ(dev, dev.parent);
 }
 
-/* The role owning an skb's socket, ZC_ROLE_NONE if none. */
+/* The role owning an skb's socket, ZC_ROLE_NONE if none. Only the socket
+ * layer's probes, which run in the owner's own syscall, say who owns a
+ * socket: a transmit may run in softirq on top of any task (veth and
+ * loopback deliver in the sender's softirq, a backlog drained at
+ * local_bh_enable runs in whoever enabled it), so the task that happens to
+ * be current is no evidence. (Taking it for the owner gave one run's sink
+ * another run's segments when several ran at once.) */
 static __always_inline __u8 skb_owner(const struct sk_buff *skb)
 {
 	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
 	__u32 *owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
-	__u8 role;
 
-	if (owner)
-		return (__u8)*owner;
-	/* Transmitting from its own syscall: the target owns the socket. */
-	role = sk ? zc_current_role() : ZC_ROLE_NONE;
-	if (role)
-		zc_remember_owner(&zc_owners, &sk, role);
-	return role;
+	return owner ? (__u8)*owner : ZC_ROLE_NONE;
 }
 
 /* Paged bytes (skb->data_len) are counted when an skb is queued for
@@ -83,17 +82,42 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	return 0;
 }
 
-/* A socket changing state in a target's own context (connect, close) is the
- * target's: this learns the owners of sockets on kernels without the
- * socket-layer tracepoints of the copy family (sock_send_length is 6.3+). */
+/* include/net/tcp_states.h */
+#define ZC_TCP_SYN_SENT	 2
+#define ZC_TCP_FIN_WAIT1 4
+#define ZC_TCP_LAST_ACK	 9
+#define ZC_TCP_LISTEN	 10
+
+/* A socket entering a state only its owner's own call can put it in
+ * (connect: SYN_SENT, listen: LISTEN, close or shutdown: FIN_WAIT1 and
+ * LAST_ACK) is the current target's: this learns the owners of sockets on
+ * kernels without the socket-layer tracepoints of the copy family
+ * (sock_send_length is 6.3+). Other changes (ESTABLISHED, CLOSE_WAIT,
+ * TIME_WAIT) happen as packets arrive, in softirq on top of any task. */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(zc_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	__u8 role = zc_current_role();
 	__u64 key = (__u64)sk;
+	__u8 role;
 
+	if (newstate != ZC_TCP_SYN_SENT && newstate != ZC_TCP_LISTEN &&
+	    newstate != ZC_TCP_FIN_WAIT1 && newstate != ZC_TCP_LAST_ACK)
+		return 0;
+	role = zc_current_role();
 	if (role)
 		zc_remember_owner(&zc_owners, &key, role);
+	return 0;
+}
+
+/* A destroyed socket's memory may be the next socket of any process: its
+ * owner is forgotten, or a neighbour's segments would be counted as the
+ * target's (seen with five runs at once). */
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(zc_tcp_destroy_sock, struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+
+	bpf_map_delete_elem(&zc_owners, &key);
 	return 0;
 }
 
@@ -108,7 +132,7 @@ static __always_inline void retransmitted(const struct sock *sk, const struct sk
 {
 	__u64 key = (__u64)sk;
 	__u32 *owner = bpf_map_lookup_elem(&zc_owners, &key);
-	__u8 role = owner ? (__u8)*owner : zc_current_role();
+	__u8 role = owner ? (__u8)*owner : ZC_ROLE_NONE; /* see skb_owner */
 	__u32 segs;
 
 	if (!role)

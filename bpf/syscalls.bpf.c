@@ -375,6 +375,7 @@ int BPF_PROG(zc_sys_enter, struct pt_regs *regs, long id)
 	tc->role = role;
 	tc->rchar_enter = zc_task_rchar(bpf_get_current_task_btf());
 	tc->aio_n = 0;
+	tc->cow_page = 0;
 	classify_fds(tc, id, regs);
 	if (id == ZC_NR_EXIT || id == ZC_NR_EXIT_GROUP) {
 		zc_count(role, ZC_KIND_SYSCALL, 0, 0, (__u16)id, 0);

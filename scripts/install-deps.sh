@@ -20,6 +20,7 @@ apt-get install -y --no-install-recommends \
   ca-certificates \
   chromium \
   clang \
+  libclang-rt-14-dev \
   cmake \
   cpio \
   curl \

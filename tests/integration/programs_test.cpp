@@ -174,8 +174,10 @@ TEST(Trace, ProcessThatExitsLeavesAPartialTrace) {
 TEST(Trace, BadTargetsAreOneLineErrors) {
   expect_one_line_error(run_tool(zctrace({"trace", "--", "zctrace-no-such-command"})), 2,
                         "command not found: zctrace-no-such-command");
+  expect_one_line_error(run_tool(zctrace({"trace", "--pid", "4000000", "--duration", "1"})), 2,
+                        "no process with pid 4000000");
   expect_one_line_error(run_tool(zctrace({"trace", "--pid", "999999999", "--duration", "1"})), 2,
-                        "no process with pid 999999999");
+                        "not a process id (1 to 4194304)");
   expect_one_line_error(run_tool(zctrace({"trace", "--pid", "1"})), 2, "--pid needs --duration");
   expect_one_line_error(run_tool(zctrace({"trace"})), 2, "nothing to trace");
   expect_one_line_error(run_tool(zctrace({"trace", "--pid", "1", "--duration", "1", "--", "true"})),

@@ -57,8 +57,8 @@ struct Scratch {
     std::ofstream out(p, std::ios::binary);
     std::string block(1 << 16, 'q');
     for (std::uint64_t i = 0; i < size; i += block.size())
-      out.write(block.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(
-                                  block.size(), size - i)));
+      out.write(block.data(),
+                static_cast<std::streamsize>(std::min<std::uint64_t>(block.size(), size - i)));
     return p;
   }
 };
@@ -272,14 +272,15 @@ void nginx_started_by_zctrace(bool sendfile) {
   s.file("www/data", 8ull << 20);
   const NginxConf c = nginx_conf(s, sendfile, 2);
   const fs::path out = s.dir / "t.json";
-  std::vector<std::string> args = {ZCTRACE_BINARY, "trace", "--duration", "4", "--json",
-                                   out.string(),   "--"};
+  std::vector<std::string> args = {ZCTRACE_BINARY, "trace",      "--duration", "4",
+                                   "--json",       out.string(), "--"};
   for (const auto &a : nginx_argv(c, s))
     args.push_back(a);
   Background zctrace(args, s.dir);
   zctrace.wait_for("tracing");
   wait_for_port(c.port);
-  const std::uint64_t received = curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
+  const std::uint64_t received =
+      curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
   EXPECT_EQ(received, 32ull << 20);
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
   const json doc = read_json(out);
@@ -287,7 +288,7 @@ void nginx_started_by_zctrace(bool sendfile) {
   const std::string method = sendfile ? "sendfile" : "read+write";
   ASSERT_NE(biggest(doc, method), nullptr) << doc.at("methods_seen").dump(1);
   expect_same_bytes(bytes_of(doc, method, "file", "socket"), received,
-                          "nginx's file to its sockets");
+                    "nginx's file to its sockets");
   EXPECT_GE(doc.at("followed").size(), 3u) << doc.at("followed").dump(); // master, 2 workers
   expect_complete(doc);
 }
@@ -304,11 +305,12 @@ TEST(RealPrograms, RunningNginxTracedByItsMastersPid) {
   Background nginx(nginx_argv(c, s), s.dir);
   wait_for_port(c.port);
   const fs::path out = s.dir / "t.json";
-  Background zctrace({ZCTRACE_BINARY, "trace", "--pid", std::to_string(nginx.pid()),
-                      "--duration", "3", "--json", out.string()},
+  Background zctrace({ZCTRACE_BINARY, "trace", "--pid", std::to_string(nginx.pid()), "--duration",
+                      "3", "--json", out.string()},
                      s.dir);
   zctrace.wait_for("tracing");
-  const std::uint64_t received = curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
+  const std::uint64_t received =
+      curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
   const json doc = read_json(out);
   int running = 0;
@@ -330,9 +332,9 @@ TEST(RealPrograms, PythonSocketSendfileAndHttpServer) {
   Scratch s;
   const fs::path file = s.file("www/data", 16ull << 20);
   const fs::path out = s.dir / "t.json";
-  const ToolResult c = run_tool(zctrace({"trace", "--json", out.string(), "--", "python3",
-                                         ZCTRACE_SOURCE_DIR "/tests/programs/py_sendfile.py",
-                                         file.string()}));
+  const ToolResult c =
+      run_tool(zctrace({"trace", "--json", out.string(), "--", "python3",
+                        ZCTRACE_SOURCE_DIR "/tests/programs/py_sendfile.py", file.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(c.out, m, std::regex("sent (\\d+) received (\\d+)"))) << c.out;
@@ -427,12 +429,20 @@ TEST(RealPrograms, FioEngines) {
                                          {"libaio", 1, "libaio", "", ""}}) {
     SCOPED_TRACE(k.engine + " direct=" + std::to_string(k.direct) + " " + k.extra);
     const fs::path out = s.dir / "t.json", report = s.dir / "fio.json";
-    std::vector<std::string> args = {
-        "trace",           "--json",         out.string(), "--",
-        "fio",             "--name=zc",      "--filename=" + file.string(),
-        "--size=64M",      "--rw=read",      "--bs=64k",
-        "--ioengine=" + k.engine, "--direct=" + std::to_string(k.direct),
-        "--output-format=json",   "--output=" + report.string()};
+    std::vector<std::string> args = {"trace",
+                                     "--json",
+                                     out.string(),
+                                     "--",
+                                     "fio",
+                                     "--name=zc",
+                                     "--filename=" + file.string(),
+                                     "--size=64M",
+                                     "--rw=read",
+                                     "--bs=64k",
+                                     "--ioengine=" + k.engine,
+                                     "--direct=" + std::to_string(k.direct),
+                                     "--output-format=json",
+                                     "--output=" + report.string()};
     if (!k.extra.empty())
       args.push_back(k.extra);
     const ToolResult c = run_tool(zctrace(args));
@@ -495,8 +505,8 @@ TEST(RealPrograms, AServerWithThousandsOfConnections) {
   s.file("www/small", 16 << 10);
   const NginxConf c = nginx_conf(s, true, 1, 8192);
   const fs::path out = s.dir / "t.json";
-  std::vector<std::string> args = {ZCTRACE_BINARY, "trace", "--duration", "12", "--json",
-                                   out.string(),   "--"};
+  std::vector<std::string> args = {ZCTRACE_BINARY, "trace",      "--duration", "12",
+                                   "--json",       out.string(), "--"};
   for (const auto &a : nginx_argv(c, s))
     args.push_back(a);
   Background zctrace(args, s.dir);
@@ -639,8 +649,9 @@ TEST(TraceAs, UserRunsTheCommandAsThatUser) {
   const ToolResult c = run_tool(zctrace({"trace", "--user", "nobody", "--", "id", "-u"}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_NE(("\n" + c.out).find("\n65534\n"), std::string::npos) << c.out;
-  expect_one_line_error(run_tool(zctrace({"trace", "--user", "zctrace-no-such-user", "--", "true"})),
-                        2, "no user 'zctrace-no-such-user'");
+  expect_one_line_error(
+      run_tool(zctrace({"trace", "--user", "zctrace-no-such-user", "--", "true"})), 2,
+      "no user 'zctrace-no-such-user'");
 }
 
 // Even /usr/bin/true has known totals: what execve and the loader read is

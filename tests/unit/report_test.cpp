@@ -9,6 +9,7 @@
 #include "error.h"
 #include "html_report.h"
 #include "result_file.h"
+#include "text_table.h"
 #include "verify.h"
 
 namespace zc::analysis {
@@ -167,14 +168,44 @@ TEST(HtmlReport, OnePageWithItsDataInlineAndAMarkdownSummary) {
   const std::string html = render_html(ds);
   EXPECT_NE(html.find("<script type=\"application/json\" id=\"zctrace-data\">"), std::string::npos);
   EXPECT_NE(html.find("id=\"chart-sweep\""), std::string::npos);
-  // A name holding "</script>" cannot end the data element early.
+  // A name holding "</script>" cannot end the data element early: no '<',
+  // '>' or '&' inside it at all (JSON's \u escapes mean the same).
   EXPECT_EQ(html.find("send</script>file"), std::string::npos);
-  EXPECT_NE(html.find("send<\\/script>file"), std::string::npos);
+  EXPECT_NE(html.find("send\\u003c/script\\u003efile"), std::string::npos);
   EXPECT_EQ(html.find("src=\"http"), std::string::npos); // self-contained
   const std::string md = render_markdown(ds);
   EXPECT_NE(md.find("| host 6.18 | splice | context_switches | 2 | 4 | differs |"),
             std::string::npos)
       << md;
+}
+
+TEST(HtmlReport, AMatrixCellThatWasSkippedBecomesANote) {
+  // The runs of a column were once iterated through a copy that was gone
+  // before the loop ran (value() returns by value): a matrix could not be
+  // reported at all.
+  const json matrix = {
+      {"schema", "zctrace.matrix/1"},
+      {"params", {{"methods", {"tcp_zerocopy_receive"}}, {"size", 1}, {"chunk", 1}}},
+      {"columns",
+       {{{"name", "debian-6.1-cloud"},
+         {"kernel", "6.1.0"},
+         {"error", nullptr},
+         {"runs", {{"tcp_zerocopy_receive", {{"skipped", "not on this route"}}}}}}}}};
+  const json ds = report_dataset({check_result("m.json", matrix)});
+  ASSERT_EQ(ds.at("notes").size(), 1u);
+  EXPECT_EQ(ds.at("notes").at(0),
+            "debian-6.1-cloud 6.1.0: tcp_zerocopy_receive: not on this route");
+}
+
+TEST(TextSafety, NoControlCharacterReachesTheTerminal) {
+  // A program may name itself anything (prctl PR_SET_NAME): an escape
+  // sequence in it would clear the screen or retitle the window.
+  EXPECT_EQ(terminal_safe("a\x1b[2Jb\n"), "a\\x1b[2Jb\\x0a");
+  EXPECT_EQ(terminal_safe("caf\xc3\xa9 | ok"), "caf\xc3\xa9 | ok"); // UTF-8 stays
+  TextTable t({"process"});
+  t.add({"\x1b]0;owned\x07"});
+  EXPECT_EQ(t.render().find('\x1b'), std::string::npos);
+  EXPECT_NE(t.render().find("\\x1b]0;owned\\x07"), std::string::npos);
 }
 
 } // namespace

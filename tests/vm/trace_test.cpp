@@ -69,7 +69,8 @@ TEST(Trace, AProgramAndItsTreeInBothDebianKernels) {
          << "\"\ncommand = '''" << kGuestScript << "'''\n[target.vm]\nmemory = \"1G\"\n";
   toml.close();
   const fs::path out = dir / "out";
-  const ToolResult r = run_tool({ZCTRACE_BINARY, "vmtest", "-c", cfg.string(), "--out", out.string()});
+  const ToolResult r =
+      run_tool({ZCTRACE_BINARY, "vmtest", "-c", cfg.string(), "--out", out.string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   for (const char *target : {"t-6.1", "t-6.12"}) {
     SCOPED_TRACE(target);

@@ -16,7 +16,7 @@ struct ProcessInfo {
   pid_t pid = 0;  // as asked
   pid_t tgid = 0; // its process
   pid_t ppid = 0;
-  std::string name;         // comm
+  std::string name;           // comm
   bool kernel_thread = false; // PF_KTHREAD
   bool zombie = false;
 };

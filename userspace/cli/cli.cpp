@@ -3,13 +3,55 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 #include "error.h"
+#include "output_file.h"
 #include "units.h"
 
 namespace zc {
 
 namespace {
+
+// Output files are checked before any work: a run is not made only to find
+// that its result cannot be written.
+const CLI::Validator writable_output(
+    [](std::string &path) {
+      const std::string problem = output_destination_problem(path);
+      return problem.empty() ? problem : "cannot write " + path + ": " + problem;
+    },
+    "FILE");
+
+// Seconds: more than 0 and at most a year (no 1.8e308 in a message).
+const CLI::Validator seconds(
+    [](std::string &text) -> std::string {
+      char *end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end || !(v > 0) || v > 31536000)
+        return "'" + text + "' is not a number of seconds above 0 and at most 31536000";
+      return {};
+    },
+    "SECONDS");
+
+const CLI::Validator process_id(
+    [](std::string &text) -> std::string {
+      char *end = nullptr;
+      errno = 0;
+      const long v = std::strtol(text.c_str(), &end, 10);
+      if (text.empty() || *end || errno || v < 1 || v > 4194304)
+        return "'" + text + "' is not a process id (1 to 4194304)";
+      return {};
+    },
+    "PID");
+
+const CLI::Validator unsigned_number(
+    [](std::string &text) -> std::string {
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        return "'" + text + "' is not a whole number of 0 or more";
+      return {};
+    },
+    "N");
 
 std::string join(const std::vector<std::string> &items) {
   std::string out;
@@ -86,9 +128,9 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
                "io_uring methods: submit every request to io-wq workers (IOSQE_ASYNC)");
   cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
-  cmd.add_option("--seed", c.seed, "seed of the data file's contents");
+  cmd.add_option("--seed", c.seed, "seed of the data file's contents")->check(unsigned_number);
   cmd.add_option("--timeout", c.timeout_s, "give up on a run after this many seconds")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds);
 }
 
 } // namespace
@@ -113,7 +155,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->required()
       ->check(method_known);
   add_conditions(*run_cmd, run, true);
-  run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE");
+  run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE")
+      ->check(writable_output);
   run_cmd->add_option("--address", run.address,
                       "IPv4 address the sink listens on and the source connects to "
                       "(default 127.0.0.1)");
@@ -127,8 +170,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   bool no_events = false;
   run_cmd->add_flag("--no-events", no_events,
                     "aggregate in the kernel only; stream no events through the ring buffer");
-  run_cmd->add_option("--trace", run.trace_path,
-                      "write the event stream to FILE as a Chrome/Perfetto JSON trace");
+  run_cmd
+      ->add_option("--trace", run.trace_path,
+                   "write the event stream to FILE as a Chrome/Perfetto JSON trace")
+      ->check(writable_output);
 
   TraceOptions trace;
   CLI::App *trace_cmd = app.add_subcommand(
@@ -138,20 +183,23 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->add_option("--pid", trace.pids,
                    "trace this running process, its threads and every process descended from "
                    "it (repeatable)")
-      ->check(CLI::PositiveNumber);
+      ->check(process_id);
   trace_cmd->add_option("--user", trace.user,
                         "run the command as this user, with its groups (default: as root)");
-  trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")
-      ->check(CLI::PositiveNumber);
-  trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE");
-  trace_cmd->add_option("--trace", trace.trace_path,
-                        "write the event stream to FILE as a Chrome/Perfetto JSON trace");
+  trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")->check(seconds);
+  trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE")
+      ->check(writable_output);
+  trace_cmd
+      ->add_option("--trace", trace.trace_path,
+                   "write the event stream to FILE as a Chrome/Perfetto JSON trace")
+      ->check(writable_output);
   add_ringbuf_size(*trace_cmd, trace.ringbuf_bytes);
 
   ProbesOptions probes;
   CLI::App *probes_cmd = app.add_subcommand(
       "probes", "show which probes attach on this kernel, through what, and why the rest do not");
-  probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE");
+  probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE")
+      ->check(writable_output);
 
   auto add_vm_options = [](CLI::App &cmd, VmOptions &vm) {
     cmd.add_option("-c,--config", vm.config,
@@ -164,7 +212,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                    "static zctrace for the guests (default: zctrace-static next to zctrace)");
     cmd.add_flag("--kvm", vm.kvm, "use KVM instead of TCG software emulation");
     cmd.add_option("--timeout", vm.timeout_s, "seconds before a VM is killed (overrides targets)")
-        ->check(CLI::PositiveNumber);
+        ->check(seconds);
   };
   VmtestOptions vmtest;
   CLI::App *vmtest_cmd = app.add_subcommand(
@@ -184,7 +232,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   matrix_cmd->add_option("--cache", matrix.cache, "warm or cold (default cold: disks transfer)")
       ->check(CLI::IsMember({"warm", "cold"}));
   matrix_cmd->add_flag("!--no-host", matrix.host, "leave out the column of this host");
-  matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE");
+  matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE")
+      ->check(writable_output);
 
   CrosscheckOptions cross;
   CLI::App *cross_cmd = app.add_subcommand(
@@ -197,7 +246,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->check(CLI::IsMember({"warm", "cold"}));
   cross_cmd->add_flag("--bpftrace", cross.bpftrace,
                       "also count with bpftrace on the same tracepoints");
-  cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE");
+  cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE")
+      ->check(writable_output);
 
   // "all" or method names.
   auto methods_or_all = [&](const std::string &m) {
@@ -217,7 +267,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     add_conditions(cmd, c, sizes);
     cmd.add_option("--repeat", repeat, "runs of each; medians are shown")
         ->check(CLI::Range(1, 100));
-    cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE");
+    cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE")
+        ->check(writable_output);
   };
   CompareOptions compare;
   CLI::App *compare_cmd = app.add_subcommand(
@@ -256,18 +307,22 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                        "also verify inside every vmtest target's kernel under qemu");
   verify_cmd->add_flag("!--no-host", verify.host, "with --vmtest: leave out this host");
   add_vm_options(*verify_cmd, verify.vm);
-  verify_cmd->add_option("--json", verify.json_path,
-                         "write the verdicts (zctrace.verify/1) to FILE");
+  verify_cmd
+      ->add_option("--json", verify.json_path, "write the verdicts (zctrace.verify/1) to FILE")
+      ->check(writable_output);
 
   ReportOptions report;
   CLI::App *report_cmd = app.add_subcommand(
       "report", "turn run, compare, sweep, matrix, verify and trace JSON into one HTML page "
                 "with charts, and a markdown summary");
   report_cmd->add_option("results", report.inputs, "result files (JSON)")->required();
-  report_cmd->add_option("-o,--output", report.html_path,
-                         "the HTML page (default zctrace-report.html)");
-  report_cmd->add_option("--markdown", report.markdown_path,
-                         "the markdown summary (default: the HTML path with .md)");
+  report_cmd
+      ->add_option("-o,--output", report.html_path, "the HTML page (default zctrace-report.html)")
+      ->check(writable_output);
+  report_cmd
+      ->add_option("--markdown", report.markdown_path,
+                   "the markdown summary (default: the HTML path with .md)")
+      ->check(writable_output);
 
   CLI::App *list_cmd =
       app.add_subcommand("list", "list the copy methods and what the articles claim for each");

@@ -92,8 +92,8 @@ std::string make_cgroup() {
   if (root.empty() || statfs(root.c_str(), &st) != 0 || st.f_type != CGROUP2_SUPER_MAGIC)
     return {};
   static int seq = 0;
-  const std::string path = root + "/" + kCgroupPrefix + std::to_string(getpid()) + "-" +
-                           std::to_string(++seq);
+  const std::string path =
+      root + "/" + kCgroupPrefix + std::to_string(getpid()) + "-" + std::to_string(++seq);
   if (mkdir(path.c_str(), 0755) != 0)
     return {};
   return path;
@@ -211,7 +211,8 @@ CommandTree::CommandTree(const CommandSpec &spec) {
     const bool on_three = watch[0] == 3 ? fcntl(3, F_SETFD, 0) == 0 : dup2(watch[0], 3) == 3;
     if (on_three) {
       const std::string group = std::to_string(pid_);
-      const char *argv[] = {"zc-guardian",   kGuardianFlag, "3", cgroup_.empty() ? "-" : cgroup_.c_str(),
+      const char *argv[] = {"zc-guardian", kGuardianFlag,
+                            "3",           cgroup_.empty() ? "-" : cgroup_.c_str(),
                             group.c_str(), nullptr};
       execv("/proc/self/exe", const_cast<char *const *>(argv));
     }
@@ -320,8 +321,8 @@ void CommandTree::end(std::chrono::milliseconds grace) {
     if (!gone())
       signal_all(SIGKILL);
     if (!wait_until(gone, std::chrono::seconds(10)))
-      throw Error("the command's processes did not end within 10 s of SIGKILL (" +
-                  containment() + ")");
+      throw Error("the command's processes did not end within 10 s of SIGKILL (" + containment() +
+                  ")");
   }
   while (!exited() && waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
   }

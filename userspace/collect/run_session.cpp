@@ -1,5 +1,17 @@
 #include "run_session.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -9,6 +21,7 @@
 #include "kernel_setting.h"
 #include "signals.h"
 #include "transfer.h"
+#include "units.h"
 #include "veth_route.h"
 #include "workload.h"
 
@@ -36,6 +49,8 @@ Prepared prepare(const RunRequest &req) {
   check_request(req);
   return with_context("preparing the " + req.method + " transfer", [&] {
     Prepared p;
+    workloads::KernelSettingOverride::repair_left_behind();
+    workloads::VethRoute::drop_left_behind();
     for (const auto &setting : workload_for(req.method).kernel_settings())
       p.settings.push_back(std::make_unique<workloads::KernelSettingOverride>(setting));
     workloads::TransferSpec spec{&workload_for(req.method),
@@ -137,8 +152,64 @@ std::string cache_mode_name(workloads::CacheMode mode) {
   return mode == workloads::CacheMode::Cold ? "cold" : "warm";
 }
 
+namespace {
+
+// Where the sink listens must be an IPv4 address of this machine (or of the
+// sink's namespace, which is only known once the sink is in it).
+void check_address(const RunRequest &req) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  if (inet_pton(AF_INET, req.address.c_str(), &a.sin_addr) != 1)
+    throw UsageError("--address: not an IPv4 address: '" + req.address + "'");
+  if (!req.sink_netns.empty() || req.scatter_gather)
+    return;
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    throw_errno("socket");
+  const int rc = bind(fd, reinterpret_cast<const sockaddr *>(&a), sizeof(a));
+  const int err = errno;
+  close(fd);
+  if (rc != 0 && err == EADDRNOTAVAIL)
+    throw UsageError("--address: " + req.address + " is not an address of this machine");
+}
+
+void check_netns(const std::string &path) {
+  if (path.empty())
+    return;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw UsageError("--sink-netns: cannot open " + path + ": " + errno_text(errno));
+  const int type = ioctl(fd, NS_GET_NSTYPE);
+  close(fd);
+  if (type != CLONE_NEWNET)
+    throw UsageError("--sink-netns: " + path + " is not a network namespace");
+}
+
+// The data file (and a method's copy of it) must fit, with room to spare
+// for everything else on that filesystem.
+void check_space(const RunRequest &req, const workloads::Workload &w) {
+  struct statvfs st {};
+  if (statvfs(req.dir.c_str(), &st) != 0)
+    throw UsageError("--dir: cannot inspect " + req.dir + ": " + errno_text(errno));
+  const std::uint64_t free_bytes = static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
+  const std::uint64_t total = static_cast<std::uint64_t>(st.f_blocks) * st.f_frsize;
+  const std::uint64_t spare = std::max<std::uint64_t>(64ull << 20, total / 100);
+  const auto mib = [](std::uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
+  const std::uint64_t files = w.writes_file() ? 2 : 1;
+  if (req.size > (free_bytes > spare ? (free_bytes - spare) / files : 0))
+    throw UsageError("--size " + format_size(req.size) + " does not fit in " + req.dir + ": " +
+                     mib(free_bytes) + " free, and a run needs " +
+                     (files == 2 ? "two copies of its data file" : "its data file") + " plus " +
+                     mib(spare) + " to spare");
+}
+
+} // namespace
+
 void check_request(const RunRequest &req) {
   const workloads::Workload &w = workload_for(req.method);
+  check_address(req);
+  check_netns(req.sink_netns);
+  check_space(req, w);
   if (const std::string bad = w.invalid_parameters(req.size, req.chunk); !bad.empty())
     throw UsageError(bad);
   if (req.scatter_gather && !w.sends_payload())

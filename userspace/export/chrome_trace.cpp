@@ -56,11 +56,9 @@ std::string device_event_name(const zc_event &e) {
 
 } // namespace
 
-ChromeTrace::ChromeTrace(const std::string &path) : path_(path), out_(path, std::ios::trunc) {
-  if (!out_)
-    throw_errno("cannot create the trace file " + path);
-  out_ << "{\"schema\":\"" << kTraceEventsSchema
-       << "\",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+ChromeTrace::ChromeTrace(const std::string &path) : path_(path), out_(path) {
+  buffer_ = std::string("{\"schema\":\"") + kTraceEventsSchema +
+            "\",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
 }
 
 ChromeTrace::~ChromeTrace() {
@@ -87,8 +85,14 @@ void ChromeTrace::name_process(std::uint32_t tgid, const std::string &name) {
 }
 
 void ChromeTrace::write(const std::string &line) {
-  out_ << (written_ ? ",\n" : "") << line;
+  if (written_)
+    buffer_ += ",\n";
+  buffer_ += line;
   ++written_;
+  if (buffer_.size() >= (1u << 20)) {
+    out_.write(buffer_);
+    buffer_.clear();
+  }
 }
 
 void ChromeTrace::meet(std::uint32_t tgid, std::uint32_t tid, std::uint8_t role) {
@@ -100,8 +104,9 @@ void ChromeTrace::meet(std::uint32_t tgid, std::uint32_t tid, std::uint8_t role)
       name = it->second;
     else
       name = role_name(role);
-    write(json{{"ph", "M"}, {"name", "process_name"}, {"pid", tgid}, {"args", {{"name", name}}}}
-              .dump());
+    write(
+        json{{"ph", "M"}, {"name", "process_name"}, {"pid", tgid}, {"args", {{"name", name}}}}.dump(
+            -1, ' ', false, json::error_handler_t::replace));
   }
   if (named_threads_.insert((std::uint64_t{tgid} << 32) | tid).second) {
     std::string name =
@@ -113,7 +118,7 @@ void ChromeTrace::meet(std::uint32_t tgid, std::uint32_t tid, std::uint8_t role)
                {"pid", tgid},
                {"tid", tid},
                {"args", {{"name", name}}}}
-              .dump());
+              .dump(-1, ' ', false, json::error_handler_t::replace));
   }
 }
 
@@ -154,7 +159,7 @@ void ChromeTrace::add(const zc_event &e) {
                  {"cpu_copy", cpu_copy},
                  {"syscall", syscall_of(e.id)},
                  {"role", role_name(e.role)}};
-    write(j.dump());
+    write(j.dump(-1, ' ', false, json::error_handler_t::replace));
     if (cpu_copy) {
       copied_[e.tgid] += static_cast<std::uint64_t>(e.value);
       write(json{{"ph", "C"},
@@ -162,7 +167,7 @@ void ChromeTrace::add(const zc_event &e) {
                  {"name", "CPU-copied bytes"},
                  {"ts", micros(e.ts_ns)},
                  {"args", {{"bytes", copied_[e.tgid]}}}}
-                .dump());
+                .dump(-1, ' ', false, json::error_handler_t::replace));
     }
     return;
   }
@@ -191,7 +196,7 @@ void ChromeTrace::add(const zc_event &e) {
       j["args"]["sector"] = e.aux;
     break;
   }
-  write(j.dump());
+  write(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 void ChromeTrace::finish(const StreamStats &events, const std::string &note) {
@@ -224,14 +229,15 @@ void ChromeTrace::close(const StreamStats *events, bool partial, const std::stri
                  {"name", "lost events: " + std::to_string(events->lost)},
                  {"cat", "zctrace"},
                  {"args", {{"lost", events->lost}}}}
-                .dump());
+                .dump(-1, ' ', false, json::error_handler_t::replace));
   } else {
     other["events"] = {{"written", written_}, {"lost", nullptr}};
   }
-  out_ << "\n],\"otherData\":" << other.dump() << "}\n";
-  out_.flush();
-  if (!out_)
-    throw_errno("writing the trace file " + path_);
+  buffer_ +=
+      "\n],\"otherData\":" + other.dump(-1, ' ', false, json::error_handler_t::replace) + "}\n";
+  out_.write(buffer_);
+  buffer_.clear();
+  out_.commit();
 }
 
 } // namespace zc

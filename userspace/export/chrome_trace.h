@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +17,7 @@
 
 #include "bpf_abi.h"
 #include "collector.h"
+#include "output_file.h"
 
 namespace zc {
 
@@ -55,7 +55,8 @@ private:
   void meet(std::uint32_t tgid, std::uint32_t tid, std::uint8_t role);
 
   std::string path_;
-  std::ofstream out_;
+  OutputFile out_;     // renamed into place when the document is closed
+  std::string buffer_; // written out a megabyte at a time
   bool closed_ = false;
   std::uint64_t written_ = 0;
   std::uint64_t last_ts_ns_ = 0;

@@ -302,7 +302,10 @@ const std::vector<ProbeDef> &probe_catalog() {
         "skb->data_len at net_dev_queue minus skb->data_len at net_dev_start_xmit";
     c.push_back(queue);
     c.push_back(tracepoint("net", "inet_sock_set_state", "zc_inet_sock_set_state",
-                           "learns which target owns a socket (connect, close)"));
+                           "learns which target owns a socket (connect, listen, close)"));
+    c.push_back(tracepoint("net", "tcp_destroy_sock", "zc_tcp_destroy_sock",
+                           "forgets a socket's owner when the socket is destroyed (its memory "
+                           "may be another's socket next)"));
     c.push_back(tracepoint("net", "net_dev_xmit", "zc_net_dev_xmit",
                            "closes the transmit window DMA mappings are attributed to"));
     // Since 2025 the tracepoint also fires for failed attempts, with their

@@ -34,7 +34,10 @@ public:
 
 void CopyFileRange::send(const SourceContext &ctx) const {
   Fd in = open_file(ctx.path, O_RDONLY);
-  Fd out = open_file(ctx.dest_path, O_WRONLY | O_CREAT | O_TRUNC);
+  // The destination is new and empty. Not O_TRUNC: truncating makes ext4
+  // start writing the file back when it is closed (auto_da_alloc), from
+  // the source's own context, which would be storage traffic of its own.
+  Fd out = open_file(ctx.dest_path, O_WRONLY);
   loff_t off_in = 0, off_out = 0;
   while (static_cast<std::uint64_t>(off_in) < ctx.size) {
     const std::uint64_t left = ctx.size - static_cast<std::uint64_t>(off_in);

@@ -7,14 +7,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
+#include <cerrno>
+#include <cstdio>
 #include <vector>
 
 #include <linux/magic.h>
 
 #include "crc32c.h"
 #include "error.h"
-#include "io.h"
+#include "interrupt.h"
 
 namespace zc::workloads {
 
@@ -37,44 +38,24 @@ private:
 
 } // namespace
 
-DataFile::DataFile(const std::string &dir, std::uint64_t size, std::uint64_t seed) : size_(size) {
-  std::string templ = dir + "/zctrace-data-XXXXXX";
-  const int raw = mkostemp(templ.data(), O_CLOEXEC);
-  if (raw < 0)
-    throw_errno("create a data file in " + dir);
-  path_ = templ;
-  Fd fd(raw);
-  try {
-    Random rng(seed);
-    Crc32c crc;
-    std::vector<std::uint64_t> block(1 << 17); // 1 MiB
-    std::uint64_t left = size;
-    while (left > 0) {
-      for (auto &w : block)
-        w = rng.next();
-      const std::size_t n =
-          static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size() * 8));
-      crc.update(block.data(), n);
-      write_all(fd.get(), block.data(), n, ("write " + path_).c_str());
-      left -= n;
-    }
-    if (fsync(fd.get()) != 0)
-      throw_errno("fsync " + path_);
-    crc_ = crc.value();
-  } catch (...) {
-    unlink(path_.c_str());
-    throw;
+UnnamedFile::UnnamedFile(const std::string &dir, const std::string &what) {
+  // O_TMPFILE: ext4, xfs, btrfs, tmpfs and f2fs make one; a filesystem that
+  // cannot says EOPNOTSUPP (EISDIR before the kernel knew the flag).
+  fd_.reset(open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (fd_.get() < 0) {
+    if (errno == EOPNOTSUPP || errno == EISDIR)
+      throw Error("cannot make the " + what + " in " + dir +
+                      ": its filesystem cannot make unnamed files (O_TMPFILE); choose another "
+                      "--dir",
+                  kExitUsage);
+    throw_errno("make the " + what + " in " + dir);
   }
+  path_ = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd_.get());
 }
 
-DataFile::~DataFile() {
-  if (!path_.empty())
-    unlink(path_.c_str());
-}
-
-std::string DataFile::filesystem() const {
+std::string UnnamedFile::filesystem() const {
   struct statfs st {};
-  if (statfs(path_.c_str(), &st) != 0)
+  if (fstatfs(fd_.get(), &st) != 0)
     return "unknown";
   switch (static_cast<unsigned long>(st.f_type)) {
   case EXT4_SUPER_MAGIC:
@@ -95,11 +76,32 @@ std::string DataFile::filesystem() const {
   }
 }
 
-FileId DataFile::id() const {
+FileId UnnamedFile::id() const {
   struct stat st {};
-  if (stat(path_.c_str(), &st) != 0)
+  if (fstat(fd_.get(), &st) != 0)
     throw_errno("stat " + path_);
   return {(major(st.st_dev) << 20) | minor(st.st_dev), st.st_ino};
+}
+
+DataFile::DataFile(const std::string &dir, std::uint64_t size, std::uint64_t seed)
+    : file_(dir, "data file"), size_(size) {
+  Random rng(seed);
+  Crc32c crc;
+  std::vector<std::uint64_t> block(1 << 17); // 1 MiB: about a millisecond a block
+  std::uint64_t left = size;
+  while (left > 0) {
+    if (interrupt_requested())
+      throw Interrupted();
+    for (auto &w : block)
+      w = rng.next();
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size() * 8));
+    crc.update(block.data(), n);
+    write_all(file_.fd(), block.data(), n, "write the data file");
+    left -= n;
+  }
+  if (fsync(file_.fd()) != 0)
+    throw_errno("fsync the data file");
+  crc_ = crc.value();
 }
 
 } // namespace zc::workloads

@@ -217,15 +217,14 @@ struct Transfer::Impl {
   int gate_w = -1;
   Child source{"source"};
   Child sink{"sink"};
-  std::string dest_path; // for methods that write a file
+  std::unique_ptr<UnnamedFile> dest; // for methods that write a file
+  std::string dest_path;
   std::uint64_t resident_before = 0;
 
   // Also runs when the constructor throws half way: nothing is left behind.
   ~Impl() {
     kill_child(source);
     kill_child(sink);
-    if (!dest_path.empty())
-      unlink(dest_path.c_str());
     if (gate_r >= 0)
       close(gate_r);
     if (gate_w >= 0)
@@ -352,8 +351,10 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
   const pid_t parent = getpid();
   const Workload *w = spec.workload;
 
-  if (w->writes_file())
-    s.dest_path = s.file->path() + ".copy";
+  if (w->writes_file()) {
+    s.dest = std::make_unique<UnnamedFile>(spec.dir, "copy destination");
+    s.dest_path = s.dest->path();
+  }
 
   s.sink.pid = fork();
   if (s.sink.pid < 0)

@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "error.h"
 #include "netlink.h"
+#include "run_state.h"
 
 namespace zc::workloads {
 
@@ -63,12 +66,41 @@ void write_line(int fd, const std::string &line) {
   }
 }
 
+constexpr int kSubnets = 16384; // /30s in 10.98.0.0/16
+
+constexpr const char *kSubnetRecord = "veth-subnet.";
+
+std::string subnet_record(int n) { return kSubnetRecord + std::to_string(n); }
+
+int allocate_subnet() {
+  const StateLock lock;
+  std::vector<bool> taken(kSubnets, false);
+  for (const std::string &name : drop_unheld(kSubnetRecord)) {
+    const int n = std::atoi(name.c_str() + std::strlen(kSubnetRecord));
+    if (n >= 0 && n < kSubnets)
+      taken[static_cast<std::size_t>(n)] = true;
+  }
+  for (int n = 0; n < kSubnets; ++n) {
+    if (taken[static_cast<std::size_t>(n)])
+      continue;
+    StateRecord rec;
+    rec.set_holders({this_process()});
+    write_state(subnet_record(n), rec);
+    return n;
+  }
+  throw Error("all " + std::to_string(kSubnets) +
+              " veth subnets of 10.98.0.0/16 are held by running zctrace processes");
+}
+
 } // namespace
 
 VethRoute::VethRoute(bool scatter_gather) : sg_(scatter_gather) {
-  // One /30 per zctrace process, so that concurrent runs do not collide.
+  // One /30 of 10.98.0.0/16 per route, allocated under /run/zctrace's
+  // lock so that no two live runs share one (a record whose holder died
+  // is free again: its namespace, and the pair with it, died too).
   const unsigned pid = static_cast<unsigned>(getpid());
-  const unsigned net = (pid % 16384) * 4;
+  subnet_ = allocate_subnet();
+  const unsigned net = static_cast<unsigned>(subnet_) * 4;
   const std::string prefix = "10.98." + std::to_string(net / 256) + ".";
   local_address_ = prefix + std::to_string(net % 256 + 1);
   sink_address_ = prefix + std::to_string(net % 256 + 2);
@@ -108,6 +140,11 @@ VethRoute::VethRoute(bool scatter_gather) : sg_(scatter_gather) {
 
 VethRoute::~VethRoute() { cleanup(); }
 
+void VethRoute::drop_left_behind() {
+  const StateLock lock;
+  drop_unheld(kSubnetRecord);
+}
+
 int VethRoute::holder_signal() {
   int status = 0;
   if (holder_ > 0 && waitpid(holder_, &status, WNOHANG) == holder_) {
@@ -144,6 +181,15 @@ void VethRoute::cleanup() noexcept {
     while (waitpid(holder_, &status, 0) < 0 && errno == EINTR) {
     }
     holder_ = -1;
+  }
+  if (subnet_ >= 0) {
+    try {
+      const StateLock lock;
+      remove_state(subnet_record(subnet_));
+    } catch (...) {
+      // Freed all the same once this process is gone.
+    }
+    subnet_ = -1;
   }
 }
 

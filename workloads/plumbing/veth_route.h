@@ -28,6 +28,9 @@ public:
   const std::string &device() const { return local_dev_; } // the source's end
   bool scatter_gather() const { return sg_; }
   pid_t holder_pid() const { return holder_; }
+  // Frees the subnets of runs that ended without freeing them (their pair
+  // and namespace went with their namespace holder).
+  static void drop_left_behind();
   // The signal that ended the namespace holder during the run, 0 if none
   // did (it lives until the route is removed).
   int holder_signal();
@@ -40,6 +43,7 @@ private:
   std::string local_dev_, peer_dev_;
   std::string local_address_, sink_address_, sink_netns_;
   bool created_ = false;
+  int subnet_ = -1; // which /30, recorded under /run/zctrace
 
   void command_holder(const std::string &cmd);
   void cleanup() noexcept;
