@@ -89,6 +89,12 @@ Frames parse_frames(std::string_view stream) {
       f.problem = "bad file header: " + line;
       return f;
     }
+    // The name becomes a file in the results folder: a plain name only
+    // (a guest is not trusted to write elsewhere, e.g. "../x").
+    if (file.name.empty() || file.name[0] == '.' || file.name.find('/') != std::string::npos) {
+      f.problem = "file name '" + file.name + "' is not a plain file name";
+      return f;
+    }
     std::string body;
     bool closed = false;
     while (std::getline(in, line)) {

@@ -83,7 +83,16 @@ std::vector<std::string> qemu_argv(const fs::path &qemu, const VmSpec &s) {
 
 VmRun run_vm(const VmSpec &spec) {
   const std::vector<std::string> argv = qemu_argv(qemu_binary(), spec);
-  std::ofstream console(spec.console_log, std::ios::trunc);
+  // Not through a link someone planted at the name (O_NOFOLLOW): the
+  // results folder may be anywhere the user said.
+  const int console_fd =
+      open(spec.console_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (console_fd < 0)
+    throw_errno("create " + spec.console_log.string());
+  const struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } console_file{console_fd};
   fs::remove(spec.results_log);
 
   int out[2];
@@ -118,7 +127,8 @@ VmRun run_vm(const VmSpec &spec) {
   auto on_line = [&](std::string line) {
     while (!line.empty() && line.back() == '\r')
       line.pop_back();
-    console << line << '\n';
+    const std::string out_line = line + '\n';
+    (void)!write(console_file.fd, out_line.data(), out_line.size());
     tail.push_back(line);
     if (tail.size() > kConsoleTail)
       tail.pop_front();

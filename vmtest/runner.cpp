@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "initramfs.h"
+#include "output_file.h"
 #include "qemu.h"
 #include "subprocess.h"
 
@@ -106,10 +107,8 @@ TargetResult run_target(const Target &t, const RunnerOptions &o, KernelCache &ca
     r.total_s = run.total_s;
     r.command_output = run.command_output;
     r.files = run.frames.files;
-    for (const GuestFile &f : r.files) {
-      std::ofstream file(out / f.name, std::ios::binary | std::ios::trunc);
-      file << f.data;
-    }
+    for (const GuestFile &f : r.files)
+      write_file_atomically((out / f.name).string(), f.data); // never through a planted link
     r.failure = describe_failure(run, t, timeout);
     r.vm_ok = r.failure.empty();
     if (r.vm_ok)

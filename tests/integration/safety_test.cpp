@@ -239,10 +239,10 @@ TEST(Safety, NothingIsLeftAfterAnyEnd) {
   // The data file is being written (a large one takes seconds).
   const std::vector<std::string> filling = {"run", "tcp_zerocopy_receive", "--size", "2G"};
   // The transfer is running (small chunks over the veth make it last).
-  const std::vector<std::string> moving = {"run",   "sendfile", "--sg", "off", "--size",
-                                           "512M", "--chunk",  "4K"};
-  const std::vector<std::string> zc_moving = {"run", "tcp_zerocopy_receive", "--size", "1G",
-                                              "--chunk", "4K"};
+  const std::vector<std::string> moving = {"run",    "sendfile", "--sg",    "off",
+                                           "--size", "512M",     "--chunk", "4K"};
+  const std::vector<std::string> zc_moving = {
+      "run", "tcp_zerocopy_receive", "--size", "1G", "--chunk", "4K"};
   for (int sig : {SIGKILL, SIGTERM, SIGHUP, SIGINT}) {
     kill_run(filling, "", std::chrono::milliseconds(300), sig);
     kill_run(moving, "probes attached", std::chrono::milliseconds(200), sig);
@@ -265,15 +265,17 @@ TEST(Safety, InterruptDuringTheFillActsAtOnce) {
 }
 
 TEST(Safety, OverlappingRunsGiveTheAccountsOfRunsAlone) {
-  const std::vector<std::vector<std::string>> runs = {
-      {"tcp_zerocopy_receive"}, {"tcp_zerocopy_receive"}, {"sendfile", "--sg", "off"},
-      {"sendfile", "--sg", "off"}, {"copy_file_range"}};
+  const std::vector<std::vector<std::string>> runs = {{"tcp_zerocopy_receive"},
+                                                      {"tcp_zerocopy_receive"},
+                                                      {"sendfile", "--sg", "off"},
+                                                      {"sendfile", "--sg", "off"},
+                                                      {"copy_file_range"}};
   std::vector<fs::path> alone, together;
   auto args_of = [](const std::vector<std::string> &r, const fs::path &json_out) {
     std::vector<std::string> a = {"run"};
     a.insert(a.end(), r.begin(), r.end());
-    for (const std::string &x : {std::string("--size"), std::string("16M"), std::string("--json"),
-                                 json_out.string()})
+    for (const std::string &x :
+         {std::string("--size"), std::string("16M"), std::string("--json"), json_out.string()})
       a.push_back(x);
     return zctrace(a);
   };
@@ -366,9 +368,9 @@ TEST(Safety, ReportEscapesEveryStringAndRefusesDepth) {
   const fs::path dir = shared_folder("report");
   const fs::path trace_json = dir / "trace.json", html = dir / "r.html", md = dir / "r.md";
   // A command whose name and arguments are markup.
-  const ToolResult t = run_tool(zctrace({"trace", "--json", trace_json.string(), "--", "/bin/echo",
-                                         "<!--<script>", "</script><b>x</b>", "| a | b |",
-                                         "line\u2028separator"}));
+  const ToolResult t =
+      run_tool(zctrace({"trace", "--json", trace_json.string(), "--", "/bin/echo", "<!--<script>",
+                        "</script><b>x</b>", "| a | b |", "line\u2028separator"}));
   ASSERT_EQ(t.exit_code, 0) << t.err;
   const ToolResult rep = run_tool(
       zctrace({"report", trace_json.string(), "-o", html.string(), "--markdown", md.string()}));

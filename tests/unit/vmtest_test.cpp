@@ -161,6 +161,16 @@ TEST(Frames, AGuestThatDiedHalfWay) {
   EXPECT_TRUE(parse_frames("").files.empty());
 }
 
+TEST(Frames, AGuestCannotNameAFileOutsideTheResultsFolder) {
+  const std::string body = base64_encode("x");
+  for (const std::string name : {"../../etc/cron.d/x", "/etc/passwd", ".hidden", "a/b"}) {
+    const Frames f = parse_frames("ZCTRACE-FILE " + name + " 1\n" + body +
+                                  "\nZCTRACE-FILE-END\nZCTRACE-EXIT 0\n");
+    EXPECT_TRUE(f.files.empty()) << name;
+    EXPECT_NE(f.problem.find("is not a plain file name"), std::string::npos) << name;
+  }
+}
+
 TEST(Frames, Base64RoundTrip) {
   for (const std::string &s :
        std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)})

@@ -104,9 +104,9 @@ std::vector<Holder> StateRecord::holders() const {
 }
 
 void StateRecord::set_holders(const std::vector<Holder> &holders) {
-  lines.erase(std::remove_if(lines.begin(), lines.end(),
-                             [](const auto &l) { return l.first == "holder"; }),
-              lines.end());
+  lines.erase(
+      std::remove_if(lines.begin(), lines.end(), [](const auto &l) { return l.first == "holder"; }),
+      lines.end());
   for (const Holder &h : holders)
     lines.emplace_back("holder", std::to_string(h.pid) + " " + std::to_string(h.start));
 }
