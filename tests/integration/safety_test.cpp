@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "background.h"
 #include "harness.h"
 
 namespace zc::test {
@@ -128,52 +129,12 @@ std::set<std::string> zctrace_links() {
   return out;
 }
 
-// zctrace started in the background, its stderr readable.
-struct Background {
-  pid_t pid = -1;
-  int err = -1;
-  std::string text;
-  explicit Background(const std::vector<std::string> &args) {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-      return;
-    pid = fork();
-    if (pid == 0) {
-      dup2(p[1], 2);
-      const int null = open("/dev/null", O_WRONLY);
-      dup2(null, 1);
-      std::vector<char *> argv;
-      for (const std::string &a : args)
-        argv.push_back(const_cast<char *>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(p[1]);
-    err = p[0];
-  }
-  // Reads stderr until `what` appears (or it ends).
-  bool wait_for(const std::string &what) {
-    char buf[4096];
-    while (text.find(what) == std::string::npos) {
-      const ssize_t n = read(err, buf, sizeof(buf));
-      if (n <= 0)
-        return false;
-      text.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  int finish() {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(err, buf, sizeof(buf))) > 0)
-      text.append(buf, static_cast<std::size_t>(n));
-    close(err);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-  }
-};
+// Where background processes keep their output.
+fs::path background_dir() {
+  const fs::path dir = fs::temp_directory_path() / "zctrace-safety-background";
+  fs::create_directories(dir);
+  return dir;
+}
 
 // What a run may leave on the machine, before and after.
 struct MachineState {
@@ -214,16 +175,17 @@ void kill_run(const std::vector<std::string> &args, const std::string &after,
   SCOPED_TRACE(std::string(strsignal(sig)) + " " + std::to_string(delay.count()) + " ms after '" +
                after + "' in: " + args[1] + " " + args[2]);
   const MachineState before;
-  Background z(zctrace(args));
-  ASSERT_TRUE(z.wait_for(after)) << z.text;
+  Background z(zctrace(args), background_dir());
+  z.wait_for(after);
+  if (::testing::Test::HasFatalFailure())
+    return;
   std::this_thread::sleep_for(delay);
-  kill(z.pid, sig);
-  const int status = z.finish();
+  kill(z.pid(), sig);
+  const int status = z.wait();
   if (sig == SIGKILL) {
-    EXPECT_TRUE(WIFSIGNALED(status)) << z.text;
+    EXPECT_EQ(status, 128 + SIGKILL) << z.err();
   } else {
-    ASSERT_TRUE(WIFEXITED(status)) << z.text;
-    EXPECT_EQ(WEXITSTATUS(status), 130) << z.text;
+    EXPECT_EQ(status, 130) << z.err();
     EXPECT_EQ(read_text(kSetting), before.setting) << "an interrupted run restores at once";
   }
   expect_nothing_left(before, "after the signal");
@@ -251,14 +213,13 @@ TEST(Safety, NothingIsLeftAfterAnyEnd) {
 }
 
 TEST(Safety, InterruptDuringTheFillActsAtOnce) {
-  Background z(zctrace({"run", "read_write", "--size", "4G"}));
+  Background z(zctrace({"run", "read_write", "--size", "4G"}), background_dir());
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const auto sent = Clock::now();
-  kill(z.pid, SIGINT);
-  const int status = z.finish();
+  kill(z.pid(), SIGINT);
+  const int status = z.wait();
   const auto took = Clock::now() - sent;
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130) << z.text;
+  EXPECT_EQ(status, 130) << z.err();
   // The fill checks between megabytes (about a millisecond each); the rest
   // is unwinding. 100 ms is the promise.
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), 100);
@@ -289,11 +250,9 @@ TEST(Safety, OverlappingRunsGiveTheAccountsOfRunsAlone) {
   const std::string setting = read_text(kSetting);
   std::vector<std::unique_ptr<Background>> all;
   for (std::size_t i = 0; i < runs.size(); ++i)
-    all.push_back(std::make_unique<Background>(args_of(runs[i], together[i])));
-  for (auto &b : all) {
-    const int status = b->finish();
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << b->text;
-  }
+    all.push_back(std::make_unique<Background>(args_of(runs[i], together[i]), background_dir()));
+  for (auto &b : all)
+    ASSERT_EQ(b->wait(), 0) << b->err();
   EXPECT_EQ(read_text(kSetting), setting) << "the last run out restores the shared setting";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     SCOPED_TRACE(runs[i][0]);

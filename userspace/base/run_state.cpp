@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -55,8 +54,7 @@ bool holder_alive(const Holder &h) {
 }
 
 std::string state_dir() {
-  const char *env = std::getenv("ZCTRACE_STATE_DIR");
-  const std::string dir = env && *env ? env : "/run/zctrace";
+  const std::string dir = "/run/zctrace";
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     throw_errno("create " + dir);
   struct stat st {};
@@ -170,11 +168,12 @@ std::vector<std::string> list_state(const std::string &prefix) {
   return out;
 }
 
-bool held(const StateRecord &record) {
+std::vector<Holder> live_holders(const StateRecord &record, const Holder &except) {
+  std::vector<Holder> live;
   for (const Holder &h : record.holders())
-    if (holder_alive(h))
-      return true;
-  return false;
+    if (!(h == except) && holder_alive(h))
+      live.push_back(h);
+  return live;
 }
 
 std::vector<std::string> drop_unheld(const std::string &prefix) {

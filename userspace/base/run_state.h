@@ -28,7 +28,6 @@ Holder this_process();
 bool holder_alive(const Holder &h);
 
 // The folder, made (or checked: root's, 0700, not a link) on first use.
-// Its location can be moved for tests with ZCTRACE_STATE_DIR.
 std::string state_dir();
 
 // Exclusive, for as long as the object lives.
@@ -56,8 +55,10 @@ void write_state(const std::string &name, const StateRecord &record);
 void remove_state(const std::string &name);
 // Names of the records starting with `prefix`.
 std::vector<std::string> list_state(const std::string &prefix);
+// A record's holders still alive, but `except`.
+std::vector<Holder> live_holders(const StateRecord &record, const Holder &except = {});
 // Whether a record has a holder still alive.
-bool held(const StateRecord &record);
+inline bool held(const StateRecord &record) { return !live_holders(record).empty(); }
 // Removes the records starting with `prefix` whose holders are all gone;
 // the caller holds the lock. Returns the names of those still held.
 std::vector<std::string> drop_unheld(const std::string &prefix);

@@ -40,14 +40,6 @@ std::string sysctl_name(const std::string &path) {
 
 std::string record_name(const std::string &path) { return "sysctl." + sysctl_name(path); }
 
-std::vector<Holder> live_holders(const StateRecord &r, const Holder &except = {}) {
-  std::vector<Holder> live;
-  for (const Holder &h : r.holders())
-    if (!(h == except) && holder_alive(h))
-      live.push_back(h);
-  return live;
-}
-
 } // namespace
 
 KernelSettingOverride::KernelSettingOverride(const KernelSetting &setting) : setting_(setting) {
