@@ -6,9 +6,10 @@
 namespace zc::analysis {
 
 std::string lost_text(const Observation &o) {
-  return "lost events " + thousands(o.events.lost) + " of " +
-         thousands(o.events.submitted + o.events.lost) + "; probe runs missed " +
-         thousands(o.probe_runs_missed);
+  const std::string events = o.events.enabled ? "lost events " + thousands(o.events.lost) + " of " +
+                                                    thousands(o.events.submitted + o.events.lost)
+                                              : "events not streamed (--trace streams them)";
+  return events + "; probe runs missed " + thousands(o.probe_runs_missed);
 }
 
 std::string render_devices(const Observation &o, const std::vector<const Account *> &accounts) {

@@ -37,13 +37,13 @@ int main(int argc, char **argv) {
     CLI::App app{"zctrace-bench-overhead: throughput of each copy method, traced / untraced"};
     std::string size_text = "64M", chunk_text = "64K";
     int rounds = 7;
-    bool stream = true;
+    bool stream = false;
     std::vector<std::string> methods;
     app.add_option("--size", size_text, "bytes per transfer");
     app.add_option("--chunk", chunk_text, "bytes per call");
     app.add_option("--rounds", rounds, "untraced/traced pairs per method")
         ->check(CLI::PositiveNumber);
-    app.add_flag("!--no-events", stream, "trace without streaming events");
+    app.add_flag("--events", stream, "stream events to a consumer that counts them (as --trace)");
     app.add_option("methods", methods, "methods (default: all)");
     CLI11_PARSE(app, argc, argv);
     if (methods.empty())
@@ -57,7 +57,8 @@ int main(int argc, char **argv) {
     zc::RunRequest req;
     req.size = zc::parse_size(size_text);
     req.chunk = zc::parse_size(chunk_text);
-    req.probes.stream_events = stream;
+    std::uint64_t consumed = 0;
+    const zc::EventSink count_events = [&](const zc_event &) { ++consumed; };
     std::printf("%d untraced/traced pairs per method, %s in %s chunks, warm cache, events %s\n\n",
                 rounds, zc::format_size(req.size).c_str(), zc::format_size(req.chunk).c_str(),
                 stream ? "streamed" : "not streamed");
@@ -69,7 +70,8 @@ int main(int argc, char **argv) {
       zc::run_untraced(req); // warm the page cache and allocator once, unmeasured
       for (int i = 0; i < rounds; ++i) {
         const double u = mib_per_s(req.size, zc::run_untraced(req));
-        const zc::RunResult r = zc::run_traced(req, features);
+        const zc::RunResult r =
+            zc::run_traced(req, features, stream ? count_events : zc::EventSink{});
         zc::require_success(r);
         const double t = mib_per_s(req.size, static_cast<std::int64_t>(*r.transfer_wall_ns.value));
         untraced.push_back(u);

@@ -32,6 +32,26 @@ struct {
 	__type(value, struct zc_target);
 } zc_targets SEC(".maps");
 
+/* The role of every process followed, by tgid (ZC_ROLE_WORDS words of 8
+ * roles): what zc_targets says, kept where the check costs least. Written by
+ * user space through a shared mapping (atomically, as the fork program
+ * writes it) and by the fork program. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, ZC_ROLE_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} zc_roles SEC(".maps");
+
+/* Syscalls by role and number (struct zc_syscall_val), per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ZC_ROLE_MAX *ZC_SYSCALL_SLOTS);
+	__type(key, __u32);
+	__type(value, struct zc_syscall_val);
+} zc_syscalls SEC(".maps");
+
 /* libaio iocbs of one io_submit, as the syscall family read them at entry
  * (up to this many; more in one call are counted as unsized). */
 #define ZC_AIO_MAX 32
@@ -44,6 +64,10 @@ struct zc_aio_iocb {
 /* Per-thread state of a target thread: which syscall it is in and what the
  * copy-site probes learnt about that syscall so far. Keyed by tid. */
 struct zc_task_ctx {
+	struct zc_pending_flows flows; /* first: user space reads it */
+	__u64 owner_tid;	       /* zc_task_slots: the thread a slot is for, 0 = free
+					  (64 bits: compare-and-swap is 64-bit only before
+					  BPF's v3 instruction set) */
 	__u64 enter_ns;
 	__u32 nr;	  /* syscall in progress, or ZC_NO_SYSCALL */
 	__u32 in_syscall; /* 1 between sys_enter and sys_exit        */
@@ -56,13 +80,10 @@ struct zc_task_ctx {
 	 * that the derived tier counts only what no site saw. */
 	__u64 send_seen;
 	__u64 recv_seen;
-	__u64 write_seen;    /* bytes the file-write site copied          */
-	__u8 fd_src;	     /* zc_fd_kind of the fd data comes from     */
-	__u8 fd_dst;	     /* zc_fd_kind of the fd data goes to        */
-	__u8 copies_pending; /* set at sys_enter, taken by the copy family's
-				sys_exit (which may run before or after the
-				syscall family's) */
-	__u8 pad[5];
+	__u64 write_seen; /* bytes the file-write site copied          */
+	__u8 fd_src;	  /* zc_fd_kind of the fd data comes from     */
+	__u8 fd_dst;	  /* zc_fd_kind of the fd data goes to        */
+	__u8 pad[6];
 	/* The descriptors themselves, for zc_flows (fd -1: none). */
 	__s32 src_fd;
 	__s32 dst_fd;
@@ -88,6 +109,19 @@ struct zc_task_ctx {
 
 /* filemap_get_pages ran inside the current syscall. */
 #define ZC_CF_FILEMAP_GET_PAGES 0x1
+
+/* Thread contexts live in zc_task_slots, at tid % ZC_TASK_SLOTS, when that
+ * slot is free: an array slot is an inlined load where a hash lookup is a
+ * call and a hash, and every syscall looks its context up twice. A thread
+ * whose slot another thread holds has its context in zc_tasks instead. */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, ZC_TASK_SLOTS);
+	__type(key, __u32);
+	__type(value, struct zc_task_ctx);
+} zc_task_slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -353,9 +387,51 @@ static __always_inline void zc_emit(__u8 kind, __u8 role, __u16 site, __u8 dir, 
 
 static __always_inline __u8 zc_role_of_tgid(__u32 tgid)
 {
-	struct zc_target *t = bpf_map_lookup_elem(&zc_targets, &tgid);
+	__u32 word = tgid / 8;
+	__u64 *w = bpf_map_lookup_elem(&zc_roles, &word);
 
-	return t ? (__u8)t->role : ZC_ROLE_NONE;
+	return w ? (__u8)(*w >> ((tgid % 8) * 8)) : ZC_ROLE_NONE;
+}
+
+/* Gives `tgid` its role in zc_roles (its byte is 0 before: roles are only
+ * ever set, and cleared by user space when a trace ends). */
+static __always_inline void zc_set_role(__u32 tgid, __u8 role)
+{
+	__u32 word = tgid / 8;
+	__u64 *w = bpf_map_lookup_elem(&zc_roles, &word);
+
+	if (w)
+		__sync_fetch_and_or(w, (__u64)role << ((tgid % 8) * 8));
+}
+
+/* One syscall of `role` returned (or, for exit and exit_group, entered,
+ * untimed): its slot in zc_syscalls, or zc_counters for a number beyond
+ * the array. */
+static __always_inline void zc_count_syscall(__u8 role, __u32 nr, long ret, bool timed, __u64 took)
+{
+	__u32 slot = role * ZC_SYSCALL_SLOTS + nr;
+	struct zc_syscall_val *v;
+
+	if (nr >= ZC_SYSCALL_SLOTS || role >= ZC_ROLE_MAX) {
+		zc_count(role, ZC_KIND_SYSCALL, 0, 0, (__u16)nr, ret > 0 ? (__u64)ret : 0);
+		if (ret < 0)
+			zc_count(role, ZC_KIND_SYSCALL_ERR, 0, 0, (__u16)nr, 0);
+		if (timed)
+			zc_count(role, ZC_KIND_SYSCALL_TIME, 0, 0, (__u16)nr, took);
+		return;
+	}
+	v = bpf_map_lookup_elem(&zc_syscalls, &slot);
+	if (!v)
+		return;
+	/* Per-CPU, but a preemptible kernel may run this program for another
+	 * task on the same CPU half way through: keep each add atomic. */
+	__sync_fetch_and_add(&v->calls, 1);
+	if (ret > 0)
+		__sync_fetch_and_add(&v->bytes, (__u64)ret);
+	else if (ret < 0)
+		__sync_fetch_and_add(&v->errors, 1);
+	if (timed)
+		__sync_fetch_and_add(&v->time_ns, took);
 }
 
 static __always_inline __u8 zc_current_role(void)
@@ -363,23 +439,53 @@ static __always_inline __u8 zc_current_role(void)
 	return zc_role_of_tgid(bpf_get_current_pid_tgid() >> 32);
 }
 
-static __always_inline struct zc_task_ctx *zc_current_ctx(void)
+/* The context of thread `tid`, or NULL: its slot if it holds it, else
+ * zc_tasks. */
+static __always_inline struct zc_task_ctx *zc_ctx_of(__u32 tid)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 slot = tid % ZC_TASK_SLOTS;
+	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_task_slots, &slot);
 
+	if (tc && tc->owner_tid == tid && tid)
+		return tc;
 	return bpf_map_lookup_elem(&zc_tasks, &tid);
 }
 
-/* The context of thread `tid`, created empty if it has none yet. */
+static __always_inline struct zc_task_ctx *zc_current_ctx(void)
+{
+	return zc_ctx_of((__u32)bpf_get_current_pid_tgid());
+}
+
+/* The context of thread `tid`, created empty if it has none yet: in its
+ * slot if that is free (claimed with a compare-and-swap: two threads may
+ * want it at once), else in zc_tasks. */
 static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
 {
-	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
+	__u32 slot = tid % ZC_TASK_SLOTS;
+	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_task_slots, &slot);
+	__u32 zero = 0;
+	const struct zc_task_ctx *empty;
 
+	if (tc && tid) {
+		if (tc->owner_tid == tid)
+			return tc;
+		if (tc->owner_tid == 0 &&
+		    __sync_val_compare_and_swap(&tc->owner_tid, 0, (__u64)tid) == 0) {
+			/* A freed slot keeps what its last thread left: start
+			 * afresh (the pending flows were added when it was freed). */
+			__builtin_memset(&tc->flows, 0, sizeof(tc->flows));
+			tc->nr = ZC_NO_SYSCALL;
+			tc->in_syscall = 0;
+			tc->copy_flags = 0;
+			tc->role = 0;
+			tc->cow_page = 0;
+			return tc;
+		}
+	}
+	tc = bpf_map_lookup_elem(&zc_tasks, &tid);
 	if (tc)
 		return tc;
-	__u32 zero = 0;
-	const struct zc_task_ctx *empty = bpf_map_lookup_elem(&zc_task_empty, &zero);
-
+	empty = bpf_map_lookup_elem(&zc_task_empty, &zero);
 	if (!empty)
 		return NULL;
 	const bool created = bpf_map_update_elem(&zc_tasks, &tid, empty, BPF_NOEXIST) == 0;
@@ -392,21 +498,28 @@ static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
 	return tc;
 }
 
+/* Drops the context of exiting thread `tid`: its slot is freed, or its
+ * zc_tasks entry deleted. */
+static __always_inline void zc_ctx_drop(__u32 tid, struct zc_task_ctx *tc)
+{
+	if (tc->owner_tid == tid && tid) {
+		__sync_lock_test_and_set(&tc->owner_tid, 0);
+		return;
+	}
+	bpf_map_delete_elem(&zc_tasks, &tid);
+}
+
 /* The current thread's context, created for a target's thread that has
  * none because it never made a syscall (an io_uring worker). */
 static __always_inline struct zc_task_ctx *zc_thread_ctx(void)
 {
 	__u64 id_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id_tgid;
-	struct zc_task_ctx *tc = bpf_map_lookup_elem(&zc_tasks, &tid);
-	__u8 role;
+	__u8 role = zc_role_of_tgid(id_tgid >> 32);
+	struct zc_task_ctx *tc;
 
-	if (tc)
-		return tc;
-	role = zc_role_of_tgid(id_tgid >> 32);
-	if (!role)
+	if (!role) /* the one check a process zctrace does not trace pays */
 		return NULL;
-	tc = zc_ctx_create(tid);
+	tc = zc_ctx_create((__u32)id_tgid);
 	if (tc)
 		tc->role = role;
 	return tc;
@@ -469,27 +582,13 @@ static __always_inline struct skb_shared_info *skb_shinfo_of(const struct sk_buf
 	return (void *)(head + BPF_CORE_READ(skb, end));
 }
 
-/* The bytes of the first `submitted` iocbs of the io_submit in progress. */
-static __always_inline __u64 zc_aio_bytes(struct zc_task_ctx *tc, long submitted)
-{
-	__u64 bytes = 0;
-
-#pragma clang loop unroll(disable)
-	for (int i = 0; i < ZC_AIO_MAX; i++) {
-		if (i >= submitted || i >= tc->aio_n)
-			break;
-		bytes += tc->aio[i].bytes;
-	}
-	return bytes;
-}
-
 /* The task's ioac.rchar (CONFIG_TASK_XACCT): bytes it read through the read
  * family and kernel_read; 0 where the kernel does not keep it. */
 static __always_inline __u64 zc_task_rchar(struct task_struct *task)
 {
 	if (!bpf_core_field_exists(task->ioac))
 		return 0;
-	return BPF_CORE_READ(task, ioac.rchar);
+	return task->ioac.rchar; /* a BTF pointer: a plain load, no helper */
 }
 
 #endif /* ZCTRACE_COMMON_BPF_H */

@@ -205,6 +205,32 @@ enum zc_health_slot {
 /* Syscall number used when an event happened outside any syscall. */
 #define ZC_NO_SYSCALL 0xffff
 
+/* Syscalls counted by number in the zc_syscalls per-CPU array, at
+ * role * ZC_SYSCALL_SLOTS + nr: an array slot the verifier inlines instead
+ * of a hash lookup on every syscall. Numbers beyond go to zc_counters. */
+#define ZC_SYSCALL_SLOTS 512
+
+/* One zc_syscalls slot: what the counters' ZC_KIND_SYSCALL (calls, bytes),
+ * ZC_KIND_SYSCALL_ERR (errors) and ZC_KIND_SYSCALL_TIME (calls, time_ns)
+ * would hold. exit and exit_group never return: they are calls, never
+ * timed. */
+struct zc_syscall_val {
+	__u64 calls;
+	__u64 bytes;
+	__u64 errors;
+	__u64 time_ns;
+};
+
+/* Roles by tgid (map zc_roles), 8 per word: the one check every probe makes
+ * first, so that a process zctrace does not trace costs an inlined array
+ * load. Sized for PID_MAX_LIMIT on 64-bit (include/linux/threads.h: 4M),
+ * so that no pid can fall outside it whatever pid_max is set to later. */
+#define ZC_PID_MAX_LIMIT (4u * 1024 * 1024)
+#define ZC_ROLE_WORDS	 (ZC_PID_MAX_LIMIT / 8)
+
+/* Slots of zc_task_slots (per-thread contexts by tid % ZC_TASK_SLOTS). */
+#define ZC_TASK_SLOTS 8192
+
 /* Key of the in-kernel counters (ZC map "counters"). 8 bytes. */
 struct zc_counter_key {
 	__u8 role;
@@ -286,6 +312,17 @@ struct zc_flow_key {
 struct zc_flow_val {
 	__u64 calls;
 	__u64 bytes;
+};
+
+/* Flows a thread counted but has not added to zc_flows yet: one for
+ * syscalls that only read, one for the rest, each added when the thread's
+ * next flow of its kind differs, and when the thread exits. A loop of reads
+ * and writes on the same descriptors costs a compare per syscall instead of
+ * a hash update. Every zc_tasks value begins with this (user space adds what
+ * is pending of threads still alive). */
+struct zc_pending_flows {
+	struct zc_flow_key key[2];
+	struct zc_flow_val val[2];
 };
 
 /* Event kinds streamed through the ring buffer. */

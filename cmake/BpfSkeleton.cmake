@@ -18,7 +18,7 @@ function(zctrace_bpf_skeleton)
   add_custom_command(
     OUTPUT ${obj}
     COMMAND ${BPF_CLANG} -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86
-            -I${CMAKE_CURRENT_SOURCE_DIR} -MD -MF ${dep} -c ${src} -o ${obj}
+            -I${CMAKE_CURRENT_SOURCE_DIR} -I${PROJECT_SOURCE_DIR}/bpf -MD -MF ${dep} -c ${src} -o ${obj}
     DEPENDS ${src}
     DEPFILE ${dep}
     COMMENT "BPF ${ARG_SOURCE}"

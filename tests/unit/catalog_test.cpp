@@ -24,14 +24,14 @@ TEST(ProbeCatalog, EveryProbeBelongsToAKnownFamilyWithUniquePrograms) {
     std::set<std::string> own;
     for (const auto &alt : p.alternatives) {
       EXPECT_FALSE(alt.programs.empty()) << p.name << " " << alt.attach_point();
-      // The derived tier shares the copy family's syscall-exit program.
+      // The derived tier rides on the syscall family's exit program.
       if (alt.kind == AttachKind::Derived) {
         EXPECT_FALSE(alt.config_flag.empty()) << p.name;
         EXPECT_NE(find_config_flag(alt.config_flag), nullptr) << alt.config_flag;
         continue;
       }
       for (const auto &program : alt.programs)
-        if (program != "zc_copies_sys_exit" && program != "zc_sock_send_length")
+        if (program != "zc_sys_exit" && program != "zc_sock_send_length")
           own.insert(p.family + "/" + program);
     }
     for (const auto &program : own)

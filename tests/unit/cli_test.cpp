@@ -37,8 +37,13 @@ TEST(Cli, RunDefaults) {
   EXPECT_EQ(run.chunk, 64ull << 10);
   EXPECT_EQ(run.cache, "warm");
   EXPECT_FALSE(run.json_path.has_value());
-  EXPECT_TRUE(run.stream_events);
+  EXPECT_FALSE(run.stream_events); // nothing would consume them
   EXPECT_EQ(run.ringbuf_bytes, 4ull << 20);
+}
+
+TEST(Cli, RunStreamsEventsOnlyForTrace) {
+  const Cli cli = parse({"run", "mmap_write", "--trace", "events.json"});
+  EXPECT_TRUE(std::get<RunOptions>(cli.command).stream_events);
 }
 
 TEST(Cli, RunOptions) {

@@ -169,7 +169,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_ringbuf_size(*run_cmd, run.ringbuf_bytes);
   bool no_events = false;
   run_cmd->add_flag("--no-events", no_events,
-                    "aggregate in the kernel only; stream no events through the ring buffer");
+                    "stream no events (the default: only --trace streams them, as it writes them)");
   run_cmd
       ->add_option("--trace", run.trace_path,
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
@@ -359,7 +359,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   }
 
   if (run_cmd->parsed()) {
-    run.stream_events = !no_events;
+    run.stream_events = run.trace_path.has_value();
     if (no_events && run.trace_path)
       throw UsageError("--trace writes the event stream: it cannot go with --no-events");
     cli.command = run;

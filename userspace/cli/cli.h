@@ -29,7 +29,7 @@ struct RunOptions : Conditions {
   std::string sink_netns;
   std::vector<std::string> require;
   std::uint64_t ringbuf_bytes = 4ull << 20;
-  bool stream_events = true;
+  bool stream_events = false;            // only with --trace, which consumes them
   std::optional<std::string> trace_path; // Chrome Trace Event JSON of the event stream
 };
 

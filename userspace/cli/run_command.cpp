@@ -33,7 +33,6 @@ int run_command(const RunOptions &o) {
   require_kernel_btf();
   Features features;
 
-  req.probes.stream_events = o.stream_events;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
   req.probes.require = o.require;
   req.on_attached = [&](const std::vector<ProbeReport> &reports) {

@@ -764,6 +764,7 @@ Account build_account(std::uint8_t role, const RawCounters &counters, const Prob
 
 StreamStats stream_stats(const RawCounters &counters, std::uint64_t received) {
   StreamStats st;
+  st.enabled = counters.streamed;
   st.received = received;
   std::map<std::uint16_t, std::uint64_t> lost;
   for (const auto &s : counters.samples) {

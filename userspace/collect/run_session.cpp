@@ -238,6 +238,8 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   ProbeSetOptions probe_options = req.probes;
   const workloads::FileId payload = transfer->data_file();
   probe_options.payload_file = {payload.kernel_dev, payload.ino};
+  // Events are reserved and submitted only when something consumes them.
+  probe_options.stream_events = static_cast<bool>(on_event);
   auto probes = with_context("loading the probes",
                              [&] { return std::make_unique<ProbeSet>(features, probe_options); });
   const auto attached = Clock::now();

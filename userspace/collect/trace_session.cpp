@@ -136,8 +136,11 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   for (pid_t root : roots)
     r.roots.push_back(static_cast<std::uint32_t>(root));
 
+  ProbeSetOptions probe_options = req.probes;
+  // Events are reserved and submitted only when something consumes them.
+  probe_options.stream_events = static_cast<bool>(on_event);
   auto probes = with_context("loading the probes",
-                             [&] { return std::make_unique<ProbeSet>(features, req.probes); });
+                             [&] { return std::make_unique<ProbeSet>(features, probe_options); });
   const std::set<pid_t> running = register_tree(*probes, roots);
   if (req.on_attached)
     req.on_attached(probes->reports());

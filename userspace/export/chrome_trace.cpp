@@ -74,10 +74,9 @@ std::unique_ptr<ChromeTrace> ChromeTrace::open_if(const std::optional<std::strin
 }
 
 std::function<void(const zc_event &)> ChromeTrace::sink(const std::unique_ptr<ChromeTrace> &trace) {
-  return [&trace](const zc_event &e) {
-    if (trace)
-      trace->add(e);
-  };
+  if (!trace)
+    return {}; // no consumer: the probes stream nothing
+  return [&trace](const zc_event &e) { trace->add(e); };
 }
 
 void ChromeTrace::name_process(std::uint32_t tgid, const std::string &name) {

@@ -104,7 +104,8 @@ json observation_json(const Observation &o) {
   for (const auto &[kind, n] : o.events.lost_by_kind)
     lost_by_kind[kind] = n;
   j["lost_events"] = o.events.lost;
-  j["events"] = {{"streamed", o.events.submitted},
+  j["events"] = {{"stream_enabled", o.events.enabled},
+                 {"streamed", o.events.submitted},
                  {"received", o.events.received},
                  {"lost", o.events.lost},
                  {"lost_by_kind", std::move(lost_by_kind)},

@@ -15,6 +15,8 @@ static_assert(sizeof(zc_flow_key) == 40, "zc_flow_key is 40 bytes on both sides"
 static_assert(offsetof(zc_flow_key, src_fd) == 8 && offsetof(zc_flow_key, src_ino) == 16 &&
                   offsetof(zc_flow_key, flags) == 32,
               "zc_flow_key layout matches bpf/zctrace.h");
+static_assert(sizeof(zc_syscall_val) == 32, "zc_syscall_val is 32 bytes on both sides");
+static_assert(sizeof(zc_pending_flows) == 112, "zc_pending_flows is 112 bytes on both sides");
 static_assert(sizeof(zc_flow_val) == 16, "zc_flow_val is 16 bytes on both sides");
 static_assert(sizeof(zc_dev_key) == 16, "zc_dev_key is 16 bytes on both sides");
 static_assert(sizeof(zc_device) == 48 && offsetof(zc_device, name) == 8 &&

@@ -58,6 +58,7 @@ struct RawCounters {
   std::uint64_t devices_full = 0;                 // device counters or names not recorded
   std::uint64_t targets_full = 0;                 // forked processes the probes could not follow
   std::vector<ProgramStat> programs;
+  bool streamed = false; // events went through the ring buffer (only when consumed)
 
   // Sum of count and bytes of every sample matching the filter.
   template <typename Pred> zc_counter_val sum(Pred &&pred) const {
@@ -74,6 +75,7 @@ struct RawCounters {
 // Ring-buffer bookkeeping of a run: what BPF submitted, what the collector
 // received, what the ring buffer had no room for (by event kind).
 struct StreamStats {
+  bool enabled = false; // streamed at all: only when something consumed them (--trace)
   std::uint64_t submitted = 0;
   std::uint64_t received = 0;
   std::uint64_t lost = 0;

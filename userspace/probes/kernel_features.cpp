@@ -43,6 +43,12 @@ int Features::tracepoint_args(const std::string &name) const {
 const Availability &Features::check(const std::string &attach_point) {
   const auto colon = attach_point.find(':');
   const std::string kind = attach_point.substr(0, colon), target = attach_point.substr(colon + 1);
+  if (kind == "kfunc") {
+    auto it = cache_.find(attach_point);
+    if (it == cache_.end())
+      it = cache_.emplace(attach_point, probe_kfunc(target)).first;
+    return it->second;
+  }
   for (AttachKind k :
        {AttachKind::TpBtf, AttachKind::Fentry, AttachKind::Fexit, AttachKind::Derived})
     if (attach_kind_name(k) == kind)
@@ -59,6 +65,35 @@ const Availability &Features::check(AttachKind kind, const std::string &target) 
   if (it == cache_.end())
     it = cache_.emplace(key, probe(kind, target)).first;
   return it->second;
+}
+
+Availability Features::probe_kfunc(const std::string &name) {
+  const int func = btf__find_by_name_kind(vmlinux_, name.c_str(), BTF_KIND_FUNC);
+  if (func <= 0)
+    return {false, "no kfunc " + name + " in this kernel's BTF"};
+  const int sys_enter = btf__find_by_name_kind(vmlinux_, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
+  const int file = btf__find_by_name_kind(vmlinux_, "file", BTF_KIND_STRUCT);
+  if (sys_enter <= 0 || file <= 0)
+    return {false, "no sys_enter tracepoint or struct file in this kernel's BTF"};
+  // r1 = 0; r2 = <struct file>; call kfunc; r0 = 0; exit: whether a tracing
+  // program may call it (being in BTF is not enough: each kfunc is
+  // registered for some program types).
+  const bpf_insn insns[] = {
+      {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 0},
+      {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, file},
+      {BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, func},
+      {BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0},
+      {BPF_JMP | BPF_EXIT, 0, 0, 0, 0},
+  };
+  LIBBPF_OPTS(bpf_prog_load_opts, opts);
+  opts.expected_attach_type = BPF_TRACE_RAW_TP;
+  opts.attach_btf_id = static_cast<__u32>(sys_enter);
+  const int prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "zc_probe", "GPL", insns, 5, &opts);
+  if (prog < 0)
+    return {false,
+            "the kernel refused a tracing program calling " + name + ": " + errno_text(-prog)};
+  close(prog);
+  return {true, ""};
 }
 
 Availability Features::probe(AttachKind kind, const std::string &target) {

@@ -28,7 +28,8 @@ public:
   // kernel function for fentry/fexit)? The derived tier rides on the
   // syscall-exit tracepoint.
   const Availability &check(AttachKind kind, const std::string &target);
-  // The same for an attach point written "kind:target".
+  // The same for an attach point written "kind:target"; "kfunc:NAME" asks
+  // whether a tracing program may call kfunc NAME.
   const Availability &check(const std::string &attach_point);
 
   // Does the kernel have this function (in its BTF), attachable or not?
@@ -40,6 +41,7 @@ public:
 
 private:
   Availability probe(AttachKind kind, const std::string &target);
+  Availability probe_kfunc(const std::string &name);
 
   struct btf *vmlinux_ = nullptr;
   std::map<std::string, Availability> cache_;

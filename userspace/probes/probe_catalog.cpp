@@ -56,7 +56,7 @@ ProbeAlternative fexit(std::string function, std::string program, std::string by
 
 // The derived tier: the syscall's return, for syscalls on fds of one kind.
 ProbeAlternative derived(std::string flag, std::string bytes_from) {
-  return {AttachKind::Derived,  "sys_exit",      {"zc_copies_sys_exit"},
+  return {AttachKind::Derived,  "sys_exit",      {"zc_sys_exit"},
           {"tp_btf:sys_exit"},  std::move(flag), EvidenceKind::Derived,
           std::move(bytes_from)};
 }
@@ -74,7 +74,7 @@ std::vector<ProbeDef> copy_site_probes() {
       {fexit("filemap_read", "zc_filemap_read_fexit", "filemap_read's return minus already_read"),
        {AttachKind::TpBtf,
         "mm_filemap_get_pages",
-        {"zc_filemap_get_pages", "zc_copies_sys_exit"},
+        {"zc_filemap_get_pages", "zc_sys_exit"},
         {"tp_btf:sys_exit"},
         "derive_async_reads",
         EvidenceKind::Derived,
@@ -196,8 +196,19 @@ const std::vector<ProbeDef> &probe_catalog() {
   static const std::vector<ProbeDef> catalog = [] {
     std::vector<ProbeDef> c;
     // syscalls
-    c.push_back(tracepoint("syscalls", "sys_enter", "zc_sys_enter",
-                           "syscalls by number; opens the per-thread syscall context", true));
+    // Classifying a syscall's descriptors is most of its entry's cost:
+    // field by field through a helper call each, unless bpf_rdonly_cast
+    // makes them plain loads.
+    ProbeDef enter = tracepoint("syscalls", "sys_enter", "zc_sys_enter",
+                                "syscalls by number; opens the per-thread syscall context", true);
+    enter.alternatives.front().also = {"kfunc:bpf_rdonly_cast"};
+    enter.alternatives.push_back({AttachKind::TpBtf,
+                                  "sys_enter",
+                                  {"zc_sys_enter_compat"},
+                                  {},
+                                  "",
+                                  EvidenceKind::Tracepoint});
+    c.push_back(enter);
     c.push_back(tracepoint("syscalls", "sys_exit", "zc_sys_exit",
                            "syscall returns: count, returned bytes, errors, time", true));
     c.push_back(tracepoint("syscalls", "sched_process_fork", "zc_process_fork",

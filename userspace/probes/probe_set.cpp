@@ -8,6 +8,10 @@
 #include <map>
 #include <set>
 
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -214,16 +218,40 @@ struct ProbeSet::Impl {
   std::vector<std::pair<std::string, int>> attached_programs; // name, fd (owned by its object)
   std::map<std::string, int> shared_maps; // name -> fd, owned by the first family's object
   ring_buffer *rb = nullptr;
+  // zc_roles, mapped: the fork program ORs children's roles into it, so
+  // user space changes it with atomic operations on the same words.
+  std::uint64_t *roles = nullptr;
+  // zc_task_slots, mapped read-only: the slots' pending flows are read
+  // from it at the end instead of with thousands of lookups.
+  const unsigned char *task_slots = nullptr;
+  std::size_t task_slots_bytes = 0;
+  std::size_t task_context_bytes = 0; // one thread context, as the array lays it out
+  bool streamed = false;
   std::uint64_t received = 0;
   const EventHandler *handler = nullptr;
 
   ~Impl() {
+    if (roles)
+      munmap(roles, kRolesBytes);
+    if (task_slots)
+      munmap(const_cast<unsigned char *>(task_slots), task_slots_bytes);
     ring_buffer__free(rb);
     for (bpf_link *l : links)
       bpf_link__destroy(l);
     // Later families reuse (dup) the first family's map fds: free them first.
     while (!families.empty())
       families.pop_back();
+  }
+
+  static constexpr std::size_t kRolesBytes = ZC_ROLE_WORDS * sizeof(std::uint64_t);
+
+  void set_role(std::uint32_t tgid, std::uint8_t role) {
+    if (tgid >= ZC_PID_MAX_LIMIT)
+      throw Error("process " + std::to_string(tgid) + " is beyond the kernel's pid limit");
+    std::uint64_t &word = roles[tgid / 8];
+    const unsigned shift = (tgid % 8) * 8;
+    __atomic_fetch_and(&word, ~(std::uint64_t{0xff} << shift), __ATOMIC_SEQ_CST);
+    __atomic_fetch_or(&word, std::uint64_t{role} << shift, __ATOMIC_SEQ_CST);
   }
 
   int map_fd(const char *name) const {
@@ -288,6 +316,11 @@ struct ProbeSet::Impl {
     std::map<std::string, std::string> failed; // program -> why
     for (const std::string &program_name : wanted) {
       bpf_program *program = bpf_object__find_program_by_name(obj, program_name.c_str());
+      // A program of a family loaded before (the syscall family's exit
+      // program, which runs the derived tiers): attached there.
+      if (!program && std::any_of(attached_programs.begin(), attached_programs.end(),
+                                  [&](const auto &a) { return a.first == program_name; }))
+        continue;
       bpf_link *link = program ? bpf_program__attach(program) : nullptr;
       if (link) {
         links.push_back(link);
@@ -319,6 +352,7 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
     : impl_(std::make_unique<Impl>()) {
   std::vector<Plan> plan = make_plan(features, options.require);
   const zc_config config = config_for(plan, options);
+  impl_->streamed = options.stream_events;
   for (const auto &family : probe_families()) {
     std::vector<Plan *> in_family;
     for (auto &p : plan)
@@ -331,6 +365,25 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
   }
   for (auto &p : plan)
     impl_->reports.push_back(std::move(p.report));
+  void *roles = mmap(nullptr, Impl::kRolesBytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+                     impl_->map_fd("zc_roles"), 0);
+  if (roles == MAP_FAILED)
+    throw_errno("cannot map the probes' role table");
+  impl_->roles = static_cast<std::uint64_t *>(roles);
+  const int slots_fd = impl_->map_fd("zc_task_slots");
+  bpf_map_info slots_info{};
+  __u32 info_len = sizeof(slots_info);
+  if (bpf_obj_get_info_by_fd(slots_fd, &slots_info, &info_len) != 0)
+    throw_errno("reading the layout of the thread contexts");
+  if (slots_info.value_size < sizeof(zc_pending_flows) || slots_info.max_entries != ZC_TASK_SLOTS)
+    throw Error("the thread contexts are not laid out as this zctrace expects");
+  impl_->task_context_bytes = (slots_info.value_size + 7) / 8 * 8; // array elements: 8-aligned
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  impl_->task_slots_bytes = (impl_->task_context_bytes * ZC_TASK_SLOTS + page - 1) / page * page;
+  void *slots = mmap(nullptr, impl_->task_slots_bytes, PROT_READ, MAP_SHARED, slots_fd, 0);
+  if (slots == MAP_FAILED)
+    throw_errno("cannot map the thread contexts");
+  impl_->task_slots = static_cast<const unsigned char *>(slots);
   impl_->rb = ring_buffer__new(impl_->map_fd("zc_events"), &Impl::on_event, impl_.get(), nullptr);
   if (!impl_->rb)
     throw_errno("cannot open the event ring buffer");
@@ -363,14 +416,17 @@ void ProbeSet::add_target(pid_t tgid, std::uint8_t role, bool follow_children, b
   }
   if (bpf_map_update_elem(impl_->map_fd("zc_targets"), &key, &value, BPF_ANY) != 0)
     throw_errno("cannot register process " + std::to_string(tgid) + " with the probes");
+  impl_->set_role(key, role);
 }
 
 void ProbeSet::clear_targets() {
   const int fd = impl_->map_fd("zc_targets");
   std::vector<__u32> keys;
   for_each_key<__u32>(fd, [&](__u32 k) { keys.push_back(k); });
-  for (__u32 k : keys)
+  for (__u32 k : keys) {
+    impl_->set_role(k, ZC_ROLE_NONE);
     bpf_map_delete_elem(fd, &k);
+  }
 }
 
 void ProbeSet::poll_events(int timeout_ms, const EventHandler &handler) {
@@ -393,6 +449,7 @@ std::uint64_t ProbeSet::events_received() const { return impl_->received; }
 
 RawCounters ProbeSet::read_counters() const {
   RawCounters out;
+  out.streamed = impl_->streamed;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)
     throw Error("cannot count the possible CPUs: " + errno_text(-ncpu));
@@ -410,6 +467,39 @@ RawCounters ProbeSet::read_counters() const {
     }
     out.samples.push_back(s);
   });
+
+  // Syscalls by role and number, as the counters they stand for.
+  const int syscalls = impl_->map_fd("zc_syscalls");
+  std::vector<zc_syscall_val> slot_cpus(static_cast<std::size_t>(ncpu));
+  for (__u32 slot = 0; slot < ZC_ROLE_MAX * ZC_SYSCALL_SLOTS; ++slot) {
+    if (bpf_map_lookup_elem(syscalls, &slot, slot_cpus.data()) != 0)
+      throw_errno("reading the syscall counters");
+    zc_syscall_val sum{};
+    for (const auto &v : slot_cpus) {
+      sum.calls += v.calls;
+      sum.bytes += v.bytes;
+      sum.errors += v.errors;
+      sum.time_ns += v.time_ns;
+    }
+    auto add = [&](std::uint8_t kind, std::uint64_t count, std::uint64_t bytes) {
+      CounterSample s;
+      s.key.role = static_cast<__u8>(slot / ZC_SYSCALL_SLOTS);
+      s.key.kind = kind;
+      s.key.id = static_cast<__u16>(slot % ZC_SYSCALL_SLOTS);
+      s.val.count = count;
+      s.val.bytes = bytes;
+      out.samples.push_back(s);
+    };
+    if (sum.calls)
+      add(ZC_KIND_SYSCALL, sum.calls, sum.bytes);
+    if (sum.errors)
+      add(ZC_KIND_SYSCALL_ERR, sum.errors, 0);
+    // Every call of a number is timed but exit's and exit_group's, which
+    // never return.
+    const unsigned nr = slot % ZC_SYSCALL_SLOTS;
+    if (sum.calls && nr != SYS_exit && nr != SYS_exit_group)
+      add(ZC_KIND_SYSCALL_TIME, sum.calls, sum.time_ns);
+  }
 
   const int health = impl_->map_fd("zc_health");
   std::vector<__u64> slots(static_cast<std::size_t>(ncpu));
@@ -434,6 +524,34 @@ RawCounters ProbeSet::read_counters() const {
     f.key = key;
     if (bpf_map_lookup_elem(flows, &key, &f.val) == 0)
       out.flows.push_back(f);
+  });
+  // What threads still alive counted and have not added to zc_flows yet
+  // (every thread context begins with struct zc_pending_flows), in the
+  // slots (mapped) and in zc_tasks.
+  auto add_pending = [&](const unsigned char *context) {
+    zc_pending_flows pending;
+    std::memcpy(&pending, context, sizeof(pending));
+    for (int i = 0; i < 2; ++i) {
+      if (!pending.val[i].calls)
+        continue;
+      auto same = std::find_if(out.flows.begin(), out.flows.end(), [&](const FlowSample &f) {
+        return std::memcmp(&f.key, &pending.key[i], sizeof(zc_flow_key)) == 0;
+      });
+      if (same == out.flows.end()) {
+        out.flows.push_back({pending.key[i], pending.val[i]});
+      } else {
+        same->val.calls += pending.val[i].calls;
+        same->val.bytes += pending.val[i].bytes;
+      }
+    }
+  };
+  for (std::size_t slot = 0; slot < ZC_TASK_SLOTS; ++slot)
+    add_pending(impl_->task_slots + slot * impl_->task_context_bytes);
+  const int tasks = impl_->map_fd("zc_tasks");
+  std::vector<unsigned char> task_value(impl_->task_context_bytes);
+  for_each_key<__u32>(tasks, [&](__u32 tid) {
+    if (bpf_map_lookup_elem(tasks, &tid, task_value.data()) == 0)
+      add_pending(task_value.data());
   });
 
   const int devices = impl_->map_fd("zc_dev_counters");

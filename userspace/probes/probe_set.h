@@ -27,7 +27,9 @@ struct KernelFileId {
 };
 
 struct ProbeSetOptions {
-  bool stream_events = true;
+  // Events go through the ring buffer only when something consumes them
+  // (--trace): otherwise nothing is reserved or submitted.
+  bool stream_events = false;
   std::uint64_t ringbuf_bytes = 4 << 20;
   // Probe names ("copies:tcp_sendmsg_locked") or attach points
   // ("fentry:tcp_sendmsg_locked") that must attach, or the run fails.
