@@ -5,6 +5,19 @@
 
 namespace zc::analysis {
 
+std::string overhead_text(const Observation &o) {
+  const Overhead &c = o.overhead;
+  if (!c.measured)
+    return "cost of watching: not measured (" + c.why_not + ")";
+  std::string per = c.ns_per_traced_syscall
+                        ? thousands(static_cast<std::uint64_t>(*c.ns_per_traced_syscall + 0.5)) +
+                              " ns per traced syscall"
+                        : "no traced syscall";
+  return "cost of watching: " + per + " (" + fixed(static_cast<double>(c.run_time_ns) / 1e6, 2) +
+         " ms in " + thousands(c.program_runs) + " program runs over " +
+         thousands(c.traced_syscalls) + " traced syscalls; the kernel's run statistics)";
+}
+
 std::string lost_text(const Observation &o) {
   const std::string events = o.events.enabled ? "lost events " + thousands(o.events.lost) + " of " +
                                                     thousands(o.events.submitted + o.events.lost)

@@ -48,7 +48,8 @@ std::string render_run(const RunResult &r) {
               ? "ok, " + thousands(r.integrity.received_bytes) + " bytes arrived intact (crc32c)"
               : "FAILED: " + r.integrity.error)
       << "; throughput " << throughput(r.throughput_bytes_per_s) << " over "
-      << ms(r.transfer_wall_ns) << " ms; " << lost_text(r) << "\n";
+      << ms(r.transfer_wall_ns) << " ms; " << lost_text(r) << "\n"
+      << overhead_text(r) << "\n";
   for (const ProcessDeath &d : r.deaths)
     out << "DIED: the " << d.role << " (pid " << d.pid << ") was killed by "
         << signal_name(d.signal) << (d.core_dumped ? " (core dumped)" : "") << "\n";

@@ -69,6 +69,7 @@ std::string render_trace(const TraceResult &t) {
   if (!t.containment.empty())
     out << "the command's processes were kept in " << t.containment << "\n";
   out << lost_text(t) << "; no integrity check: the data is the program's own\n";
+  out << overhead_text(t) << "\n";
   if (t.partial)
     out << "PARTIAL: " << t.partial_reason << "\n";
   out << "\n";

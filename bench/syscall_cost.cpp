@@ -220,7 +220,7 @@ const char *mode_name(Mode m) {
 }
 
 struct Sample {
-  double seconds = 0;       // the program's own timing
+  double seconds = 0;         // the program's own timing
   std::uint64_t syscalls = 0; // floor rounds only
 };
 
@@ -288,7 +288,8 @@ std::string spread(const std::vector<double> &v, const char *fmt) {
 // An iperf3 server for the loopback workload, ended with the bench.
 class Iperf3Server {
 public:
-  explicit Iperf3Server(int port) : out_(), child_({"iperf3", "-s", "-p", std::to_string(port)}, out_) {
+  explicit Iperf3Server(int port)
+      : out_(), child_({"iperf3", "-s", "-p", std::to_string(port)}, out_) {
     child_.release();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
@@ -344,17 +345,19 @@ int main(int argc, char **argv) {
     std::vector<Workload> workloads;
     for (const auto &name : which) {
       if (name == "dd")
-        workloads.push_back({"dd", "dd bs=4k " + std::to_string(records) + " records /dev/zero -> /dev/null",
-                             {"dd", "if=/dev/zero", "of=/dev/null", "bs=4k",
-                              "count=" + std::to_string(records)},
-                             dd_seconds});
+        workloads.push_back(
+            {"dd",
+             "dd bs=4k " + std::to_string(records) + " records /dev/zero -> /dev/null",
+             {"dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=" + std::to_string(records)},
+             dd_seconds});
       else {
         server = std::make_unique<Iperf3Server>(port);
-        workloads.push_back({"loopback",
-                             "iperf3 " + zc::format_size(lo_bytes) + " over loopback in 4 KiB writes",
-                             {"iperf3", "-c", "127.0.0.1", "-p", std::to_string(port), "-n",
-                              std::to_string(lo_bytes), "-l", "4K", "-J"},
-                             iperf3_seconds});
+        workloads.push_back(
+            {"loopback",
+             "iperf3 " + zc::format_size(lo_bytes) + " over loopback in 4 KiB writes",
+             {"iperf3", "-c", "127.0.0.1", "-p", std::to_string(port), "-n",
+              std::to_string(lo_bytes), "-l", "4K", "-J"},
+             iperf3_seconds});
       }
     }
 
@@ -375,8 +378,9 @@ int main(int argc, char **argv) {
         zt_ns.push_back((z.seconds - b.seconds) * 1e9 / calls);
       }
       std::printf("%-9s %-22s %-22s %-22s %-20s %-20s %.2f (of medians)\n", w.name.c_str(),
-                  spread(bare, "%.3f (%.3f..%.3f)").c_str(), spread(fl, "%.3f (%.3f..%.3f)").c_str(),
-                  spread(zt, "%.3f (%.3f..%.3f)").c_str(), spread(fl_ns, "%.0f (%.0f..%.0f)").c_str(),
+                  spread(bare, "%.3f (%.3f..%.3f)").c_str(),
+                  spread(fl, "%.3f (%.3f..%.3f)").c_str(), spread(zt, "%.3f (%.3f..%.3f)").c_str(),
+                  spread(fl_ns, "%.0f (%.0f..%.0f)").c_str(),
                   spread(zt_ns, "%.0f (%.0f..%.0f)").c_str(), median(zt_ns) / median(fl_ns));
       std::printf("          %s\n", w.what.c_str());
     }

@@ -376,7 +376,12 @@ static __always_inline void flush_flow(struct zc_flow_key *key, struct zc_flow_v
 
 	if (!pending->calls)
 		return;
-	val = zc_lookup_or_init(&zc_flows, key, &zero, ZC_HEALTH_FLOWS_FULL);
+	/* On the stack: 6.1's verifier takes no plain memory (a global
+	 * function's argument) as a map key ("R2 type=mem expected=fp, pkt,
+	 * pkt_meta, map_key, map_value"). */
+	const struct zc_flow_key k = *key;
+
+	val = zc_lookup_or_init(&zc_flows, &k, &zero, ZC_HEALTH_FLOWS_FULL);
 	if (val) {
 		__sync_fetch_and_add(&val->calls, pending->calls);
 		__sync_fetch_and_add(&val->bytes, pending->bytes);

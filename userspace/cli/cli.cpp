@@ -96,6 +96,12 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
 }
 
 // --ringbuf-size: a power of two between 4K and 1G.
+void add_no_bpf_stats(CLI::App &cmd, bool &bpf_stats) {
+  cmd.add_flag("!--no-bpf-stats", bpf_stats,
+               "do not time the probes' runs (kernel.bpf_stats_enabled); the report then says "
+               "nothing of what watching cost, and each probe run is two clock reads cheaper");
+}
+
 void add_ringbuf_size(CLI::App &cmd, std::uint64_t &target) {
   add_size(cmd, "--ringbuf-size", target,
            "event ring buffer size, a power of two of at least 4K (default 4M)")
@@ -167,6 +173,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   run_cmd->add_option("--require", run.require,
                       "probe name or attach point that must attach (repeatable)");
   add_ringbuf_size(*run_cmd, run.ringbuf_bytes);
+  add_no_bpf_stats(*run_cmd, run.bpf_stats);
   bool no_events = false;
   run_cmd->add_flag("--no-events", no_events,
                     "stream no events (the default: only --trace streams them, as it writes them)");
@@ -194,6 +201,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
       ->check(writable_output);
   add_ringbuf_size(*trace_cmd, trace.ringbuf_bytes);
+  add_no_bpf_stats(*trace_cmd, trace.bpf_stats);
 
   ProbesOptions probes;
   CLI::App *probes_cmd = app.add_subcommand(

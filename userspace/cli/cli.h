@@ -31,6 +31,7 @@ struct RunOptions : Conditions {
   std::uint64_t ringbuf_bytes = 4ull << 20;
   bool stream_events = false;            // only with --trace, which consumes them
   std::optional<std::string> trace_path; // Chrome Trace Event JSON of the event stream
+  bool bpf_stats = true;                 // time every program run (the run's own cost)
 };
 
 // Any program: a command zctrace starts, or a running process.
@@ -42,6 +43,7 @@ struct TraceOptions {
   std::optional<std::string> json_path;
   std::optional<std::string> trace_path;
   std::uint64_t ringbuf_bytes = 4ull << 20;
+  bool bpf_stats = true; // time every program run (the trace's own cost)
 };
 
 // Several methods one after another under the same conditions.

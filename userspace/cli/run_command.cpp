@@ -34,6 +34,7 @@ int run_command(const RunOptions &o) {
   Features features;
 
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
+  req.probes.run_stats = o.bpf_stats;
   req.probes.require = o.require;
   req.on_attached = [&](const std::vector<ProbeReport> &reports) {
     std::cerr << "zctrace: " << attached_summary(reports) << "; moving " << format_size(o.size)

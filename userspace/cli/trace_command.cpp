@@ -21,6 +21,7 @@ int trace_command(const TraceOptions &o) {
   req.duration_s = o.duration_s;
   req.user = o.user;
   req.probes.ringbuf_bytes = o.ringbuf_bytes;
+  req.probes.run_stats = o.bpf_stats;
   req.on_attached = [](const std::vector<ProbeReport> &reports) {
     std::cerr << "zctrace: " << attached_summary(reports) << "; tracing" << std::endl;
   };

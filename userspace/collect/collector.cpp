@@ -782,6 +782,25 @@ StreamStats stream_stats(const RawCounters &counters, std::uint64_t received) {
   return st;
 }
 
+Overhead overhead_of(const RawCounters &counters) {
+  Overhead o;
+  o.measured = counters.run_stats;
+  o.why_not = counters.run_stats_missing;
+  for (const CounterSample &s : counters.samples)
+    if (s.key.kind == ZC_KIND_SYSCALL && s.key.role != ZC_ROLE_NONE)
+      o.traced_syscalls += s.val.count;
+  if (!o.measured)
+    return o;
+  for (const ProgramStat &p : counters.programs) {
+    o.program_runs += p.run_count;
+    o.run_time_ns += p.run_time_ns;
+  }
+  if (o.traced_syscalls)
+    o.ns_per_traced_syscall =
+        static_cast<double>(o.run_time_ns) / static_cast<double>(o.traced_syscalls);
+  return o;
+}
+
 void observe(Observation &o, const RawCounters &counters, std::uint64_t events_received,
              std::uint64_t payload_bytes) {
   const ProbeIndex probes(o.probes);
@@ -793,6 +812,7 @@ void observe(Observation &o, const RawCounters &counters, std::uint64_t events_r
   o.probe_runs_missed = 0;
   for (const ProgramStat &p : counters.programs)
     o.probe_runs_missed += p.recursion_misses;
+  o.overhead = overhead_of(counters);
   o.flows = counters.flows;
 
   Unattributed &u = o.unattributed;

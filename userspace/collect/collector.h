@@ -42,6 +42,9 @@ StreamStats stream_stats(const RawCounters &counters, std::uint64_t received);
 // flows, and what moved for no role (payload with no owner, DMA outside
 // any target's context, receive buffers, unknown devices). `o.probes` must
 // be set.
+// What the probes cost, from the programs' run statistics.
+Overhead overhead_of(const RawCounters &counters);
+
 void observe(Observation &o, const RawCounters &counters, std::uint64_t events_received,
              std::uint64_t payload_bytes);
 

@@ -248,6 +248,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   probes->add_target(transfer->sink_pid(), ZC_ROLE_SINK, false);
   if (req.on_attached)
     req.on_attached(probes->reports());
+  probes->mark_start();
   with_context("starting the transfer", [&] { transfer->start(); });
   wait_for(*transfer, req, [&] { probes->poll_events(50, on_event); });
   probes->drain_events(on_event);

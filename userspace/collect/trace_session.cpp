@@ -144,6 +144,7 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   const std::set<pid_t> running = register_tree(*probes, roots);
   if (req.on_attached)
     req.on_attached(probes->reports());
+  probes->mark_start();
   const auto began = Clock::now();
   if (command)
     with_context("starting the command", [&] { command->start(); });

@@ -124,6 +124,17 @@ json observation_json(const Observation &o) {
                         {"run_time_ns", p.run_time_ns},
                         {"recursion_misses", p.recursion_misses}});
   j["programs"] = std::move(programs);
+  const Overhead &c = o.overhead;
+  j["overhead"] = {
+      {"measured", c.measured},
+      {"why_not", c.measured ? json(nullptr) : json(c.why_not)},
+      {"how", "kernel.bpf_stats_enabled held for the session (BPF_ENABLE_STATS): every program "
+              "run timed by the kernel; the sum includes runs for processes not traced"},
+      {"program_runs", c.measured ? json(c.program_runs) : json(nullptr)},
+      {"run_time_ns", c.measured ? json(c.run_time_ns) : json(nullptr)},
+      {"traced_syscalls", c.traced_syscalls},
+      {"ns_per_traced_syscall",
+       c.ns_per_traced_syscall ? json(*c.ns_per_traced_syscall) : json(nullptr)}};
   json probes = json::array();
   for (const auto &p : o.probes)
     probes.push_back(to_json(p));

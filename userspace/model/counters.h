@@ -59,6 +59,10 @@ struct RawCounters {
   std::uint64_t targets_full = 0;                 // forked processes the probes could not follow
   std::vector<ProgramStat> programs;
   bool streamed = false; // events went through the ring buffer (only when consumed)
+  // Whether the kernel timed every program run (BPF_ENABLE_STATS held for
+  // the session); why not, when not.
+  bool run_stats = false;
+  std::string run_stats_missing;
 
   // Sum of count and bytes of every sample matching the filter.
   template <typename Pred> zc_counter_val sum(Pred &&pred) const {

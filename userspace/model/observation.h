@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,19 @@ struct Unattributed {
   std::vector<SiteRow> payload; // payload moved for no target that could be found
 };
 
+// What the probes cost, from the kernel's own run statistics: every
+// program's run time summed, against the syscalls of the traced processes.
+// The sum includes the runs for processes not traced (their one check).
+struct Overhead {
+  bool measured = false;
+  std::string why_not; // when not measured
+  std::uint64_t program_runs = 0;
+  std::uint64_t run_time_ns = 0;
+  std::uint64_t traced_syscalls = 0;
+  // run_time_ns / traced_syscalls; absent without stats or syscalls
+  std::optional<double> ns_per_traced_syscall;
+};
+
 struct Observation {
   KernelInfo kernel;
   std::vector<ProbeReport> probes;
@@ -65,6 +79,7 @@ struct Observation {
   // that CPU when they happened.
   std::vector<ProgramStat> programs;
   std::uint64_t probe_runs_missed = 0;
+  Overhead overhead;
   std::vector<FlowSample> flows;
   Unattributed unattributed;
 };

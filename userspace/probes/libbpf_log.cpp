@@ -2,6 +2,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <string>
 
 #include <bpf/libbpf.h>
 
@@ -16,15 +17,21 @@ thread_local std::string *g_capture_text = nullptr;
 int print(enum libbpf_print_level level, const char *fmt, va_list args) {
   if (level == LIBBPF_DEBUG && !g_verbose)
     return 0;
-  char buf[2048];
+  // Whole: a verifier log comes as one message, and its last line (the
+  // reason) is what an error reports.
   va_list copy;
   va_copy(copy, args);
-  std::vsnprintf(buf, sizeof(buf), fmt, copy);
+  const int n = std::vsnprintf(nullptr, 0, fmt, copy);
   va_end(copy);
+  if (n <= 0)
+    return 0;
+  std::string text(static_cast<std::size_t>(n) + 1, '\0');
+  std::vsnprintf(text.data(), text.size(), fmt, args);
+  text.pop_back();
   if (g_verbose)
-    std::fputs(buf, stderr);
+    std::fputs(text.c_str(), stderr);
   if (g_capture_text && level != LIBBPF_DEBUG)
-    g_capture_text->append(buf);
+    g_capture_text->append(text);
   return 0;
 }
 

@@ -227,10 +227,16 @@ struct ProbeSet::Impl {
   std::size_t task_slots_bytes = 0;
   std::size_t task_context_bytes = 0; // one thread context, as the array lays it out
   bool streamed = false;
+  int stats_fd = -1; // BPF_ENABLE_STATS: statistics on while it is open
+  // Each program's runs and time when measuring began (mark_start).
+  std::map<std::string, ProgramStat> stats_at_start;
+  std::string stats_missing;
   std::uint64_t received = 0;
   const EventHandler *handler = nullptr;
 
   ~Impl() {
+    if (stats_fd >= 0)
+      close(stats_fd); // the kernel turns the statistics off with the last holder
     if (roles)
       munmap(roles, kRolesBytes);
     if (task_slots)
@@ -252,6 +258,19 @@ struct ProbeSet::Impl {
     const unsigned shift = (tgid % 8) * 8;
     __atomic_fetch_and(&word, ~(std::uint64_t{0xff} << shift), __ATOMIC_SEQ_CST);
     __atomic_fetch_or(&word, std::uint64_t{role} << shift, __ATOMIC_SEQ_CST);
+  }
+
+  // Every attached program's runs, time and misses since it was loaded.
+  std::vector<ProgramStat> program_stats() const {
+    std::vector<ProgramStat> out;
+    for (const auto &[name, fd] : attached_programs) {
+      bpf_prog_info prog{};
+      __u32 len = sizeof(prog);
+      if (bpf_obj_get_info_by_fd(fd, &prog, &len) != 0)
+        throw_errno("reading the bookkeeping of BPF program " + name);
+      out.push_back({name, prog.run_cnt, prog.run_time_ns, prog.recursion_misses});
+    }
+    return out;
   }
 
   int map_fd(const char *name) const {
@@ -353,6 +372,15 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
   std::vector<Plan> plan = make_plan(features, options.require);
   const zc_config config = config_for(plan, options);
   impl_->streamed = options.stream_events;
+  if (!options.run_stats) {
+    impl_->stats_missing = "not asked for (--no-bpf-stats)";
+  } else {
+    // Held by a descriptor: a crash or SIGKILL closes it, and the kernel
+    // turns the statistics off again (kernel/bpf/syscall.c, bpf_enable_stats).
+    impl_->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+    if (impl_->stats_fd < 0)
+      impl_->stats_missing = "the kernel refused BPF_ENABLE_STATS: " + errno_text(errno);
+  }
   for (const auto &family : probe_families()) {
     std::vector<Plan *> in_family;
     for (auto &p : plan)
@@ -450,6 +478,8 @@ std::uint64_t ProbeSet::events_received() const { return impl_->received; }
 RawCounters ProbeSet::read_counters() const {
   RawCounters out;
   out.streamed = impl_->streamed;
+  out.run_stats = impl_->stats_fd >= 0;
+  out.run_stats_missing = impl_->stats_missing;
   const int ncpu = libbpf_num_possible_cpus();
   if (ncpu <= 0)
     throw Error("cannot count the possible CPUs: " + errno_text(-ncpu));
@@ -568,14 +598,21 @@ RawCounters ProbeSet::read_counters() const {
       out.device_info[key] = d;
   });
 
-  for (const auto &[name, fd] : impl_->attached_programs) {
-    bpf_prog_info prog{};
-    __u32 len = sizeof(prog);
-    if (bpf_obj_get_info_by_fd(fd, &prog, &len) != 0)
-      throw_errno("reading the bookkeeping of BPF program " + name);
-    out.programs.push_back({name, prog.run_cnt, prog.run_time_ns, prog.recursion_misses});
+  for (ProgramStat p : impl_->program_stats()) {
+    if (auto it = impl_->stats_at_start.find(p.name); it != impl_->stats_at_start.end()) {
+      p.run_count -= it->second.run_count;
+      p.run_time_ns -= it->second.run_time_ns;
+      p.recursion_misses -= it->second.recursion_misses;
+    }
+    out.programs.push_back(p);
   }
   return out;
+}
+
+void ProbeSet::mark_start() {
+  impl_->stats_at_start.clear();
+  for (const ProgramStat &p : impl_->program_stats())
+    impl_->stats_at_start[p.name] = p;
 }
 
 } // namespace zc

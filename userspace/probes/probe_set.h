@@ -30,6 +30,10 @@ struct ProbeSetOptions {
   // Events go through the ring buffer only when something consumes them
   // (--trace): otherwise nothing is reserved or submitted.
   bool stream_events = false;
+  // Hold kernel.bpf_stats_enabled for the session (BPF_ENABLE_STATS), so
+  // that every program run is timed and the session can say what watching
+  // cost. It costs two clock reads per program run itself.
+  bool run_stats = true;
   std::uint64_t ringbuf_bytes = 4 << 20;
   // Probe names ("copies:tcp_sendmsg_locked") or attach points
   // ("fentry:tcp_sendmsg_locked") that must attach, or the run fails.
@@ -59,6 +63,9 @@ public:
   // parent is recorded as for one forked while traced.
   void add_target(pid_t tgid, std::uint8_t role, bool follow_children, bool descendant = false);
   void clear_targets();
+  // From now on: the programs' runs, time and misses read_counters() gives
+  // are counted from here (the session's work, not the set-up before it).
+  void mark_start();
   // Every process the probes followed (registered, or forked from one that
   // was), by tgid, with what the targets map kept of it.
   std::vector<std::pair<std::uint32_t, zc_target>> targets() const;

@@ -1,0 +1,96 @@
+// Every run says what watching cost, from the kernel's own statistics, and
+// leaves them as it found them.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "harness.h"
+
+namespace zc::test {
+namespace {
+
+const ProgramStat *program(const RunResult &r, const std::string &name) {
+  for (const ProgramStat &p : r.programs)
+    if (p.name == name)
+      return &p;
+  return nullptr;
+}
+
+// kernel.bpf_stats_enabled reads back only what was written to it, not
+// what BPF_ENABLE_STATS holds: whether the kernel is timing program runs
+// shows in the runs themselves. A run that does not ask for statistics
+// finds every program's run time 0 unless something else holds them.
+void expect_statistics_off() {
+  RunRequest req = request("sendfile");
+  req.size = 1ull << 20;
+  req.probes.run_stats = false;
+  const RunResult r = run(req);
+  expect_intact(r);
+  EXPECT_FALSE(r.overhead.measured);
+  for (const ProgramStat &p : r.programs)
+    EXPECT_EQ(p.run_time_ns, 0u) << p.name << ": the kernel is still timing program runs";
+}
+
+TEST(Overhead, EveryRunSaysWhatWatchingCost) {
+  RunRequest req = request("read_write");
+  req.size = 16ull << 20;
+  req.chunk = 4096;
+  const RunResult r = run(req);
+  expect_intact(r);
+
+  const Overhead &o = r.overhead;
+  ASSERT_TRUE(o.measured) << o.why_not;
+  // The traced syscalls are the two accounts' syscalls, and each was
+  // entered once: the entry program ran at least that often (it also runs,
+  // for its one check, for every other process's syscalls).
+  EXPECT_EQ(o.traced_syscalls, *r.source.syscalls.total.value + *r.sink.syscalls.total.value);
+  EXPECT_GE(o.traced_syscalls, 2 * (req.size / req.chunk)); // the source's reads and writes
+  const ProgramStat *enter = program(r, "zc_sys_enter");
+  if (!enter)
+    enter = program(r, "zc_sys_enter_compat");
+  ASSERT_NE(enter, nullptr);
+  EXPECT_GE(enter->run_count, o.traced_syscalls);
+  EXPECT_GT(o.run_time_ns, 0u);
+  std::uint64_t runs = 0, time = 0;
+  for (const ProgramStat &p : r.programs) {
+    runs += p.run_count;
+    time += p.run_time_ns;
+  }
+  EXPECT_EQ(o.program_runs, runs);
+  EXPECT_EQ(o.run_time_ns, time);
+  ASSERT_TRUE(o.ns_per_traced_syscall.has_value());
+  EXPECT_DOUBLE_EQ(*o.ns_per_traced_syscall,
+                   static_cast<double>(time) / static_cast<double>(o.traced_syscalls));
+  expect_statistics_off(); // turned off with the run
+}
+
+TEST(Overhead, NotMeasuredWhenNotAskedForAndSaysWhy) {
+  RunRequest req = request("sendfile");
+  req.size = 4ull << 20;
+  req.probes.run_stats = false;
+  const RunResult r = run(req);
+  expect_intact(r);
+  EXPECT_FALSE(r.overhead.measured);
+  EXPECT_NE(r.overhead.why_not.find("--no-bpf-stats"), std::string::npos) << r.overhead.why_not;
+  EXPECT_FALSE(r.overhead.ns_per_traced_syscall.has_value());
+  EXPECT_GT(r.overhead.traced_syscalls, 0u);
+  for (const ProgramStat &p : r.programs)
+    EXPECT_EQ(p.run_time_ns, 0u) << p.name;
+}
+
+// zctrace killed outright cannot turn the statistics off: the kernel does,
+// when it closes the descriptor that held them.
+TEST(Overhead, StatisticsGoOffWhenZctraceIsKilled) {
+  const std::string bin = zctrace({}).front();
+  const ToolResult r = run_tool(
+      {"sh", "-c",
+       "out=$(mktemp); " + bin +
+           " run read_write --size 1G --chunk 4K >\"$out\" 2>&1 & z=$!; "
+           "for i in $(seq 400); do grep -q moving \"$out\" && break; sleep 0.05; done; "
+           "kill -9 $z; wait $z; grep -c moving \"$out\"; rm -f \"$out\""});
+  ASSERT_EQ(r.out, "1\n") << "zctrace was not killed while it ran: " << r.err;
+  expect_statistics_off();
+}
+
+} // namespace
+} // namespace zc::test
