@@ -97,16 +97,46 @@ static __always_inline __u8 fd_kind(long fd, __u64 *ino, const bool cast)
 	return ZC_FD_OTHER;
 }
 
+/* fd_kind as global functions: the verifier checks each once, not once per
+ * syscall of classify_fds's switch that names a descriptor (each of its
+ * loads through a BTF pointer costs the verifier a search of the kernel's
+ * BTF). */
+__noinline int zc_fd_kind_cast(long fd, __u64 *ino)
+{
+	__u64 i = 0;
+	int kind = fd_kind(fd, &i, true);
+
+	if (ino)
+		*ino = i;
+	return kind;
+}
+
+__noinline int zc_fd_kind_compat(long fd, __u64 *ino)
+{
+	__u64 i = 0;
+	int kind = fd_kind(fd, &i, false);
+
+	if (ino)
+		*ino = i;
+	return kind;
+}
+
 static __always_inline void set_src(struct zc_task_ctx *tc, long fd, const bool cast)
 {
+	__u64 ino = 0;
+
 	tc->src_fd = (__s32)fd;
-	tc->fd_src = fd_kind(fd, &tc->src_ino, cast);
+	tc->fd_src = cast ? zc_fd_kind_cast(fd, &ino) : zc_fd_kind_compat(fd, &ino);
+	tc->src_ino = ino;
 }
 
 static __always_inline void set_dst(struct zc_task_ctx *tc, long fd, const bool cast)
 {
+	__u64 ino = 0;
+
 	tc->dst_fd = (__s32)fd;
-	tc->fd_dst = fd_kind(fd, &tc->dst_ino, cast);
+	tc->fd_dst = cast ? zc_fd_kind_cast(fd, &ino) : zc_fd_kind_compat(fd, &ino);
+	tc->dst_ino = ino;
 }
 
 /* Where a write's user buffer lies: in a mapping of a file (shared or

@@ -82,12 +82,12 @@ TEST(Overhead, NotMeasuredWhenNotAskedForAndSaysWhy) {
 // when it closes the descriptor that held them.
 TEST(Overhead, StatisticsGoOffWhenZctraceIsKilled) {
   const std::string bin = zctrace({}).front();
-  const ToolResult r = run_tool(
-      {"sh", "-c",
-       "out=$(mktemp); " + bin +
-           " run read_write --size 1G --chunk 4K >\"$out\" 2>&1 & z=$!; "
-           "for i in $(seq 400); do grep -q moving \"$out\" && break; sleep 0.05; done; "
-           "kill -9 $z; wait $z; grep -c moving \"$out\"; rm -f \"$out\""});
+  const ToolResult r =
+      run_tool({"sh", "-c",
+                "out=$(mktemp); " + bin +
+                    " run read_write --size 1G --chunk 4K >\"$out\" 2>&1 & z=$!; "
+                    "for i in $(seq 400); do grep -q moving \"$out\" && break; sleep 0.05; done; "
+                    "kill -9 $z; wait $z; grep -c moving \"$out\"; rm -f \"$out\""});
   ASSERT_EQ(r.out, "1\n") << "zctrace was not killed while it ran: " << r.err;
   expect_statistics_off();
 }

@@ -1,6 +1,9 @@
 #include "processes.h"
 
+#include <sys/syscall.h>
+
 #include <dirent.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +134,18 @@ std::string resolve_command(const std::string &name) {
     if (!dir.empty() && runnable(dir + "/" + name))
       return dir + "/" + name;
   throw UsageError("command not found: " + name + " (not in PATH)");
+}
+
+PidFd::PidFd(pid_t pid) : fd_(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))) {}
+
+bool PidFd::exited() const {
+  pollfd p{fd_, POLLIN, 0};
+  return fd_ >= 0 && poll(&p, 1, 0) == 1;
+}
+
+PidFd::~PidFd() {
+  if (fd_ >= 0)
+    close(fd_);
 }
 
 } // namespace zc

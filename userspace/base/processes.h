@@ -40,6 +40,23 @@ std::vector<LiveProcess> live_processes();
 // roots excluded, from one pass over /proc.
 std::set<pid_t> descendants(const std::set<pid_t> &roots);
 
+// A pidfd (pidfd_open, 5.3): readable once the process has exited, so that
+// a wait can wake at once instead of at its next timeout. fd() is -1 where
+// the kernel has none (the wait then ends at its timeout, as before).
+class PidFd {
+public:
+  explicit PidFd(pid_t pid);
+  ~PidFd();
+  PidFd(const PidFd &) = delete;
+  PidFd &operator=(const PidFd &) = delete;
+  int fd() const { return fd_; }
+  // Whether the process has exited (the descriptor is readable).
+  bool exited() const;
+
+private:
+  int fd_ = -1;
+};
+
 // The executable `name` resolves to through PATH, or UsageError.
 std::string resolve_command(const std::string &name);
 

@@ -19,6 +19,7 @@
 #include "collector.h"
 #include "interrupt.h"
 #include "kernel_setting.h"
+#include "processes.h"
 #include "signals.h"
 #include "transfer.h"
 #include "units.h"
@@ -250,7 +251,15 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     req.on_attached(probes->reports());
   probes->mark_start();
   with_context("starting the transfer", [&] { transfer->start(); });
-  wait_for(*transfer, req, [&] { probes->poll_events(50, on_event); });
+  // Woken by either side's exit, not only by the next timeout.
+  const PidFd source_exit(transfer->source_pid()), sink_exit(transfer->sink_pid());
+  wait_for(*transfer, req, [&] {
+    std::vector<int> running;
+    for (const PidFd *p : {&source_exit, &sink_exit})
+      if (!p->exited())
+        running.push_back(p->fd());
+    probes->poll_events(running.empty() ? 0 : 50, on_event, running);
+  });
   probes->drain_events(on_event);
 
   const RawCounters counters = probes->read_counters();

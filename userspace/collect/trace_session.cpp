@@ -152,8 +152,14 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
                                        : Clock::time_point::max();
 
   bool end_tree = false;
+  // Woken by the command's exit, not only by the next timeout.
+  const std::unique_ptr<PidFd> command_exit =
+      command ? std::make_unique<PidFd>(command->pid()) : nullptr;
   while (true) {
-    probes->poll_events(50, on_event);
+    probes->poll_events(50, on_event,
+                        command_exit && !command_exit->exited()
+                            ? std::vector<int>{command_exit->fd()}
+                            : std::vector<int>{});
     if (interrupt_requested()) {
       r.ended = "interrupted by " + signal_name(interrupt_signal());
       r.partial = true;

@@ -3,41 +3,126 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <optional>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "error.h"
+#include "observation.h"
+#include "run_state.h"
 
 namespace zc {
 
-Features::Features() {
-  vmlinux_ = btf__load_vmlinux_btf();
-  if (!vmlinux_) {
-    const int err = errno;
-    throw Error("cannot read the kernel's BTF: " + errno_text(err));
-  }
+namespace {
+
+// What the saved results are valid for: this boot, this kernel, this
+// format of the record.
+constexpr const char *kCacheRecord = "probe-cache";
+constexpr const char *kCacheFormat = "2";
+
+std::string boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
 }
 
-Features::~Features() { btf__free(vmlinux_); }
-
-bool Features::has_function(const std::string &name) const {
-  return btf__find_by_name_kind(vmlinux_, name.c_str(), BTF_KIND_FUNC) > 0;
+std::string cache_identity() {
+  const KernelInfo k = running_kernel();
+  return std::string(kCacheFormat) + " " + boot_id() + " " + k.release + " " + k.version;
 }
 
-int Features::tracepoint_args(const std::string &name) const {
-  const int id = btf__find_by_name_kind(vmlinux_, ("btf_trace_" + name).c_str(), BTF_KIND_TYPEDEF);
+// How many arguments tracepoint `name` passes its programs.
+int count_tracepoint_args(struct btf *btf, const std::string &name) {
+  const int id = btf__find_by_name_kind(btf, ("btf_trace_" + name).c_str(), BTF_KIND_TYPEDEF);
   if (id <= 0)
     return 0;
   // typedef -> pointer -> function prototype (void *ctx, args...)
-  const btf_type *t = btf__type_by_id(vmlinux_, btf__type_by_id(vmlinux_, id)->type);
+  const btf_type *t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
   if (!t || !btf_is_ptr(t))
     return 0;
-  t = btf__type_by_id(vmlinux_, t->type);
+  t = btf__type_by_id(btf, t->type);
   if (!t || !btf_is_func_proto(t) || btf_vlen(t) == 0)
     return 0;
   return btf_vlen(t) - 1;
+}
+
+} // namespace
+
+Features::Features() {
+  // A cache that cannot be read is a cache miss, never an error: the
+  // probes are then simply made again.
+  try {
+    StateLock lock;
+    const std::optional<StateRecord> saved = read_state(kCacheRecord);
+    if (!saved || saved->get("identity") != cache_identity())
+      return;
+    for (const auto &[key, value] : saved->lines) {
+      if (key.rfind("check:", 0) == 0)
+        cache_[key.substr(6)] = value == "ok"
+                                    ? Availability{true, ""}
+                                    : Availability{false, value.substr(value.find(' ') + 1)};
+      else if (key.rfind("function:", 0) == 0)
+        functions_[key.substr(9)] = value == "1";
+      else if (key.rfind("tp_args:", 0) == 0)
+        tracepoint_args_[key.substr(8)] = std::stoi(value);
+    }
+  } catch (const std::exception &) {
+    cache_.clear();
+    functions_.clear();
+    tracepoint_args_.clear();
+  }
+}
+
+Features::~Features() {
+  if (learnt_ || fn_learnt_) {
+    try {
+      StateRecord r;
+      r.lines.emplace_back("identity", cache_identity());
+      for (const auto &[key, a] : cache_)
+        r.lines.emplace_back("check:" + key, a.ok ? "ok" : "no " + a.reason);
+      for (const auto &[name, has] : functions_)
+        r.lines.emplace_back("function:" + name, has ? "1" : "0");
+      for (const auto &[name, n] : tracepoint_args_)
+        r.lines.emplace_back("tp_args:" + name, std::to_string(n));
+      StateLock lock;
+      write_state(kCacheRecord, r);
+    } catch (const std::exception &) {
+      // Not saved: the next run probes again.
+    }
+  }
+  btf__free(vmlinux_);
+}
+
+struct btf *Features::vmlinux() const {
+  if (!vmlinux_) {
+    vmlinux_ = btf__load_vmlinux_btf();
+    if (!vmlinux_) {
+      const int err = errno;
+      vmlinux_ = nullptr;
+      throw Error("cannot read the kernel's BTF: " + errno_text(err));
+    }
+  }
+  return vmlinux_;
+}
+
+bool Features::has_function(const std::string &name) const {
+  if (auto it = functions_.find(name); it != functions_.end())
+    return it->second;
+  const bool has = btf__find_by_name_kind(vmlinux(), name.c_str(), BTF_KIND_FUNC) > 0;
+  functions_[name] = has;
+  fn_learnt_ = true;
+  return has;
+}
+
+int Features::tracepoint_args(const std::string &name) const {
+  if (auto it = tracepoint_args_.find(name); it != tracepoint_args_.end())
+    return it->second;
+  fn_learnt_ = true;
+  return tracepoint_args_[name] = count_tracepoint_args(vmlinux(), name);
 }
 
 const Availability &Features::check(const std::string &attach_point) {
@@ -45,8 +130,10 @@ const Availability &Features::check(const std::string &attach_point) {
   const std::string kind = attach_point.substr(0, colon), target = attach_point.substr(colon + 1);
   if (kind == "kfunc") {
     auto it = cache_.find(attach_point);
-    if (it == cache_.end())
+    if (it == cache_.end()) {
       it = cache_.emplace(attach_point, probe_kfunc(target)).first;
+      learnt_ = true;
+    }
     return it->second;
   }
   for (AttachKind k :
@@ -62,17 +149,19 @@ const Availability &Features::check(AttachKind kind, const std::string &target) 
     return check(AttachKind::TpBtf, target);
   const std::string key = std::string(attach_kind_name(kind)) + ":" + target;
   auto it = cache_.find(key);
-  if (it == cache_.end())
+  if (it == cache_.end()) {
     it = cache_.emplace(key, probe(kind, target)).first;
+    learnt_ = true;
+  }
   return it->second;
 }
 
 Availability Features::probe_kfunc(const std::string &name) {
-  const int func = btf__find_by_name_kind(vmlinux_, name.c_str(), BTF_KIND_FUNC);
+  const int func = btf__find_by_name_kind(vmlinux(), name.c_str(), BTF_KIND_FUNC);
   if (func <= 0)
     return {false, "no kfunc " + name + " in this kernel's BTF"};
-  const int sys_enter = btf__find_by_name_kind(vmlinux_, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
-  const int file = btf__find_by_name_kind(vmlinux_, "file", BTF_KIND_STRUCT);
+  const int sys_enter = btf__find_by_name_kind(vmlinux(), "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
+  const int file = btf__find_by_name_kind(vmlinux(), "file", BTF_KIND_STRUCT);
   if (sys_enter <= 0 || file <= 0)
     return {false, "no sys_enter tracepoint or struct file in this kernel's BTF"};
   // r1 = 0; r2 = <struct file>; call kfunc; r0 = 0; exit: whether a tracing
@@ -101,7 +190,7 @@ Availability Features::probe(AttachKind kind, const std::string &target) {
   // fentry/fexit programs to the function itself.
   const bool tracepoint = kind == AttachKind::TpBtf;
   const std::string btf_name = tracepoint ? "btf_trace_" + target : target;
-  const int id = btf__find_by_name_kind(vmlinux_, btf_name.c_str(),
+  const int id = btf__find_by_name_kind(vmlinux(), btf_name.c_str(),
                                         tracepoint ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC);
   if (id <= 0)
     return {false, tracepoint ? "no tracepoint " + target + " in this kernel (no " + btf_name +

@@ -1,6 +1,9 @@
 // What this kernel lets zctrace attach, decided by really loading a minimal
 // program of the kind and attaching it to the target (never by comparing
-// kernel versions). Results are cached for the life of the object.
+// kernel versions). Results are kept for the life of the object and, for
+// later runs, until the machine boots again (/run/zctrace/probe-cache,
+// written when the object goes away): a trial attach costs about 10 ms of
+// RCU grace periods, and the kernel's BTF (5 MB) is read only on a miss.
 #pragma once
 
 #include <map>
@@ -42,9 +45,14 @@ public:
 private:
   Availability probe(AttachKind kind, const std::string &target);
   Availability probe_kfunc(const std::string &name);
+  struct btf *vmlinux() const; // read on first use
 
-  struct btf *vmlinux_ = nullptr;
+  mutable struct btf *vmlinux_ = nullptr;
   std::map<std::string, Availability> cache_;
+  mutable std::map<std::string, bool> functions_;
+  mutable std::map<std::string, int> tracepoint_args_;
+  bool learnt_ = false;            // something not in the saved cache: save it
+  mutable bool fn_learnt_ = false; // (the const queries learn too)
 };
 
 } // namespace zc

@@ -7,7 +7,9 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include "copies.skel.h"
 #include "faults.skel.h"
 #include "net.skel.h"
+#include "probes.skel.h"
 #include "sched.skel.h"
 #include "syscalls.skel.h"
 
@@ -70,6 +73,7 @@ std::unique_ptr<Family> open_family(const std::string &family) {
   ZC_FAMILY(copies)
   ZC_FAMILY(block)
   ZC_FAMILY(net)
+  ZC_FAMILY(probes) // every family in one object
   throw Error("unknown probe family " + family);
 }
 #undef ZC_FAMILY
@@ -227,7 +231,8 @@ struct ProbeSet::Impl {
   std::size_t task_slots_bytes = 0;
   std::size_t task_context_bytes = 0; // one thread context, as the array lays it out
   bool streamed = false;
-  int stats_fd = -1; // BPF_ENABLE_STATS: statistics on while it is open
+  std::string together_refused; // why the all-families object did not load
+  int stats_fd = -1;            // BPF_ENABLE_STATS: statistics on while it is open
   // Each program's runs and time when measuring began (mark_start).
   std::map<std::string, ProgramStat> stats_at_start;
   std::string stats_missing;
@@ -242,8 +247,14 @@ struct ProbeSet::Impl {
     if (task_slots)
       munmap(const_cast<unsigned char *>(task_slots), task_slots_bytes);
     ring_buffer__free(rb);
+    // All at once: detaching from a tracepoint waits for RCU grace periods
+    // (12-16 ms each for sys_enter and sys_exit, measured), and the waits
+    // of separate links overlap.
+    std::vector<std::thread> detaching;
     for (bpf_link *l : links)
-      bpf_link__destroy(l);
+      detaching.emplace_back([l] { bpf_link__destroy(l); });
+    for (std::thread &t : detaching)
+      t.join();
     // Later families reuse (dup) the first family's map fds: free them first.
     while (!families.empty())
       families.pop_back();
@@ -290,8 +301,12 @@ struct ProbeSet::Impl {
     return 0;
   }
 
-  void load_family(const std::string &name, std::vector<Plan *> &plans,
-                   const ProbeSetOptions &options, const zc_config &config) {
+  // Loads and attaches the chosen programs of `plans` from the object
+  // `name`. `tentative`: a load the kernel refuses changes nothing and
+  // returns false (the caller tries another way).
+  bool load_family(const std::string &name, std::vector<Plan *> &plans,
+                   const ProbeSetOptions &options, const zc_config &config,
+                   bool tentative = false) {
     LibbpfLogCapture log;
     std::unique_ptr<Family> fam = open_family(name);
     bpf_object *obj = fam->object();
@@ -314,6 +329,11 @@ struct ProbeSet::Impl {
     }
     fam->set_config(config);
     if (int err = fam->load()) {
+      if (tentative) {
+        together_refused = errno_text(-err) +
+                           (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
+        return false;
+      }
       const std::string why =
           "loading the " + name + " probes failed: " + errno_text(-err) +
           (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
@@ -322,7 +342,7 @@ struct ProbeSet::Impl {
           throw Error(p->report.name + ": " + why);
         p->report.reason = why;
       }
-      return;
+      return false;
     }
     if (shared_maps.empty())
       bpf_object__for_each_map(map, obj) {
@@ -364,6 +384,7 @@ struct ProbeSet::Impl {
       p->report.reason = why;
     }
     families.push_back(std::move(fam));
+    return true;
   }
 };
 
@@ -381,7 +402,14 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
     if (impl_->stats_fd < 0)
       impl_->stats_missing = "the kernel refused BPF_ENABLE_STATS: " + errno_text(errno);
   }
-  for (const auto &family : probe_families()) {
+  // Every family in one object first; one by one if the kernel refuses it.
+  std::vector<Plan *> chosen;
+  for (auto &p : plan)
+    if (p.chosen)
+      chosen.push_back(&p);
+  const bool together = with_context(
+      "the probes", [&] { return impl_->load_family("probes", chosen, options, config, true); });
+  for (const auto &family : together ? std::vector<std::string>{} : probe_families()) {
     std::vector<Plan *> in_family;
     for (auto &p : plan)
       if (p.def->family == family && p.chosen)
@@ -457,12 +485,15 @@ void ProbeSet::clear_targets() {
   }
 }
 
-void ProbeSet::poll_events(int timeout_ms, const EventHandler &handler) {
-  impl_->handler = &handler;
-  const int rc = ring_buffer__poll(impl_->rb, timeout_ms);
-  impl_->handler = nullptr;
-  if (rc < 0 && rc != -EINTR)
-    throw Error("reading the event ring buffer: " + errno_text(-rc));
+void ProbeSet::poll_events(int timeout_ms, const EventHandler &handler,
+                           const std::vector<int> &wake_on) {
+  std::vector<pollfd> fds{{ring_buffer__epoll_fd(impl_->rb), POLLIN, 0}};
+  for (int fd : wake_on)
+    if (fd >= 0)
+      fds.push_back({fd, POLLIN, 0});
+  if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR)
+    throw_errno("waiting for events");
+  drain_events(handler);
 }
 
 void ProbeSet::drain_events(const EventHandler &handler) {
@@ -499,13 +530,25 @@ RawCounters ProbeSet::read_counters() const {
   });
 
   // Syscalls by role and number, as the counters they stand for.
+  // In one call: a lookup per slot would be 1,536 syscalls.
   const int syscalls = impl_->map_fd("zc_syscalls");
-  std::vector<zc_syscall_val> slot_cpus(static_cast<std::size_t>(ncpu));
-  for (__u32 slot = 0; slot < ZC_ROLE_MAX * ZC_SYSCALL_SLOTS; ++slot) {
-    if (bpf_map_lookup_elem(syscalls, &slot, slot_cpus.data()) != 0)
+  constexpr __u32 kSlots = ZC_ROLE_MAX * ZC_SYSCALL_SLOTS;
+  std::vector<__u32> slot_keys(kSlots);
+  std::vector<zc_syscall_val> all_cpus(static_cast<std::size_t>(kSlots) *
+                                       static_cast<std::size_t>(ncpu));
+  {
+    __u32 out_batch = 0, count = kSlots;
+    LIBBPF_OPTS(bpf_map_batch_opts, batch_opts);
+    const int err = bpf_map_lookup_batch(syscalls, nullptr, &out_batch, slot_keys.data(),
+                                         all_cpus.data(), &count, &batch_opts);
+    if ((err && errno != ENOENT) || count != kSlots)
       throw_errno("reading the syscall counters");
+  }
+  for (__u32 i = 0; i < kSlots; ++i) {
+    const __u32 slot = slot_keys[i];
     zc_syscall_val sum{};
-    for (const auto &v : slot_cpus) {
+    for (int cpu = 0; cpu < ncpu; ++cpu) {
+      const zc_syscall_val &v = all_cpus[static_cast<std::size_t>(i) * ncpu + cpu];
       sum.calls += v.calls;
       sum.bytes += v.bytes;
       sum.errors += v.errors;

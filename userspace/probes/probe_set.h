@@ -71,7 +71,10 @@ public:
   std::vector<std::pair<std::uint32_t, zc_target>> targets() const;
 
   // Delivers streamed events to `handler`; waits up to timeout_ms for some.
-  void poll_events(int timeout_ms, const EventHandler &handler);
+  // Waits up to timeout_ms for events (handing each to `handler`) or for
+  // any of `wake_on` to become readable (a pidfd: a process exited).
+  void poll_events(int timeout_ms, const EventHandler &handler,
+                   const std::vector<int> &wake_on = {});
   // Delivers every event still in the ring buffer, without waiting.
   void drain_events(const EventHandler &handler);
   std::uint64_t events_received() const;
