@@ -13,18 +13,13 @@
 #include "error.h"
 #include "interrupt.h"
 #include "kernel_features.h"
+#include "measure.h"
 #include "preflight.h"
 #include "run_session.h"
 #include "units.h"
 #include "workload.h"
 
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 double mib_per_s(std::uint64_t bytes, std::int64_t ns) {
   return static_cast<double>(bytes) / (1024.0 * 1024.0) / (static_cast<double>(ns) / 1e9);
@@ -43,6 +38,9 @@ int main(int argc, char **argv) {
     app.add_option("--chunk", chunk_text, "bytes per call");
     app.add_option("--rounds", rounds, "untraced/traced pairs per method")
         ->check(CLI::PositiveNumber);
+    bool bpf_stats = true;
+    app.add_flag("!--no-bpf-stats", bpf_stats,
+                 "trace without the run statistics (as --no-bpf-stats)");
     app.add_flag("--events", stream, "stream events to a consumer that counts them (as --trace)");
     app.add_option("methods", methods, "methods (default: all)");
     CLI11_PARSE(app, argc, argv);
@@ -57,12 +55,14 @@ int main(int argc, char **argv) {
     zc::RunRequest req;
     req.size = zc::parse_size(size_text);
     req.chunk = zc::parse_size(chunk_text);
+    req.probes.run_stats = bpf_stats;
     std::uint64_t consumed = 0;
     const zc::EventSink count_events = [&](const zc_event &) { ++consumed; };
-    std::printf("%d untraced/traced pairs per method, %s in %s chunks, warm cache, events %s\n\n",
+    std::printf("%d untraced/traced pairs per method, %s in %s chunks, warm cache, events %s, "
+                "run statistics %s\n\n",
                 rounds, zc::format_size(req.size).c_str(), zc::format_size(req.chunk).c_str(),
-                stream ? "streamed" : "not streamed");
-    std::printf("%-12s %16s %16s %14s %14s\n", "method", "untraced MiB/s", "traced MiB/s",
+                stream ? "streamed" : "not streamed", bpf_stats ? "on" : "off");
+    std::printf("%-20s %16s %16s %14s %14s\n", "method", "untraced MiB/s", "traced MiB/s",
                 "traced/untr.", "min..max");
     for (const auto &method : methods) {
       req.method = method;
@@ -79,8 +79,9 @@ int main(int argc, char **argv) {
         ratios.push_back(t / u);
       }
       const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
-      std::printf("%-12s %16.0f %16.0f %14.3f %8.2f..%.2f\n", method.c_str(), median(untraced),
-                  median(traced), median(ratios), *lo, *hi);
+      std::printf("%-20s %16.0f %16.0f %14.3f %8.2f..%.2f\n", method.c_str(),
+                  zc::bench::median(untraced), zc::bench::median(traced), zc::bench::median(ratios),
+                  *lo, *hi);
     }
     std::printf(
         "\ntraced/untraced: median of the per-pair ratios; 1.000 means watching is free.\n");

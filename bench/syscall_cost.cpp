@@ -35,6 +35,7 @@
 #include "floor_counter.skel.h"
 #include "interrupt.h"
 #include "kernel_features.h"
+#include "measure.h"
 #include "preflight.h"
 #include "probe_set.h"
 #include "units.h"
@@ -42,6 +43,11 @@
 namespace {
 
 using zc::Error;
+using zc::bench::Child;
+using zc::bench::Iperf3Server;
+using zc::bench::median;
+using zc::bench::Output;
+using zc::bench::spread;
 
 // One copy of the floor object per attach point; the target map is shared.
 class Floor {
@@ -139,81 +145,6 @@ std::vector<std::string> zctrace_attach_points(zc::Features &features) {
   return {points.begin(), points.end()};
 }
 
-// The output of a child process, kept in an anonymous file (no path to plant).
-struct Output {
-  int fd = memfd_create("zctrace-bench-cost", MFD_CLOEXEC);
-  ~Output() { close(fd); }
-  std::string text() const {
-    std::string out;
-    char buf[65536];
-    for (off_t at = 0;;) {
-      const ssize_t n = pread(fd, buf, sizeof(buf), at);
-      if (n <= 0)
-        break;
-      out.append(buf, static_cast<std::size_t>(n));
-      at += n;
-    }
-    return out;
-  }
-};
-
-// Forks `argv` with stdout and stderr in `out`, held before exec until
-// release() (so that its pid can be given to the floor first).
-class Child {
-public:
-  Child(const std::vector<std::string> &argv, const Output &out) {
-    int gate[2];
-    if (pipe2(gate, O_CLOEXEC))
-      zc::throw_errno("pipe");
-    pid_ = fork();
-    if (pid_ < 0)
-      zc::throw_errno("fork");
-    if (pid_ == 0) {
-      close(gate[1]);
-      char go;
-      if (read(gate[0], &go, 1) != 1)
-        _exit(126);
-      dup2(out.fd, 1);
-      dup2(out.fd, 2);
-      std::vector<char *> args;
-      for (const auto &a : argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-      args.push_back(nullptr);
-      execvp(args[0], args.data());
-      _exit(127);
-    }
-    close(gate[0]);
-    gate_ = gate[1];
-  }
-  ~Child() {
-    if (gate_ >= 0)
-      close(gate_);
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  void release() {
-    if (write(gate_, "g", 1) != 1)
-      zc::throw_errno("releasing the measured program");
-    close(gate_);
-    gate_ = -1;
-  }
-  int wait() {
-    int st = 0;
-    while (waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
-    }
-    reaped_ = true;
-    return st;
-  }
-
-private:
-  pid_t pid_ = -1;
-  int gate_ = -1;
-  bool reaped_ = false;
-};
-
 enum class Mode { Bare, Floor, Zctrace };
 const char *mode_name(Mode m) {
   return m == Mode::Bare ? "bare" : m == Mode::Floor ? "floor" : "zctrace";
@@ -250,11 +181,15 @@ double iperf3_seconds(const std::string &out) {
   return j.at("end").at("sum_sent").at("seconds").get<double>();
 }
 
-Sample run_once(const Workload &w, Mode mode, Floor &floor, const std::string &zctrace) {
+// `zctrace`: the command that traces, "zctrace trace [options]".
+Sample run_once(const Workload &w, Mode mode, Floor &floor,
+                const std::vector<std::string> &zctrace) {
   Output out;
   std::vector<std::string> argv = w.argv;
-  if (mode == Mode::Zctrace)
-    argv.insert(argv.begin(), {zctrace, "trace", "--"});
+  if (mode == Mode::Zctrace) {
+    argv.insert(argv.begin(), "--");
+    argv.insert(argv.begin(), zctrace.begin(), zctrace.end());
+  }
   Child child(argv, out);
   if (mode == Mode::Floor)
     floor.attach(child.pid());
@@ -272,29 +207,29 @@ Sample run_once(const Workload &w, Mode mode, Floor &floor, const std::string &z
   return s;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-std::string spread(const std::vector<double> &v, const char *fmt) {
-  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), fmt, median(v), *lo, *hi);
-  return buf;
-}
-
-// An iperf3 server for the loopback workload, ended with the bench.
-class Iperf3Server {
+// zctrace tracing another process (a sleep it starts) for as long as it
+// lives: what a process it does not trace pays is measured beside it.
+class TraceOfAnother {
 public:
-  explicit Iperf3Server(int port)
-      : out_(), child_({"iperf3", "-s", "-p", std::to_string(port)}, out_) {
+  explicit TraceOfAnother(const std::vector<std::string> &zctrace_trace)
+      : child_(with(zctrace_trace, {"--", "sleep", "3600"}), out_) {
     child_.release();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 400 && out_.text().find("tracing") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (out_.text().find("tracing") == std::string::npos)
+      throw Error("zctrace trace did not start: " + out_.text().substr(0, 400));
+  }
+  ~TraceOfAnother() {
+    kill(child_.pid(), SIGINT);
+    child_.wait();
   }
 
 private:
+  static std::vector<std::string> with(std::vector<std::string> a,
+                                       const std::vector<std::string> &b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
   Output out_;
   Child child_;
 };
@@ -315,6 +250,12 @@ int main(int argc, char **argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--loopback-size", loopback_size, "bytes iperf3 sends in 4 KiB writes (256M)");
     app.add_option("--zctrace", zctrace, "the zctrace binary (default: beside this one)");
+    bool neighbour = true, bpf_stats = true;
+    app.add_flag("!--no-bpf-stats", bpf_stats,
+                 "run zctrace with --no-bpf-stats (its run statistics cost two clock reads per "
+                 "program run, for every process)");
+    app.add_flag("!--no-neighbour", neighbour,
+                 "skip the neighbour: dd not traced, beside a trace of another process");
     app.add_option("workloads", which, "dd, loopback (default: both)")
         ->check(CLI::IsMember({"dd", "loopback"}));
     CLI11_PARSE(app, argc, argv);
@@ -329,6 +270,9 @@ int main(int argc, char **argv) {
       zctrace = std::string(self).substr(0, std::string(self).rfind('/')) + "/zctrace";
     }
     const std::uint64_t lo_bytes = zc::parse_size(loopback_size);
+    std::vector<std::string> zctrace_trace = {zctrace, "trace"};
+    if (!bpf_stats)
+      zctrace_trace.push_back("--no-bpf-stats");
 
     zc::install_interrupt_handlers();
     zc::require_bpf_privileges();
@@ -338,18 +282,20 @@ int main(int argc, char **argv) {
     Floor floor(points);
     std::printf("floor: a pid check and a per-CPU add on each of zctrace's %zu attach points\n",
                 points.size());
-    std::printf("%d rounds of bare, floor, zctrace; each program times itself\n\n", rounds);
+    std::printf("%d rounds of bare, floor, zctrace; each program times itself; zctrace %s\n\n",
+                rounds, bpf_stats ? "with its run statistics (the default)" : "--no-bpf-stats");
 
     const int port = 5399;
     std::unique_ptr<Iperf3Server> server;
     std::vector<Workload> workloads;
+    const Workload dd{
+        "dd",
+        "dd bs=4k " + std::to_string(records) + " records /dev/zero -> /dev/null",
+        {"dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=" + std::to_string(records)},
+        dd_seconds};
     for (const auto &name : which) {
       if (name == "dd")
-        workloads.push_back(
-            {"dd",
-             "dd bs=4k " + std::to_string(records) + " records /dev/zero -> /dev/null",
-             {"dd", "if=/dev/zero", "of=/dev/null", "bs=4k", "count=" + std::to_string(records)},
-             dd_seconds});
+        workloads.push_back(dd);
       else {
         server = std::make_unique<Iperf3Server>(port);
         workloads.push_back(
@@ -365,11 +311,11 @@ int main(int argc, char **argv) {
                 "floor s", "zctrace s", "floor ns/syscall", "zctrace ns/syscall", "zctrace/floor");
     for (const auto &w : workloads) {
       std::vector<double> bare, fl, zt, fl_ns, zt_ns;
-      run_once(w, Mode::Bare, floor, zctrace); // warm caches, unmeasured
+      run_once(w, Mode::Bare, floor, zctrace_trace); // warm caches, unmeasured
       for (int r = 0; r < rounds && !zc::interrupt_requested(); ++r) {
-        const Sample b = run_once(w, Mode::Bare, floor, zctrace);
-        const Sample f = run_once(w, Mode::Floor, floor, zctrace);
-        const Sample z = run_once(w, Mode::Zctrace, floor, zctrace);
+        const Sample b = run_once(w, Mode::Bare, floor, zctrace_trace);
+        const Sample f = run_once(w, Mode::Floor, floor, zctrace_trace);
+        const Sample z = run_once(w, Mode::Zctrace, floor, zctrace_trace);
         bare.push_back(b.seconds);
         fl.push_back(f.seconds);
         zt.push_back(z.seconds);
@@ -383,6 +329,43 @@ int main(int argc, char **argv) {
                   spread(fl_ns, "%.0f (%.0f..%.0f)").c_str(),
                   spread(zt_ns, "%.0f (%.0f..%.0f)").c_str(), median(zt_ns) / median(fl_ns));
       std::printf("          %s\n", w.what.c_str());
+    }
+    if (neighbour) {
+      // A neighbour: dd, not traced, bare, beside the floor counting
+      // another process, and beside a zctrace trace of another process,
+      // alternating. Any program on sys_enter/sys_exit sends every task's
+      // syscalls through the tracepoint path (TIF_SYSCALL_TRACEPOINT):
+      // the floor shows that price; zctrace's own is what it adds to it.
+      std::vector<double> bare, by_floor, by_zctrace, floor_pct, zctrace_pct, beyond_floor;
+      for (int r = 0; r < rounds && !zc::interrupt_requested(); ++r) {
+        const Sample b = run_once(dd, Mode::Bare, floor, zctrace_trace);
+        floor.attach(getpid()); // counts this bench, not dd
+        const Sample f = run_once(dd, Mode::Bare, floor, zctrace_trace);
+        floor.detach();
+        Sample z;
+        {
+          const TraceOfAnother trace(zctrace_trace);
+          z = run_once(dd, Mode::Bare, floor, zctrace_trace);
+        }
+        bare.push_back(b.seconds);
+        by_floor.push_back(f.seconds);
+        by_zctrace.push_back(z.seconds);
+        floor_pct.push_back((f.seconds / b.seconds - 1) * 100);
+        zctrace_pct.push_back((z.seconds / b.seconds - 1) * 100);
+        beyond_floor.push_back((z.seconds / f.seconds - 1) * 100);
+      }
+      std::printf("\nneighbour: %s, not traced; bare, beside the floor counting another\n"
+                  "process, beside `zctrace trace -- sleep` (median (min..max))\n",
+                  dd.what.c_str());
+      std::printf("  bare s %s; beside the floor s %s, slowdown %% %s\n",
+                  spread(bare, "%.3f (%.3f..%.3f)").c_str(),
+                  spread(by_floor, "%.3f (%.3f..%.3f)").c_str(),
+                  spread(floor_pct, "%.1f (%.1f..%.1f)").c_str());
+      std::printf(
+          "  beside zctrace s %s, slowdown %% %s; beyond the floor's %% %s (target <= 2%%)\n",
+          spread(by_zctrace, "%.3f (%.3f..%.3f)").c_str(),
+          spread(zctrace_pct, "%.1f (%.1f..%.1f)").c_str(),
+          spread(beyond_floor, "%.1f (%.1f..%.1f)").c_str());
     }
     std::printf("\nns/syscall: (the mode's time - the same round's bare time) / the syscalls the\n"
                 "floor counted at sys_enter (the whole program, start-up included). Medians over\n"

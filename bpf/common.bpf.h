@@ -2,11 +2,13 @@
 /*
  * Maps and helpers every zctrace probe family shares.
  *
- * Each family (syscalls, sched, faults, copies, block, net) is its own BPF
- * object so that one family failing to load on a kernel does not take the
- * others down. They all declare these maps with identical definitions; user
- * space creates them once (with the first family it loads) and hands the same
- * map fds to the other families with bpf_map__reuse_fd() before they load.
+ * The families (syscalls, sched, faults, copies, block, net) are built into
+ * one object (probes.bpf.c), which user space loads first, and each into its
+ * own, loaded one by one where the kernel refuses the whole, so that one
+ * family failing to load does not take the others down. They all declare
+ * these maps with identical definitions; loaded one by one, user space
+ * creates them once (with the first family) and hands the same map fds to
+ * the others with bpf_map__reuse_fd() before they load.
  */
 #ifndef ZCTRACE_COMMON_BPF_H
 #define ZCTRACE_COMMON_BPF_H

@@ -399,12 +399,13 @@ int BPF_PROG(zc_sock_recv_length, struct sock *sk, int ret, int flags)
 
 /* ---- skb -> iterator: the receive copy ----------------------------------- */
 
-static __always_inline void receive_copy(const struct sk_buff *skb, __u8 dir, __u64 len)
+/* `sk`: the skb's socket (the tracepoint reads it with a plain load, the
+ * fexit program through a helper). */
+static __always_inline void receive_copy(__u64 sk, __u8 dir, __u64 len)
 {
 	struct zc_task_ctx *tc;
 	__u16 nr;
 	__u8 role = zc_site_context(&tc, &nr);
-	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
 
 	if (!role || !len)
 		return;
@@ -423,7 +424,8 @@ int zc_skb_copy_datagram_fexit(__u64 *ctx)
 	const struct iov_iter *to = (const struct iov_iter *)arg(ctx, 2);
 
 	if (ret_int(ctx) == 0)
-		receive_copy((const struct sk_buff *)arg(ctx, 0), dir_into(to), (__u32)arg(ctx, 3));
+		receive_copy((__u64)BPF_CORE_READ((const struct sk_buff *)arg(ctx, 0), sk),
+			     dir_into(to), (__u32)arg(ctx, 3));
 	return 0;
 }
 
@@ -431,7 +433,7 @@ SEC("tp_btf/skb_copy_datagram_iovec")
 int BPF_PROG(zc_skb_copy_datagram, const struct sk_buff *skb, int len)
 {
 	if (len > 0)
-		receive_copy(skb, ZC_DIR_KERNEL_TO_USER, len);
+		receive_copy((__u64)skb->sk, ZC_DIR_KERNEL_TO_USER, len);
 	return 0;
 }
 

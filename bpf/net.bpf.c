@@ -15,11 +15,14 @@
 /* include/uapi/linux/if.h */
 #define ZC_IFF_LOOPBACK 0x8
 
+/* The tracepoints' skb and device are BTF pointers: their fields are read
+ * with plain loads, not a helper call each (this runs for every packet). */
+
 /* A real (or emulated) NIC sits on a bus: its struct device has a parent
  * (a PCI or virtio device). lo, veth, bridges and tunnels have none. */
 static __always_inline bool virtual_device(const struct net_device *dev)
 {
-	return (BPF_CORE_READ(dev, flags) & ZC_IFF_LOOPBACK) || !BPF_CORE_READ(dev, dev.parent);
+	return (dev->flags & ZC_IFF_LOOPBACK) || !dev->dev.parent;
 }
 
 /* The role owning an skb's socket, ZC_ROLE_NONE if none. Only the socket
@@ -31,7 +34,7 @@ static __always_inline bool virtual_device(const struct net_device *dev)
  * another run's segments when several ran at once.) */
 static __always_inline __u8 skb_owner(const struct sk_buff *skb)
 {
-	__u64 sk = (__u64)BPF_CORE_READ(skb, sk);
+	__u64 sk = (__u64)skb->sk;
 	__u32 *owner = sk ? bpf_map_lookup_elem(&zc_owners, &sk) : NULL;
 
 	return owner ? (__u8)*owner : ZC_ROLE_NONE;
@@ -49,8 +52,7 @@ int BPF_PROG(zc_net_dev_queue, struct sk_buff *skb)
 	__u8 owner = skb_owner(skb);
 
 	if (owner)
-		zc_count(owner, ZC_KIND_NET, ZC_NET_QUEUED_PAGED, 0, ZC_NO_SYSCALL,
-			 BPF_CORE_READ(skb, data_len));
+		zc_count(owner, ZC_KIND_NET, ZC_NET_QUEUED_PAGED, 0, ZC_NO_SYSCALL, skb->data_len);
 	return 0;
 }
 
@@ -66,7 +68,7 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	if (window) {
 		window->open = 1;
 		window->role = owner;
-		window->len = BPF_CORE_READ(skb, len);
+		window->len = skb->len;
 		window->mapped = 0;
 	}
 	if (!owner)
@@ -75,10 +77,9 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	/* The devices a NIC hangs under: its DMA mappings are told by them. */
 	if (site == ZC_NET_DEVICE)
 		zc_mark_ancestors((struct device *)&dev->dev, ZC_DEV_NIC, dev->name);
-	zc_count(owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len));
-	zc_count(owner, ZC_KIND_NET, ZC_NET_XMIT_PAGED, 0, ZC_NO_SYSCALL,
-		 BPF_CORE_READ(skb, data_len));
-	zc_emit(ZC_EV_NET, owner, site, 0, ZC_NO_SYSCALL, BPF_CORE_READ(skb, len), 0, 0);
+	zc_count(owner, ZC_KIND_NET, site, 0, ZC_NO_SYSCALL, skb->len);
+	zc_count(owner, ZC_KIND_NET, ZC_NET_XMIT_PAGED, 0, ZC_NO_SYSCALL, skb->data_len);
+	zc_emit(ZC_EV_NET, owner, site, 0, ZC_NO_SYSCALL, skb->len, 0, 0);
 	return 0;
 }
 

@@ -15,7 +15,7 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	__u8 role = zc_role_of_tgid(BPF_CORE_READ(prev, tgid));
+	__u8 role = zc_role_of_tgid(prev->tgid); /* a BTF pointer: a plain load */
 	__u16 kind;
 
 	if (!role)
@@ -30,7 +30,7 @@ int BPF_PROG(zc_sched_switch, bool preempt, struct task_struct *prev, struct tas
 	 * exit_notify() made it a zombie: its parent's wait4() may reap it, and
 	 * read its rusage, before that switch or after it. Counted apart so
 	 * that rusage can be compared either way. */
-	if (kind == ZC_SWITCH_VOLUNTARY && BPF_CORE_READ(prev, exit_state))
+	if (kind == ZC_SWITCH_VOLUNTARY && prev->exit_state)
 		zc_count(role, ZC_KIND_SWITCH, ZC_SWITCH_EXIT, 0, ZC_NO_SYSCALL, 0);
 	return 0;
 }

@@ -1,7 +1,11 @@
-// Every run says what watching cost, from the kernel's own statistics, and
-// leaves them as it found them.
+// What watching costs: every run says so from the kernel's own statistics
+// and leaves them as it found them; start-up reuses the probe results of
+// the boot.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "harness.h"
@@ -90,6 +94,54 @@ TEST(Overhead, StatisticsGoOffWhenZctraceIsKilled) {
                     "kill -9 $z; wait $z; grep -c moving \"$out\"; rm -f \"$out\""});
   ASSERT_EQ(r.out, "1\n") << "zctrace was not killed while it ran: " << r.err;
   expect_statistics_off();
+}
+
+} // namespace
+} // namespace zc::test
+
+namespace zc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What `zctrace probes --json` says of every probe and alternative.
+std::string probes_json() {
+  const fs::path out = fs::path(::testing::TempDir()) / "zctrace-probes.json";
+  fs::remove(out);
+  const ToolResult r = run_tool(zctrace({"probes", "--json", out.string()}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  fs::remove(out);
+  return text.str();
+}
+
+constexpr const char *kCache = "/run/zctrace/probe-cache";
+
+// The probe results kept for the boot say what probing says, and a record
+// that is not this boot's, this kernel's or readable at all is probed anew.
+TEST(ProbeCache, SaysWhatProbingSaysAndIsRemadeWhenItIsNotThisBoots) {
+  fs::remove(kCache);
+  const std::string probed = probes_json();
+  ASSERT_TRUE(fs::exists(kCache)) << "probing keeps its results";
+  const auto perms = fs::status(kCache).permissions();
+  EXPECT_EQ(perms & (fs::perms::group_write | fs::perms::others_write), fs::perms::none);
+  EXPECT_EQ(probes_json(), probed) << "the cached answers differ from probing";
+
+  for (const std::string planted :
+       {std::string("identity 2 not-this-boot\ncheck:tp_btf:sys_enter no planted\n"),
+        std::string("\x01\x02 garbage without a single valid line")}) {
+    {
+      std::ofstream out(kCache, std::ios::trunc);
+      out << planted;
+    }
+    EXPECT_EQ(probes_json(), probed) << "a stale or broken cache was believed";
+    std::ifstream in(kCache);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str().find("planted"), std::string::npos) << "it was not remade";
+  }
 }
 
 } // namespace

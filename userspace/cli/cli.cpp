@@ -367,7 +367,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   }
 
   if (run_cmd->parsed()) {
-    run.stream_events = run.trace_path.has_value();
+    run.stream_events = run.trace_path.has_value() && !no_events;
     if (no_events && run.trace_path)
       throw UsageError("--trace writes the event stream: it cannot go with --no-events");
     cli.command = run;

@@ -1,7 +1,8 @@
-// The probes of a run, loaded and attached: one BPF object per family, the
-// program of each probe chosen among its alternatives by what Features found
-// this kernel accepts, the shared maps created once and handed to every
-// family. Destroying the ProbeSet detaches and unloads everything.
+// The probes of a run, loaded and attached: every family in one BPF object
+// (bpf/probes.bpf.c), or, where the kernel refuses it, one object per family
+// with the shared maps created once and handed to every family; the program
+// of each probe chosen among its alternatives by what Features found this
+// kernel accepts. Destroying the ProbeSet detaches and unloads everything.
 #pragma once
 
 #include <sys/types.h>
