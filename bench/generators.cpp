@@ -31,9 +31,18 @@ double mib_per_s(double bytes, double seconds) { return bytes / (1024.0 * 1024.0
 double iperf3_mib_per_s(const std::string &file, std::uint64_t size, std::uint64_t chunk,
                         bool zerocopy, int port) {
   zc::bench::Output out;
-  std::vector<std::string> argv = {"iperf3", "-c", "127.0.0.1", "-p", std::to_string(port),
-                                   "-n", std::to_string(size), "-l", std::to_string(chunk),
-                                   "-F", file, "-J"};
+  std::vector<std::string> argv = {"iperf3",
+                                   "-c",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(port),
+                                   "-n",
+                                   std::to_string(size),
+                                   "-l",
+                                   std::to_string(chunk),
+                                   "-F",
+                                   file,
+                                   "-J"};
   if (zerocopy)
     argv.push_back("-Z");
   zc::bench::Child child(argv, out);
@@ -61,7 +70,8 @@ public:
     for (std::size_t i = 0; i < block.size(); ++i)
       block[i] = static_cast<char>(i * 2654435761u >> 24);
     for (std::uint64_t done = 0; done < size;) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), size - done));
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), size - done));
       if (write(fd, block.data(), n) != static_cast<ssize_t>(n))
         zc::throw_errno("writing iperf3's source file");
       done += n;
@@ -104,12 +114,11 @@ int main(int argc, char **argv) {
       zc::run_untraced(req); // warm the page cache, unmeasured
       iperf3_mib_per_s(file.path(), size, chunk, zerocopy, port);
       for (int r = 0; r < rounds && !zc::interrupt_requested(); ++r) {
-        ours.push_back(mib_per_s(static_cast<double>(size),
-                                 static_cast<double>(zc::run_untraced(req)) / 1e9));
+        ours.push_back(
+            mib_per_s(static_cast<double>(size), static_cast<double>(zc::run_untraced(req)) / 1e9));
         theirs.push_back(iperf3_mib_per_s(file.path(), size, chunk, zerocopy, port));
       }
-      std::printf("%-11s %-12s %-26s %-26s %.2f\n", method.c_str(),
-                  against.c_str(),
+      std::printf("%-11s %-12s %-26s %-26s %.2f\n", method.c_str(), against.c_str(),
                   zc::bench::spread(ours, "%.0f (%.0f..%.0f)").c_str(),
                   zc::bench::spread(theirs, "%.0f (%.0f..%.0f)").c_str(),
                   zc::bench::median(ours) / zc::bench::median(theirs));

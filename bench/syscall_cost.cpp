@@ -250,9 +250,9 @@ int main(int argc, char **argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--loopback-size", loopback_size, "bytes iperf3 sends in 4 KiB writes (256M)");
     app.add_option("--zctrace", zctrace, "the zctrace binary (default: beside this one)");
-    bool neighbour = true, bpf_stats = true;
-    app.add_flag("!--no-bpf-stats", bpf_stats,
-                 "run zctrace with --no-bpf-stats (its run statistics cost two clock reads per "
+    bool neighbour = true, bpf_stats = false;
+    app.add_flag("--bpf-stats", bpf_stats,
+                 "run zctrace trace with --bpf-stats (its run statistics cost two clock reads per "
                  "program run, for every process)");
     app.add_flag("!--no-neighbour", neighbour,
                  "skip the neighbour: dd not traced, beside a trace of another process");
@@ -271,8 +271,8 @@ int main(int argc, char **argv) {
     }
     const std::uint64_t lo_bytes = zc::parse_size(loopback_size);
     std::vector<std::string> zctrace_trace = {zctrace, "trace"};
-    if (!bpf_stats)
-      zctrace_trace.push_back("--no-bpf-stats");
+    if (bpf_stats)
+      zctrace_trace.push_back("--bpf-stats");
 
     zc::install_interrupt_handlers();
     zc::require_bpf_privileges();
@@ -283,7 +283,7 @@ int main(int argc, char **argv) {
     std::printf("floor: a pid check and a per-CPU add on each of zctrace's %zu attach points\n",
                 points.size());
     std::printf("%d rounds of bare, floor, zctrace; each program times itself; zctrace %s\n\n",
-                rounds, bpf_stats ? "with its run statistics (the default)" : "--no-bpf-stats");
+                rounds, bpf_stats ? "trace --bpf-stats" : "trace (no run statistics, the default)");
 
     const int port = 5399;
     std::unique_ptr<Iperf3Server> server;

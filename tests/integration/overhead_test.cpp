@@ -8,10 +8,14 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "harness.h"
 
 namespace zc::test {
 namespace {
+
+namespace fs = std::filesystem;
 
 const ProgramStat *program(const RunResult &r, const std::string &name) {
   for (const ProgramStat &p : r.programs)
@@ -96,13 +100,37 @@ TEST(Overhead, StatisticsGoOffWhenZctraceIsKilled) {
   expect_statistics_off();
 }
 
+// A trace measures its cost only when asked: off, it says why.
+TEST(Overhead, ATraceMeasuresItsCostWithBpfStats) {
+  const fs::path dir = fs::path(::testing::TempDir());
+  const fs::path off = dir / "zctrace-trace-off.json", on = dir / "zctrace-trace-on.json";
+  const std::vector<std::string> dd = {"--",           "dd",    "if=/dev/zero",
+                                       "of=/dev/null", "bs=4k", "count=20000"};
+  std::vector<std::string> args = {"trace", "--json", off.string()};
+  args.insert(args.end(), dd.begin(), dd.end());
+  ToolResult r = run_tool(zctrace(args));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  args = {"trace", "--bpf-stats", "--json", on.string()};
+  args.insert(args.end(), dd.begin(), dd.end());
+  r = run_tool(zctrace(args));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json o = nlohmann::json::parse(std::ifstream(off)).at("overhead");
+  const nlohmann::json m = nlohmann::json::parse(std::ifstream(on)).at("overhead");
+  fs::remove(off);
+  fs::remove(on);
+  EXPECT_FALSE(o.at("measured").get<bool>());
+  EXPECT_NE(o.at("why_not").get<std::string>().find("--bpf-stats"), std::string::npos);
+  ASSERT_TRUE(m.at("measured").get<bool>()) << m.dump();
+  // dd's own count: 20,000 reads and 20,000 writes, among its syscalls.
+  EXPECT_GE(m.at("traced_syscalls").get<std::uint64_t>(), 40000u);
+  EXPECT_GT(m.at("ns_per_traced_syscall").get<double>(), 0);
+}
+
 } // namespace
 } // namespace zc::test
 
 namespace zc::test {
 namespace {
-
-namespace fs = std::filesystem;
 
 // What `zctrace probes --json` says of every probe and alternative.
 std::string probes_json() {

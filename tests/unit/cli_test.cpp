@@ -38,6 +38,7 @@ TEST(Cli, RunDefaults) {
   EXPECT_EQ(run.cache, "warm");
   EXPECT_FALSE(run.json_path.has_value());
   EXPECT_FALSE(run.stream_events); // nothing would consume them
+  EXPECT_TRUE(run.bpf_stats);      // every run says what watching cost
   EXPECT_EQ(run.ringbuf_bytes, 4ull << 20);
 }
 
@@ -163,6 +164,9 @@ TEST(Cli, TraceACommandOrProcesses) {
   EXPECT_EQ(cmd.trace_path, "e.json");
   EXPECT_EQ(cmd.user, "nobody");
   EXPECT_TRUE(cmd.pids.empty());
+  EXPECT_FALSE(cmd.bpf_stats); // a trace is attached to live servers: opt in
+  EXPECT_TRUE(
+      std::get<TraceOptions>(parse({"trace", "--bpf-stats", "--", "true"}).command).bpf_stats);
   const auto pid = std::get<TraceOptions>(
       parse({"trace", "--pid", "42", "--pid", "43", "--duration", "2.5"}).command);
   EXPECT_EQ(pid.pids, (std::vector<int>{42, 43}));

@@ -201,7 +201,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
       ->check(writable_output);
   add_ringbuf_size(*trace_cmd, trace.ringbuf_bytes);
-  add_no_bpf_stats(*trace_cmd, trace.bpf_stats);
+  trace_cmd->add_flag(
+      "--bpf-stats", trace.bpf_stats,
+      "time the probes' runs (kernel.bpf_stats_enabled) and say what watching cost; off by "
+      "default: it costs every process on the machine two clock reads per probe run");
 
   ProbesOptions probes;
   CLI::App *probes_cmd = app.add_subcommand(

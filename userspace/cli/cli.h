@@ -43,7 +43,9 @@ struct TraceOptions {
   std::optional<std::string> json_path;
   std::optional<std::string> trace_path;
   std::uint64_t ringbuf_bytes = 4ull << 20;
-  bool bpf_stats = true; // time every program run (the trace's own cost)
+  // Off unless asked for: a trace is attached to live servers, and the
+  // statistics cost every process's probe runs two clock reads.
+  bool bpf_stats = false;
 };
 
 // Several methods one after another under the same conditions.
