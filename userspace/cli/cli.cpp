@@ -97,9 +97,10 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
 
 // --ringbuf-size: a power of two between 4K and 1G.
 void add_no_bpf_stats(CLI::App &cmd, bool &bpf_stats) {
-  cmd.add_flag("!--no-bpf-stats", bpf_stats,
-               "do not time the probes' runs (kernel.bpf_stats_enabled); the report then says "
-               "nothing of what watching cost, and each probe run is two clock reads cheaper");
+  cmd.add_flag_callback(
+      "--no-bpf-stats", [&bpf_stats] { bpf_stats = false; },
+      "do not time the probes' runs (kernel.bpf_stats_enabled); the report then says "
+      "nothing of what watching cost, and each probe run is two clock reads cheaper");
 }
 
 void add_ringbuf_size(CLI::App &cmd, std::uint64_t &target) {

@@ -394,8 +394,8 @@ ProbeSet::ProbeSet(Features &features, const ProbeSetOptions &options)
   const zc_config config = config_for(plan, options);
   impl_->streamed = options.stream_events;
   if (!options.run_stats) {
-    impl_->stats_missing = "the run statistics were off (--no-bpf-stats for run; trace "
-                           "turns them on with --bpf-stats)";
+    impl_->stats_missing =
+        "the run statistics were off: run --no-bpf-stats, or trace without --bpf-stats";
   } else {
     // Held by a descriptor: a crash or SIGKILL closes it, and the kernel
     // turns the statistics off again (kernel/bpf/syscall.c, bpf_enable_stats).
