@@ -103,6 +103,16 @@ struct zc_task_ctx {
 	/* The page (address >> 12, plus 1) of the thread's last counted
 	 * copy-on-write fault since it entered the kernel by a syscall. */
 	__u64 cow_page;
+	/* The mapping the thread's last write fault fell in, as bpf_find_vma
+	 * found it (copies.bpf.c, cow_fault), and the mm's mm_lock_seq then:
+	 * while that has not moved, no mapping of the mm has changed. */
+	__u64 vma_mm;
+	__u64 vma_start;
+	__u64 vma_end;
+	__u32 vma_seq;
+	__u8 vma_payload_private;
+	__u8 vma_known;
+	__u8 pad4[2];
 	struct zc_aio_iocb aio[ZC_AIO_MAX];
 };
 
