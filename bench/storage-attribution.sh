@@ -33,7 +33,15 @@ done
 [ "$(id -u)" = 0 ] || { echo "$0: run as root (zctrace loads BPF programs)" >&2; exit 2; }
 [ -x "$zctrace" ] || { echo "$0: no zctrace at $zctrace (build first)" >&2; exit 2; }
 
+# A run killed outright (SIGKILL) cannot clean up: its folder says whose it
+# was, and one of a process no longer alive is removed here. Only root's
+# own folders (mktemp -d makes them 0700: nothing can be planted in them).
+for old in /var/tmp/zctrace-bench.*; do
+  [ -d "$old" ] && [ ! -L "$old" ] && [ -O "$old" ] && [ -f "$old/pid" ] || continue
+  kill -0 "$(cat "$old/pid")" 2>/dev/null || rm -rf "$old"
+done
 work=$(mktemp -d /var/tmp/zctrace-bench.XXXXXX)
+echo $$ > "$work/pid"
 loader=
 # The writer stops at the end of its current dd once the stop file exists,
 # so no dd outlives the script.
