@@ -60,7 +60,7 @@ static __always_inline bool fd_writable(long fd)
 
 /* Makes a pointer read from kernel memory a BTF pointer again, so that its
  * fields are plain loads instead of a helper call each (kfunc since 6.2,
- * commit a35b9af4ec2c "bpf: Add a kfunc for generic type cast"). Weak: the
+ * "bpf: Add a kfunc for generic type cast"). Weak: the
  * program that calls it is loaded only where Features found it
  * ("kfunc:bpf_rdonly_cast"); zc_sys_enter_compat reads field by field. */
 extern void *bpf_rdonly_cast(void *obj, __u32 btf_id) __ksym __weak;
