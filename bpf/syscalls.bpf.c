@@ -504,14 +504,14 @@ __noinline int zc_classify_compat(struct zc_task_ctx *tc, long id, const struct 
 
 static __always_inline int sys_enter(struct pt_regs *regs, long id, const bool cast)
 {
-	/* A BTF pointer: plain loads. */
-	const struct sys_args args = {regs->di, regs->si, regs->dx, regs->r10, regs->r8};
 	__u64 id_tgid = bpf_get_current_pid_tgid();
 	__u8 role = zc_role_of_tgid(id_tgid >> 32);
 	struct zc_task_ctx *tc;
 
-	if (!role)
+	if (!role) /* all a process not traced pays */
 		return 0;
+	/* A BTF pointer: plain loads, after the check. */
+	const struct sys_args args = {regs->di, regs->si, regs->dx, regs->r10, regs->r8};
 	tc = zc_ctx_create((__u32)id_tgid);
 	if (!tc)
 		return 0;
