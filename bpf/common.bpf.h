@@ -483,14 +483,14 @@ static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
 			return tc;
 		if (tc->owner_tid == 0 &&
 		    __sync_val_compare_and_swap(&tc->owner_tid, 0, (__u64)tid) == 0) {
-			/* A freed slot keeps what its last thread left: start
-			 * afresh (the pending flows were added when it was freed). */
+			/* A freed slot keeps what its last thread left (its
+			 * pending flows were added when it was freed): it starts
+			 * as a new zc_tasks entry does, all zero but the owner,
+			 * with no syscall in progress. */
 			__builtin_memset(&tc->flows, 0, sizeof(tc->flows));
+			__builtin_memset(&tc->enter_ns, 0,
+					 sizeof(*tc) - __builtin_offsetof(struct zc_task_ctx, enter_ns));
 			tc->nr = ZC_NO_SYSCALL;
-			tc->in_syscall = 0;
-			tc->copy_flags = 0;
-			tc->role = 0;
-			tc->cow_page = 0;
 			return tc;
 		}
 	}
