@@ -489,7 +489,8 @@ static __always_inline struct zc_task_ctx *zc_ctx_create(__u32 tid)
 			 * with no syscall in progress. */
 			__builtin_memset(&tc->flows, 0, sizeof(tc->flows));
 			__builtin_memset(&tc->enter_ns, 0,
-					 sizeof(*tc) - __builtin_offsetof(struct zc_task_ctx, enter_ns));
+					 sizeof(*tc) -
+					     __builtin_offsetof(struct zc_task_ctx, enter_ns));
 			tc->nr = ZC_NO_SYSCALL;
 			return tc;
 		}

@@ -200,10 +200,6 @@ static __always_inline unsigned long iov_buffer(unsigned long iovp)
 	return (unsigned long)iov.iov_base;
 }
 
-/* libaio: the iocbs io_submit(ctx, nr, iocbpp) is given, read from user
- * memory at entry. What each will move is what it asks for, clipped to the
- * file's size for reads: a buffered one completes inside io_submit, an
- * O_DIRECT one on the device (its bios are counted as storage bytes). */
 /* Reads iocb `i` of the io_submit in progress into tc->aio[i]; 0 when it
  * cannot be read. A global function: the loop below calls it, so the
  * verifier walks its body once instead of once per iteration. */
@@ -220,7 +216,7 @@ __noinline int zc_read_iocb(struct zc_task_ctx *tc, __u32 i, unsigned long iocbp
 	if (bpf_probe_read_user(&ptr, sizeof(ptr), (void *)(iocbpp + i * sizeof(ptr))) ||
 	    bpf_probe_read_user(&cb, sizeof(cb), (void *)ptr))
 		return 0;
-	kind = fd_kind(cb.aio_fildes, &ino, false);
+	kind = zc_fd_kind_compat(cb.aio_fildes, &ino);
 	read = cb.aio_lio_opcode == ZC_IOCB_CMD_PREAD || cb.aio_lio_opcode == ZC_IOCB_CMD_PREADV;
 	if (!read && cb.aio_lio_opcode != ZC_IOCB_CMD_PWRITE &&
 	    cb.aio_lio_opcode != ZC_IOCB_CMD_PWRITEV)
@@ -274,6 +270,10 @@ __noinline int zc_read_iocb(struct zc_task_ctx *tc, __u32 i, unsigned long iocbp
 	return 1;
 }
 
+/* libaio: the iocbs io_submit(ctx, nr, iocbpp) is given, read from user
+ * memory at entry. What each will move is what it asks for, clipped to the
+ * file's size for reads: a buffered one completes inside io_submit, an
+ * O_DIRECT one on the device (its bios are counted as storage bytes). */
 __noinline int zc_read_iocbs(struct zc_task_ctx *tc, long nr, unsigned long iocbpp)
 {
 	if (!tc)

@@ -253,13 +253,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   with_context("starting the transfer", [&] { transfer->start(); });
   // Woken by either side's exit, not only by the next timeout.
   const PidFd source_exit(transfer->source_pid()), sink_exit(transfer->sink_pid());
-  wait_for(*transfer, req, [&] {
-    std::vector<int> running;
-    for (const PidFd *p : {&source_exit, &sink_exit})
-      if (!p->exited())
-        running.push_back(p->fd());
-    probes->poll_events(running.empty() ? 0 : 50, on_event, running);
-  });
+  wait_for(*transfer, req, [&] { probes->poll_events(50, on_event, {&source_exit, &sink_exit}); });
   probes->drain_events(on_event);
 
   const RawCounters counters = probes->read_counters();

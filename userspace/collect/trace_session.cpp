@@ -157,9 +157,8 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
       command ? std::make_unique<PidFd>(command->pid()) : nullptr;
   while (true) {
     probes->poll_events(50, on_event,
-                        command_exit && !command_exit->exited()
-                            ? std::vector<int>{command_exit->fd()}
-                            : std::vector<int>{});
+                        command_exit ? std::vector<const PidFd *>{command_exit.get()}
+                                     : std::vector<const PidFd *>{});
     if (interrupt_requested()) {
       r.ended = "interrupted by " + signal_name(interrupt_signal());
       r.partial = true;

@@ -50,6 +50,19 @@ int count_tracepoint_args(struct btf *btf, const std::string &name) {
   return btf_vlen(t) - 1;
 }
 
+// The answer kept for `key`, else compute()'s, kept (and saved with the
+// cache: `learnt`).
+template <typename Map, typename F>
+const typename Map::mapped_type &remember(Map &answers, const std::string &key, bool &learnt,
+                                          F &&compute) {
+  auto it = answers.find(key);
+  if (it == answers.end()) {
+    it = answers.emplace(key, compute()).first;
+    learnt = true;
+  }
+  return it->second;
+}
+
 } // namespace
 
 Features::Features() {
@@ -78,7 +91,7 @@ Features::Features() {
 }
 
 Features::~Features() {
-  if (learnt_ || fn_learnt_) {
+  if (learnt_) {
     try {
       StateRecord r;
       r.lines.emplace_back("identity", cache_identity());
@@ -110,32 +123,21 @@ struct btf *Features::vmlinux() const {
 }
 
 bool Features::has_function(const std::string &name) const {
-  if (auto it = functions_.find(name); it != functions_.end())
-    return it->second;
-  const bool has = btf__find_by_name_kind(vmlinux(), name.c_str(), BTF_KIND_FUNC) > 0;
-  functions_[name] = has;
-  fn_learnt_ = true;
-  return has;
+  return remember(functions_, name, learnt_, [&] {
+    return btf__find_by_name_kind(vmlinux(), name.c_str(), BTF_KIND_FUNC) > 0;
+  });
 }
 
 int Features::tracepoint_args(const std::string &name) const {
-  if (auto it = tracepoint_args_.find(name); it != tracepoint_args_.end())
-    return it->second;
-  fn_learnt_ = true;
-  return tracepoint_args_[name] = count_tracepoint_args(vmlinux(), name);
+  return remember(tracepoint_args_, name, learnt_,
+                  [&] { return count_tracepoint_args(vmlinux(), name); });
 }
 
 const Availability &Features::check(const std::string &attach_point) {
   const auto colon = attach_point.find(':');
   const std::string kind = attach_point.substr(0, colon), target = attach_point.substr(colon + 1);
-  if (kind == "kfunc") {
-    auto it = cache_.find(attach_point);
-    if (it == cache_.end()) {
-      it = cache_.emplace(attach_point, probe_kfunc(target)).first;
-      learnt_ = true;
-    }
-    return it->second;
-  }
+  if (kind == "kfunc")
+    return remember(cache_, attach_point, learnt_, [&] { return probe_kfunc(target); });
   for (AttachKind k :
        {AttachKind::TpBtf, AttachKind::Fentry, AttachKind::Fexit, AttachKind::Derived})
     if (attach_kind_name(k) == kind)
@@ -147,13 +149,8 @@ const Availability &Features::check(const std::string &attach_point) {
 const Availability &Features::check(AttachKind kind, const std::string &target) {
   if (kind == AttachKind::Derived)
     return check(AttachKind::TpBtf, target);
-  const std::string key = std::string(attach_kind_name(kind)) + ":" + target;
-  auto it = cache_.find(key);
-  if (it == cache_.end()) {
-    it = cache_.emplace(key, probe(kind, target)).first;
-    learnt_ = true;
-  }
-  return it->second;
+  return remember(cache_, std::string(attach_kind_name(kind)) + ":" + target, learnt_,
+                  [&] { return probe(kind, target); });
 }
 
 Availability Features::probe_kfunc(const std::string &name) {

@@ -51,8 +51,7 @@ private:
   std::map<std::string, Availability> cache_;
   mutable std::map<std::string, bool> functions_;
   mutable std::map<std::string, int> tracepoint_args_;
-  bool learnt_ = false;            // something not in the saved cache: save it
-  mutable bool fn_learnt_ = false; // (the const queries learn too)
+  mutable bool learnt_ = false; // something not in the saved cache: save it
 };
 
 } // namespace zc

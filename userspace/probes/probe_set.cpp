@@ -231,8 +231,7 @@ struct ProbeSet::Impl {
   std::size_t task_slots_bytes = 0;
   std::size_t task_context_bytes = 0; // one thread context, as the array lays it out
   bool streamed = false;
-  std::string together_refused; // why the all-families object did not load
-  int stats_fd = -1;            // BPF_ENABLE_STATS: statistics on while it is open
+  int stats_fd = -1; // BPF_ENABLE_STATS: statistics on while it is open
   // Each program's runs and time when measuring began (mark_start).
   std::map<std::string, ProgramStat> stats_at_start;
   std::string stats_missing;
@@ -329,11 +328,8 @@ struct ProbeSet::Impl {
     }
     fam->set_config(config);
     if (int err = fam->load()) {
-      if (tentative) {
-        together_refused = errno_text(-err) +
-                           (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
+      if (tentative) // libbpf's log (-v) says why
         return false;
-      }
       const std::string why =
           "loading the " + name + " probes failed: " + errno_text(-err) +
           (log.text().empty() ? "" : " (libbpf: " + last_line(log.text()) + ")");
@@ -487,12 +483,16 @@ void ProbeSet::clear_targets() {
 }
 
 void ProbeSet::poll_events(int timeout_ms, const EventHandler &handler,
-                           const std::vector<int> &wake_on) {
+                           const std::vector<const PidFd *> &exits) {
   std::vector<pollfd> fds{{ring_buffer__epoll_fd(impl_->rb), POLLIN, 0}};
-  for (int fd : wake_on)
-    if (fd >= 0)
-      fds.push_back({fd, POLLIN, 0});
-  if (poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR)
+  bool running = exits.empty();
+  for (const PidFd *p : exits)
+    if (!p->exited()) {
+      running = true;
+      if (p->fd() >= 0)
+        fds.push_back({p->fd(), POLLIN, 0});
+    }
+  if (poll(fds.data(), fds.size(), running ? timeout_ms : 0) < 0 && errno != EINTR)
     throw_errno("waiting for events");
   drain_events(handler);
 }

@@ -17,6 +17,7 @@
 #include "counters.h"
 #include "kernel_features.h"
 #include "probe_report.h"
+#include "processes.h"
 
 namespace zc {
 
@@ -73,9 +74,10 @@ public:
 
   // Delivers streamed events to `handler`; waits up to timeout_ms for some.
   // Waits up to timeout_ms for events (handing each to `handler`) or for
-  // any of `wake_on` to become readable (a pidfd: a process exited).
+  // any of the processes `exits` watches to exit; not at all when every
+  // one of them already has.
   void poll_events(int timeout_ms, const EventHandler &handler,
-                   const std::vector<int> &wake_on = {});
+                   const std::vector<const PidFd *> &exits = {});
   // Delivers every event still in the ring buffer, without waiting.
   void drain_events(const EventHandler &handler);
   std::uint64_t events_received() const;
