@@ -254,6 +254,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   // Woken by either side's exit, not only by the next timeout.
   const PidFd source_exit(transfer->source_pid()), sink_exit(transfer->sink_pid());
   wait_for(*transfer, req, [&] { probes->poll_events(50, on_event, {&source_exit, &sink_exit}); });
+  with_context("detaching the probes", [&] { probes->detach(); });
   probes->drain_events(on_event);
 
   const RawCounters counters = probes->read_counters();

@@ -194,6 +194,7 @@ TraceResult trace_program(const TraceRequest &req, Features &features, const Eve
   }
   r.wall_ns = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - began).count());
+  with_context("detaching the probes", [&] { probes->detach(); });
   r.followed = followed_of(*probes, roots, running, command != nullptr);
   probes->clear_targets();
   probes->drain_events(on_event);

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include <linux/membarrier.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -246,17 +247,36 @@ struct ProbeSet::Impl {
     if (task_slots)
       munmap(const_cast<unsigned char *>(task_slots), task_slots_bytes);
     ring_buffer__free(rb);
-    // All at once: detaching from a tracepoint waits for RCU grace periods
-    // (12-16 ms each for sys_enter and sys_exit, measured), and the waits
-    // of separate links overlap.
-    std::vector<std::thread> detaching;
-    for (bpf_link *l : links)
-      detaching.emplace_back([l] { bpf_link__destroy(l); });
-    for (std::thread &t : detaching)
-      t.join();
+    destroy_links();
     // Later families reuse (dup) the first family's map fds: free them first.
     while (!families.empty())
       families.pop_back();
+  }
+
+  // All at once: detaching from a tracepoint waits for RCU grace periods
+  // (12-16 ms each for sys_enter and sys_exit, measured), and the waits of
+  // separate links overlap. With `quiesce`, also returns only once no
+  // program that was running when it was called is running still.
+  void destroy_links(bool quiesce = false) {
+    std::vector<std::thread> detaching;
+    for (bpf_link *l : links)
+      detaching.emplace_back([l] { bpf_link__destroy(l); });
+    links.clear();
+    int quiesce_err = 0;
+    if (quiesce)
+      // MEMBARRIER_CMD_GLOBAL is synchronize_rcu() (kernel/sched/membarrier.c),
+      // and every tracepoint program runs inside an RCU read-side section (a
+      // tracepoint's probes are called with preemption off or under
+      // rcu_read_lock, and BPF's own trampoline takes it too).
+      detaching.emplace_back([&quiesce_err] {
+        if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+          quiesce_err = errno;
+      });
+    for (std::thread &t : detaching)
+      t.join();
+    if (quiesce_err)
+      throw Error(std::string("waiting for the probes still running to finish (membarrier): ") +
+                  std::strerror(quiesce_err));
   }
 
   static constexpr std::size_t kRolesBytes = ZC_ROLE_WORDS * sizeof(std::uint64_t);
@@ -652,6 +672,8 @@ RawCounters ProbeSet::read_counters() const {
   }
   return out;
 }
+
+void ProbeSet::detach() { impl_->destroy_links(true); }
 
 void ProbeSet::mark_start() {
   impl_->stats_at_start.clear();

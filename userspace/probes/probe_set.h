@@ -82,6 +82,15 @@ public:
   void drain_events(const EventHandler &handler);
   std::uint64_t events_received() const;
 
+  // Detaches every program and returns once none of them is running on any
+  // CPU, so that what the targets did before they were reaped is all in the
+  // maps. A reaped task may not be done: exit_notify() lets its parent's
+  // wait4() reap it while it is still on its way to its last switch out
+  // (do_task_dead), and the rusage wait4() reads counts that switch as soon
+  // as __schedule() has, before the switch's program has run on that CPU.
+  // Maps, ring buffer and program statistics stay readable.
+  void detach();
+
   // The aggregated counters and the health slots, per-CPU values summed.
   RawCounters read_counters() const;
 
