@@ -29,6 +29,28 @@ std::string per_chunk(const Count &c, std::uint64_t chunks) {
   return fixed(static_cast<double>(*c.value) / static_cast<double>(chunks), 2);
 }
 
+// The passes timed with no probe loaded, on one line.
+std::string timed_text(const Timing &t) {
+  std::ostringstream out;
+  out << "timed with no probe loaded: " << t.passes.size()
+      << (t.passes.size() == 1 ? " pass" : " passes") << " after " << t.warmups
+      << " warm-up discarded";
+  auto figure = [&](const char *key, double scale, const char *unit) {
+    const auto s = timing_spread(t, key);
+    if (!s)
+      return std::string("n/a");
+    std::string text = fixed(s->median / scale, 0) + " " + unit + " median (" +
+                       fixed(s->min / scale, 0) + ".." + fixed(s->max / scale, 0);
+    text += s->interval ? "; 95% interval " + fixed(s->interval->low / scale, 0) + ".." +
+                              fixed(s->interval->high / scale, 0)
+                        : "; " + s->no_interval;
+    return text + ")";
+  };
+  out << ": " << figure("throughput_bytes_per_s", 1024.0 * 1024.0, "MiB/s") << "; source CPU "
+      << figure("source_cpu_ms_per_gib", 1, "ms/GiB");
+  return out.str();
+}
+
 } // namespace
 
 std::string render_run(const RunResult &r) {
@@ -50,6 +72,8 @@ std::string render_run(const RunResult &r) {
       << "; throughput " << throughput(r.throughput_bytes_per_s) << " over "
       << ms(r.transfer_wall_ns) << " ms; " << lost_text(r) << "\n"
       << overhead_text(r) << "\n";
+  if (r.timed)
+    out << timed_text(*r.timed) << "\n";
   for (const ProcessDeath &d : r.deaths)
     out << "DIED: the " << d.role << " (pid " << d.pid << ") was killed by "
         << signal_name(d.signal) << (d.core_dumped ? " (core dumped)" : "") << "\n";

@@ -59,21 +59,9 @@ std::string rate(const json &s) {
   return fixed(s.at("throughput_bytes_per_s").get<double>() / (1024.0 * 1024.0), 0);
 }
 
-// Winner of one (size, chunk) group by a summary field.
-json winner(const std::vector<const json *> &points, const char *key, bool lowest) {
-  const json *best = nullptr;
-  for (const json *p : points) {
-    const json &s = p->at("summary");
-    if (!s.contains(key) || s.at(key).is_null())
-      continue;
-    if (!best || (lowest ? s.at(key) < best->at("summary").at(key)
-                         : s.at(key) > best->at("summary").at(key)))
-      best = p;
-  }
-  if (!best)
-    return json();
-  return {{"method", best->at("method")}, {"value", best->at("summary").at(key)}};
-}
+// Winner of one (size, chunk) group by a figure: the best median, and the
+// methods whose intervals overlap its own (not told apart from it).
+json winner(const std::vector<const json *> &points, const char *key, bool lowest);
 
 const char *metric_key(const std::string &metric) {
   return metric == "fastest" ? "throughput_bytes_per_s" : "source_cpu_ms_per_gib";
@@ -84,15 +72,76 @@ std::string metric_value(const std::string &metric, double v) {
                              : fixed(v, 0) + " source CPU ms/GiB";
 }
 
+// A figure's spread over a point's timed passes (n = 1, no interval, for a
+// point timed by its traced run alone).
+Spread spread_at(const json &point, const char *key) {
+  Spread s;
+  const json timing = point.value("timed", json());
+  if (timing.is_object() && timing.contains(key) && !timing.at(key).at("median").is_null()) {
+    const json &j = timing.at(key);
+    s.n = j.at("n");
+    s.median = j.at("median");
+    s.min = j.at("min");
+    s.max = j.at("max");
+    if (!j.at("interval").is_null())
+      s.interval = Interval{j.at("interval").at("low"), j.at("interval").at("high"),
+                            j.at("interval").at("confidence")};
+    else
+      s.no_interval = j.at("no_interval");
+    return s;
+  }
+  const json &summary = point.at("summary");
+  if (!summary.contains(key) || summary.at(key).is_null())
+    return s; // n = 0: not measured
+  s.n = 1;
+  s.median = s.min = s.max = summary.at(key).get<double>();
+  s.no_interval = "one traced run, no repeats";
+  return s;
+}
+
+std::string spread_text(const std::string &metric, const Spread &s) {
+  const double scale = metric == "fastest" ? 1024.0 * 1024.0 : 1.0;
+  std::string t = fixed(s.median / scale, 0);
+  if (s.interval)
+    t += " [" + fixed(s.interval->low / scale, 0) + ".." + fixed(s.interval->high / scale, 0) + "]";
+  return t + (metric == "fastest" ? " MiB/s" : " source CPU ms/GiB");
+}
+
+json winner(const std::vector<const json *> &points, const char *key, bool lowest) {
+  const json *best = nullptr;
+  Spread best_s;
+  for (const json *p : points) {
+    const Spread s = spread_at(*p, key);
+    if (s.n == 0)
+      continue;
+    if (!best || (lowest ? s.median < best_s.median : s.median > best_s.median)) {
+      best = p;
+      best_s = s;
+    }
+  }
+  if (!best)
+    return json();
+  json tied = json::array();
+  for (const json *p : points) {
+    const Spread s = spread_at(*p, key);
+    if (p != best && s.n > 0 && compare_intervals(best_s, s) == 0)
+      tied.push_back(p->at("method"));
+  }
+  return {{"method", best->at("method")}, {"value", best_s.median}, {"not_told_apart_from", tied}};
+}
+
 // A comparison claim's expected winners, checked among its own methods at
-// the chunk sizes it names, for every message size of the series.
+// the chunk sizes it names, for every message size of the series. The
+// expected method holds only if its interval lies wholly on the better side
+// of every other method's; it differs if another's lies wholly on the
+// better side of its own; otherwise the two cannot be told apart here.
 json check_comparison(const Claim &claim, const json &points) {
-  // size -> chunk -> method -> summary
+  // size -> chunk -> method -> point
   std::map<std::uint64_t, std::map<std::uint64_t, std::map<std::string, const json *>>> grid;
   for (const json &p : points)
     if (p.at("status") == "ok" && std::find(claim.methods.begin(), claim.methods.end(),
                                             p.at("method")) != claim.methods.end())
-      grid[p.at("size")][p.at("chunk")][p.at("method")] = &p.at("summary");
+      grid[p.at("size")][p.at("chunk")][p.at("method")] = &p;
   json verdicts = json::array();
   for (const WinnerExpectation &w : claim.winners) {
     for (const auto &[size, chunks] : grid) {
@@ -110,29 +159,60 @@ json check_comparison(const Claim &claim, const json &points) {
       for (std::uint64_t chunk : at) {
         const auto &by_method = chunks.at(chunk);
         const char *key = metric_key(w.metric);
-        std::string best, line;
-        double best_v = 0;
+        const bool lower_is_better = w.metric != "fastest";
+        std::map<std::string, Spread> spreads;
+        json figures = json::object();
+        std::string line, best;
         bool complete = by_method.size() == claim.methods.size();
-        for (const auto &[method, summary] : by_method) {
-          if (!summary->contains(key) || summary->at(key).is_null()) {
+        for (const auto &[method, point] : by_method) {
+          const Spread s = spread_at(*point, key);
+          if (s.n == 0) {
             complete = false;
             continue;
           }
-          const double v = summary->at(key).get<double>();
-          line += (line.empty() ? "" : ", ") + method + " " + metric_value(w.metric, v);
-          const bool better = w.metric == "fastest" ? v > best_v : v < best_v;
-          if (best.empty() || better) {
+          spreads[method] = s;
+          figures[method] = spread_json(s);
+          line += (line.empty() ? "" : ", ") + method + " " + spread_text(w.metric, s);
+          if (best.empty() ||
+              (lower_is_better ? s.median < spreads[best].median : s.median > spreads[best].median))
             best = method;
-            best_v = v;
+        }
+        std::string verdict = "cannot be measured here";
+        json holds = nullptr;
+        if (complete && spreads.count(w.method)) {
+          const Spread &expected = spreads.at(w.method);
+          bool better_than_all = true, worse_than_one = false;
+          for (const auto &[method, s] : spreads) {
+            if (method == w.method)
+              continue;
+            const int c = compare_intervals(expected, s);
+            const bool better = lower_is_better ? c < 0 : c > 0;
+            const bool worse = lower_is_better ? c > 0 : c < 0;
+            better_than_all = better_than_all && better;
+            worse_than_one = worse_than_one || worse;
           }
+          verdict = better_than_all  ? "holds"
+                    : worse_than_one ? "differs"
+                                     : "cannot be told apart here";
+          if (verdict != "cannot be told apart here")
+            holds = verdict == "holds";
         }
         json v = {{"metric", w.metric}, {"size", size}, {"chunk", chunk}, {"expected", w.method}};
-        v["winner"] = complete ? json(best) : json();
-        v["holds"] = complete ? json(best == w.method) : json();
+        v["median_winner"] = complete ? json(best) : json();
+        v["verdict"] = verdict;
+        v["holds"] = holds;
+        v["methods"] = figures;
+        std::string why;
+        if (verdict == "cannot be told apart here")
+          for (const auto &[method, s] : spreads)
+            if (!s.interval) {
+              why = " (" + method + ": " + s.no_interval + ")";
+              break;
+            }
         v["text"] = (w.metric == "fastest" ? "fastest" : "least source CPU per byte") +
                     std::string(" at ") + format_size(chunk) + " chunks (" + format_size(size) +
                     "): " + (complete ? line : "not every method measured") + "; claimed " +
-                    w.method + (complete ? (best == w.method ? ": holds" : ": does NOT hold") : "");
+                    w.method + ": " + (verdict == "differs" ? "does NOT hold" : verdict) + why;
         verdicts.push_back(std::move(v));
       }
     }
@@ -192,9 +272,9 @@ json series_document(const std::string &kind, const json &conditions,
     if (std::find(methods.begin(), methods.end(), p.method) == methods.end())
       methods.push_back(p.method);
     json summary;
+    json timing = p.timing ? timing_json(*p.timing) : json();
     if (!p.summaries.empty()) {
-      // The run with the median throughput stands for the point; the
-      // noisy figures (CPU time, throughput) are medians over all runs.
+      // The run with the median throughput stands for the point's counts.
       std::vector<std::size_t> order(p.summaries.size());
       for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
@@ -206,14 +286,26 @@ json series_document(const std::string &kind, const json &conditions,
       for (const char *key : {"source_cpu_ns", "cpu_ns", "source_cpu_ms_per_gib", "cpu_ms_per_gib",
                               "throughput_bytes_per_s"})
         summary[key] = median_of(p.summaries, key);
+      summary["throughput_measured"] = "traced: with the probes attached, their cost in it";
+      // Throughput and CPU time: the medians of the passes with no probe.
+      if (timing.is_object()) {
+        for (const char *key :
+             {"source_cpu_ms_per_gib", "cpu_ms_per_gib", "throughput_bytes_per_s"})
+          summary[key] = timing.at(key).at("median");
+        summary.erase("source_cpu_ns");
+        summary.erase("cpu_ns");
+        summary["throughput_measured"] = timing.at("measured");
+      }
     }
     list.push_back({{"method", p.method},
                     {"size", p.size},
                     {"chunk", p.chunk},
                     {"status", p.status},
                     {"reason", p.reason.empty() ? json() : json(p.reason)},
-                    {"repeat", p.runs.size()},
+                    {"traced_runs", p.runs.size()},
+                    {"timed_passes", p.timing ? p.timing->passes.size() : 0},
                     {"summary", summary},
+                    {"timed", timing},
                     {"runs", p.runs}});
   }
   doc["points"] = list;
@@ -243,6 +335,83 @@ json series_document(const std::string &kind, const json &conditions,
   return doc;
 }
 
+namespace {
+
+// ", not told apart from a, b" when other methods' intervals overlap the
+// winner's.
+std::string tied_text(const json &w) {
+  std::string t;
+  for (const json &m : w.value("not_told_apart_from", json::array()))
+    t += (t.empty() ? ", not told apart from " : ", ") + m.get<std::string>();
+  return t;
+}
+
+std::string spread_cell(const json &spread, double scale, int decimals) {
+  if (spread.is_null() || spread.at("median").is_null())
+    return "n/a";
+  return fixed(spread.at("median").get<double>() / scale, decimals);
+}
+
+std::string range_cell(const json &spread, double scale) {
+  if (spread.is_null() || spread.at("median").is_null())
+    return "-";
+  return fixed(spread.at("min").get<double>() / scale, 0) + ".." +
+         fixed(spread.at("max").get<double>() / scale, 0);
+}
+
+std::string interval_cell(const json &spread, double scale) {
+  if (spread.is_null() || spread.at("median").is_null())
+    return "-";
+  if (spread.at("interval").is_null())
+    return "none";
+  const json &i = spread.at("interval");
+  return fixed(i.at("low").get<double>() / scale, 0) + ".." +
+         fixed(i.at("high").get<double>() / scale, 0);
+}
+
+// Throughput and CPU time from the passes with no probe loaded.
+std::string render_timing(const json &points) {
+  constexpr double kMiB = 1024.0 * 1024.0;
+  TextTable t({"method", "size", "chunk", "passes", "MiB/s", "min..max", "95% interval",
+               "CPU ms/GiB src", "95% interval", "both"});
+  bool any_short = false;
+  for (const json &p : points) {
+    if (p.at("status") != "ok")
+      continue;
+    const json timing = p.value("timed", json());
+    std::vector<std::string> row = {p.at("method").get<std::string>(),
+                                    format_size(p.at("size").get<std::uint64_t>()),
+                                    format_size(p.at("chunk").get<std::uint64_t>())};
+    if (!timing.is_object()) {
+      row.push_back("0");
+      row.push_back(rate(p.at("summary")) + " (traced)");
+      for (int i = 0; i < 5; ++i)
+        row.push_back("-");
+      t.add(row);
+      continue;
+    }
+    const json &tp = timing.at("throughput_bytes_per_s");
+    const json &cpu = timing.at("source_cpu_ms_per_gib");
+    any_short = any_short || tp.at("interval").is_null();
+    row.push_back(std::to_string(timing.at("passes").size()));
+    row.push_back(spread_cell(tp, kMiB, 0));
+    row.push_back(range_cell(tp, kMiB));
+    row.push_back(interval_cell(tp, kMiB));
+    row.push_back(spread_cell(cpu, 1, 0));
+    row.push_back(interval_cell(cpu, 1));
+    row.push_back(spread_cell(timing.at("cpu_ms_per_gib"), 1, 0));
+    t.add(row);
+  }
+  std::string out = "timed with no probe loaded (one warm-up discarded; medians)\n" + t.render();
+  out += "\nAn interval holds the true median with at least 95% confidence, whatever the "
+         "distribution; where two intervals overlap, the methods cannot be told apart here.\n";
+  if (any_short)
+    out += "No interval below 6 passes: --repeat 6 or more gives one.\n";
+  return out;
+}
+
+} // namespace
+
 std::string render_series(const json &doc) {
   std::ostringstream out;
   const json &c = doc.at("conditions");
@@ -253,15 +422,14 @@ std::string render_series(const json &doc) {
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "") << ", kernel "
       << c.at("kernel").get<std::string>() << "\n\n";
   TextTable t({"method", "size", "chunk", "CPU copies src", "sink", "by ref src", "sink",
-               "device src", "syscalls src", "modes/chunk", "sched sw", "faults src",
-               "CPU ms/GiB src", "both", "MiB/s", "note"});
+               "device src", "syscalls src", "modes/chunk", "sched sw", "faults src", "note"});
   for (const json &p : doc.at("points")) {
     const json &s = p.at("summary");
     std::vector<std::string> row = {p.at("method").get<std::string>(),
                                     format_size(p.at("size").get<std::uint64_t>()),
                                     format_size(p.at("chunk").get<std::uint64_t>())};
     if (p.at("status") != "ok") {
-      for (int i = 0; i < 12; ++i)
+      for (int i = 0; i < 9; ++i)
         row.push_back("-");
       row.push_back(p.at("status").get<std::string>() + ": " + p.at("reason").get<std::string>());
       t.add(row);
@@ -276,19 +444,17 @@ std::string render_series(const json &doc) {
                                                              {"source_syscalls", -1},
                                                              {"source_mode_switches_per_chunk", 2},
                                                              {"scheduler_switches", -1},
-                                                             {"source_page_faults", -1},
-                                                             {"source_cpu_ms_per_gib", 0},
-                                                             {"cpu_ms_per_gib", 0}})
+                                                             {"source_page_faults", -1}})
       row.push_back(cell(s, key, decimals));
-    row.push_back(rate(s));
-    row.push_back(p.at("repeat").get<std::size_t>() > 1
-                      ? "median of " + std::to_string(p.at("repeat").get<std::size_t>())
+    row.push_back(p.at("traced_runs").get<std::size_t>() > 1
+                      ? "median of " + std::to_string(p.at("traced_runs").get<std::size_t>())
                       : "");
     t.add(row);
   }
   out << t.render();
-  out << "\nCPU copies and by-reference are passes over the payload (bytes / size); CPU ms/GiB "
-         "is user + system time per GiB moved, of the source and of both processes (rusage).\n";
+  out << "\nCPU copies and by-reference are passes over the payload (bytes / size), counted in a "
+         "traced run.\n";
+  out << "\n" << render_timing(doc.at("points"));
 
   if (!doc.at("winners").empty()) {
     out << "\nwhere each method wins\n";
@@ -298,14 +464,15 @@ std::string render_series(const json &doc) {
       const json &cpu = w.at("least_cpu_per_byte");
       const json &fast = w.at("fastest");
       out << "least source CPU per byte: "
-          << (cpu.is_null() ? "n/a"
-                            : cpu.at("method").get<std::string>() + " (" +
-                                  fixed(cpu.at("value").get<double>(), 0) + " ms/GiB)")
-          << "; fastest: "
-          << (fast.is_null()
+          << (cpu.is_null()
                   ? "n/a"
-                  : fast.at("method").get<std::string>() + " (" +
-                        fixed(fast.at("value").get<double>() / (1024.0 * 1024.0), 0) + " MiB/s)")
+                  : cpu.at("method").get<std::string>() + " (" +
+                        fixed(cpu.at("value").get<double>(), 0) + " ms/GiB)" + tied_text(cpu))
+          << "; fastest: "
+          << (fast.is_null() ? "n/a"
+                             : fast.at("method").get<std::string>() + " (" +
+                                   fixed(fast.at("value").get<double>() / (1024.0 * 1024.0), 0) +
+                                   " MiB/s)" + tied_text(fast))
           << "\n";
     }
   }

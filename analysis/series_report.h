@@ -17,16 +17,19 @@ namespace zc::analysis {
 // The figures a series compares, from one run (nulls where unmeasured).
 nlohmann::json summarize(const RunResult &run);
 
-// One point of a series: a method at one size and chunk, run `repeat`
-// times (or skipped, or failed, with the reason).
+// One point of a series: a method at one size and chunk (or skipped, or
+// failed, with the reason).
 struct SeriesPoint {
   std::string method;
   std::uint64_t size = 0;
   std::uint64_t chunk = 0;
   std::string status = "ok"; // "ok", "skipped" (cannot run here), "failed"
   std::string reason;
-  std::vector<nlohmann::json> runs; // zctrace.run/1 documents
+  std::vector<nlohmann::json> runs; // zctrace.run/1 documents (traced: the accounts)
   std::vector<nlohmann::json> summaries;
+  // Throughput and CPU time from passes with no probe loaded; without it
+  // they come from the traced runs, with the probes' cost in them.
+  std::optional<Timing> timing;
 };
 
 // The series document: conditions, points (each with the median summary),

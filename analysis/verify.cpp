@@ -254,14 +254,16 @@ json verify_comparison(const Claim &c, const json &series) {
     if (claim.at("id") != c.id)
       continue;
     for (const json &v : claim.at("verdicts")) {
-      const std::string verdict = v.at("holds").is_null()     ? kUnmeasured
-                                  : v.at("holds").get<bool>() ? kHolds
-                                                              : kDiffers;
-      checks.push_back(check(v.at("metric").get<std::string>() + " at " +
-                                 format_size(v.at("chunk").get<std::uint64_t>()) + " chunks",
-                             v.at("expected"), v.at("winner"), verdict,
-                             verdict == kHolds ? "" : v.at("text").get<std::string>(),
-                             "the sweep's winner among the claim's methods"));
+      const std::string verdict = v.at("verdict");
+      json ch = check(v.at("metric").get<std::string>() + " at " +
+                          format_size(v.at("chunk").get<std::uint64_t>()) + " chunks",
+                      v.at("expected"), v.at("median_winner"), verdict,
+                      verdict == kHolds ? "" : v.at("text").get<std::string>(),
+                      "each method's median over passes with no probe loaded, told apart only "
+                      "where the 95% intervals do not overlap");
+      // Every method's figures, not only the winner's.
+      ch["methods"] = v.at("methods");
+      checks.push_back(std::move(ch));
     }
   }
   if (checks.empty())
@@ -284,19 +286,22 @@ json verify_document(std::vector<json> kernels) {
               {"tolerance", kTolerance},
               {"device_tolerance", kDeviceTolerance},
               {"kernels", kernels}};
-  std::size_t holds = 0, differs = 0, unmeasured = 0;
+  std::size_t holds = 0, differs = 0, unmeasured = 0, not_told_apart = 0;
   for (const json &k : kernels)
     for (const json &c : k.at("claims"))
       for (const json &ch : c.at("checks")) {
         const std::string v = ch.at("verdict");
         holds += v == kHolds;
         differs += v == kDiffers;
+        not_told_apart += v == kNotToldApart;
         unmeasured += v == kUnmeasured;
       }
-  doc["summary"] = {{"holds", holds},
-                    {"differs", differs},
-                    {"cannot_be_measured", unmeasured},
-                    {"every_claim_checked", unmeasured == 0 && holds + differs > 0}};
+  doc["summary"] = {
+      {"holds", holds},
+      {"differs", differs},
+      {"cannot_be_told_apart", not_told_apart},
+      {"cannot_be_measured", unmeasured},
+      {"every_claim_checked", unmeasured == 0 && holds + differs + not_told_apart > 0}};
   return doc;
 }
 
@@ -347,6 +352,7 @@ std::string render_verify(const json &doc) {
   }
   const json &s = doc.at("summary");
   out << s.at("holds") << " figures hold, " << s.at("differs") << " differ, "
+      << s.value("cannot_be_told_apart", 0) << " cannot be told apart here, "
       << s.at("cannot_be_measured") << " cannot be measured here"
       << (s.at("every_claim_checked").get<bool>() ? ": every claim was checked\n"
                                                   : ": not every claim could be checked\n");

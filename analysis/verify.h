@@ -23,6 +23,8 @@ inline constexpr const char *kVerifySchema = "zctrace.verify/1";
 inline constexpr const char *kHolds = "holds";
 inline constexpr const char *kDiffers = "differs";
 inline constexpr const char *kUnmeasured = "cannot be measured here";
+// A comparison whose methods' intervals overlap: measured, but not told apart.
+inline constexpr const char *kNotToldApart = "cannot be told apart here";
 
 // How close a measured figure must be to the claimed one to hold.
 inline constexpr double kTolerance = 0.05;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "error.h"
+#include "statistics.h"
 
 namespace zc::bench {
 
@@ -96,37 +97,12 @@ private:
   bool reaped_ = false;
 };
 
-inline double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-// A distribution-free confidence interval of at least 95% for the median:
-// the order statistics x(k) and x(n+1-k) with the largest k for which
-// P(Binomial(n, 1/2) < k) <= 2.5% (with n = 7 that is the min and max:
-// 98.4%). Empty below 6 values (no such k).
-inline std::pair<double, double> median_interval(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  double tail = 0, p = 1.0 / static_cast<double>(1ull << std::min<std::size_t>(n, 62));
-  std::size_t k = 0; // x(k+1) is the lower bound (0-based index k)
-  for (std::size_t i = 0; i < n; ++i) {
-    tail += p;        // P(X <= i)
-    if (tail > 0.025) // P(X < i + 1) > 2.5%: x(i+1) is too far in
-      break;
-    k = i + 1;
-    p = p * static_cast<double>(n - i) / static_cast<double>(i + 1);
-  }
-  if (k == 0 || n < 6)
-    return {0, 0};
-  return {v[k - 1], v[n - k]};
-}
+inline double median(const std::vector<double> &v) { return zc::median_of(v); }
 
 inline std::string spread(const std::vector<double> &v, const char *fmt) {
-  const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  const zc::Spread s = zc::spread_of(v);
   char buf[96];
-  std::snprintf(buf, sizeof(buf), fmt, median(v), *lo, *hi);
+  std::snprintf(buf, sizeof(buf), fmt, s.median, s.min, s.max);
   return buf;
 }
 

@@ -69,7 +69,8 @@ int main(int argc, char **argv) {
       std::vector<double> untraced, traced, ratios;
       zc::run_untraced(req); // warm the page cache and allocator once, unmeasured
       for (int i = 0; i < rounds; ++i) {
-        const double u = mib_per_s(req.size, zc::run_untraced(req));
+        const double u =
+            mib_per_s(req.size, static_cast<std::int64_t>(zc::run_untraced(req).wall_ns));
         const zc::RunResult r =
             zc::run_traced(req, features, stream ? count_events : zc::EventSink{});
         zc::require_success(r);
@@ -78,10 +79,11 @@ int main(int argc, char **argv) {
         traced.push_back(t);
         ratios.push_back(t / u);
       }
-      const auto [lo, hi] = zc::bench::median_interval(ratios);
+      const zc::Spread ratio = zc::spread_of(ratios);
       std::printf("%-20s %16.0f %16.0f %14.3f %8.2f..%.2f\n", method.c_str(),
-                  zc::bench::median(untraced), zc::bench::median(traced), zc::bench::median(ratios),
-                  lo, hi);
+                  zc::bench::median(untraced), zc::bench::median(traced), ratio.median,
+                  ratio.interval ? ratio.interval->low : 0.0,
+                  ratio.interval ? ratio.interval->high : 0.0);
     }
     std::printf(
         "\ntraced/untraced: median of the per-pair ratios, with a distribution-free interval of\n"

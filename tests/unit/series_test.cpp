@@ -7,6 +7,9 @@
 #include "claims.h"
 #include "probe_catalog.h"
 #include "series_report.h"
+#include "statistics.h"
+
+#include <map>
 
 namespace zc::analysis {
 namespace {
@@ -68,16 +71,32 @@ TEST(ClaimCheck, DirectIoHoldsOnlyWithoutAPageCacheCopy) {
   EXPECT_NE(none[0].text.find("cannot be told"), std::string::npos) << none[0].text;
 }
 
+// A point whose passes (timed with no probe) spread by `spread` around the
+// given throughput and source CPU per GiB: 6 passes, the fewest with an
+// interval, unless `passes` says otherwise.
 SeriesPoint point(const std::string &method, std::uint64_t chunk, double mib_s,
-                  double source_cpu_ms_per_gib) {
+                  double source_cpu_ms_per_gib, double spread = 0.02, std::size_t passes = 6) {
   SeriesPoint p{method, kSize, chunk};
-  nlohmann::json s = {{"throughput_bytes_per_s", mib_s * 1024 * 1024},
-                      {"source_cpu_ms_per_gib", source_cpu_ms_per_gib},
-                      {"cpu_ms_per_gib", source_cpu_ms_per_gib * 2},
-                      {"cpu_ns", 1},
-                      {"source_cpu_ns", 1}};
   p.runs = {nlohmann::json::object()};
-  p.summaries = {s};
+  p.summaries = {{{"throughput_bytes_per_s", 1.0}, {"source_cpu_ms_per_gib", 1.0}}};
+  Timing t;
+  t.size = kSize;
+  t.warmups = 1;
+  for (std::size_t i = 0; i < passes; ++i) {
+    // From 1 - spread to 1 + spread, evenly.
+    const double f =
+        1 - spread +
+        2 * spread * static_cast<double>(i) / static_cast<double>(passes > 1 ? passes - 1 : 1);
+    TimedPass pass;
+    pass.wall_ns =
+        static_cast<std::uint64_t>(static_cast<double>(kSize) * 1e9 / (mib_s * f * 1024 * 1024));
+    const double cpu_ns =
+        source_cpu_ms_per_gib * f * 1e6 * static_cast<double>(kSize) / (1024.0 * 1024 * 1024);
+    pass.source_cpu_ns = static_cast<std::uint64_t>(cpu_ns);
+    pass.cpu_ns = static_cast<std::uint64_t>(2 * cpu_ns);
+    t.passes.push_back(pass);
+  }
+  p.timing = t;
   return p;
 }
 
@@ -109,8 +128,19 @@ TEST(Series, WinnersAndTheComparisonTheArticlesMake) {
   // sendfile (holds); least source CPU at every chunk: sendfile (holds at
   // both), among the claim's own methods only (splice does not count).
   ASSERT_EQ(verdicts.size(), 4u);
-  for (const auto &v : verdicts)
+  for (const auto &v : verdicts) {
+    EXPECT_EQ(v.at("verdict"), "holds") << v.at("text");
     EXPECT_EQ(v.at("holds"), true) << v.at("text");
+    // Both methods' figures are kept, not only the winner's.
+    EXPECT_EQ(v.at("methods").size(), 2u) << v.dump();
+    EXPECT_EQ(v.at("methods").at("mmap_write").at("n"), 6);
+  }
+  // The summary's throughput is the passes' median, and says so.
+  const auto &first = doc.at("points")[0];
+  EXPECT_NEAR(first.at("summary").at("throughput_bytes_per_s").get<double>(),
+              first.at("timed").at("throughput_bytes_per_s").at("median").get<double>(), 1e-6);
+  EXPECT_NE(first.at("summary").at("throughput_measured").get<std::string>().find("no probe"),
+            std::string::npos);
   const std::string text = render_series(doc);
   EXPECT_NE(text.find("skipped: msg_zerocopy cannot run here: no SO_ZEROCOPY"), std::string::npos)
       << text;
@@ -125,6 +155,81 @@ TEST(Series, OneChunkSizeCannotTellSmallFromLarge) {
   ASSERT_EQ(verdicts.size(), 1u); // only "every chunk"
   EXPECT_EQ(verdicts[0].at("metric"), "least_cpu_per_byte");
   EXPECT_NE(render_series(doc).find("need a sweep over chunk sizes"), std::string::npos);
+}
+
+TEST(Series, OverlappingIntervalsCannotBeToldApart) {
+  // 4 KiB: mmap_write 500 MiB/s +-20%, sendfile 480 +-20%: the intervals
+  // overlap. 1 MiB: sendfile 2000 +-2% against mmap_write 2500 +-2%: the
+  // claim (sendfile fastest for large blocks) is contradicted.
+  const auto doc = series_document(
+      "sweep", {{"cache", "warm"}, {"route", "lo"}, {"kernel", "t"}},
+      {point("mmap_write", 4096, 500, 3000, 0.2), point("sendfile", 4096, 480, 2500, 0.2),
+       point("mmap_write", 1 << 20, 2500, 700), point("sendfile", 1 << 20, 2000, 600)});
+  std::map<std::pair<std::string, std::uint64_t>, nlohmann::json> by;
+  for (const auto &v : claim_in(doc, "rocketmq_kafka").at("verdicts"))
+    by[{v.at("metric").get<std::string>(), v.at("chunk").get<std::uint64_t>()}] = v;
+  const auto &small = by.at({"fastest", 4096});
+  EXPECT_EQ(small.at("verdict"), "cannot be told apart here") << small.dump();
+  EXPECT_TRUE(small.at("holds").is_null());
+  EXPECT_EQ(small.at("median_winner"), "mmap_write"); // the medians alone would say it holds
+  for (const char *m : {"mmap_write", "sendfile"})
+    EXPECT_FALSE(small.at("methods").at(m).at("interval").is_null()) << m;
+  const auto &large = by.at({"fastest", 1 << 20});
+  EXPECT_EQ(large.at("verdict"), "differs") << large.dump();
+  EXPECT_EQ(large.at("holds"), false);
+  EXPECT_NE(large.at("text").get<std::string>().find("does NOT hold"), std::string::npos);
+  // The winners say which others they were not told apart from.
+  for (const auto &w : doc.at("winners"))
+    if (w.at("chunk") == 4096)
+      EXPECT_EQ(w.at("fastest").at("not_told_apart_from"), nlohmann::json({"sendfile"}));
+  EXPECT_NE(render_series(doc).find("not told apart from sendfile"), std::string::npos);
+}
+
+TEST(Series, FivePassesGiveNoInterval) {
+  const auto doc = series_document("compare", {{"cache", "warm"}, {"route", "lo"}, {"kernel", "t"}},
+                                   {point("mmap_write", 65536, 500, 3000, 0.02, 5),
+                                    point("sendfile", 65536, 900, 1000, 0.02, 5)});
+  const auto &v = claim_in(doc, "rocketmq_kafka").at("verdicts")[0];
+  EXPECT_EQ(v.at("verdict"), "cannot be told apart here") << v.dump();
+  EXPECT_NE(v.at("text").get<std::string>().find("5 runs give no 95% interval"), std::string::npos)
+      << v.at("text");
+  EXPECT_TRUE(
+      doc.at("points")[0].at("timed").at("throughput_bytes_per_s").at("interval").is_null());
+}
+
+TEST(Statistics, OrderStatisticIntervalOfTheMedian) {
+  // Below 6 values there is no 95% interval: the min and max of 5 cover the
+  // median with 1 - 2/32 = 93.75%.
+  const Spread five = spread_of({5, 1, 4, 2, 3});
+  EXPECT_EQ(five.median, 3);
+  EXPECT_FALSE(five.interval);
+  EXPECT_NE(five.no_interval.find("at least 6"), std::string::npos);
+  // 6 values: min and max, 1 - 2/64.
+  const Spread six = spread_of({6, 1, 5, 2, 4, 3});
+  EXPECT_EQ(six.median, 3.5);
+  ASSERT_TRUE(six.interval);
+  EXPECT_EQ(six.interval->low, 1);
+  EXPECT_EQ(six.interval->high, 6);
+  EXPECT_DOUBLE_EQ(six.interval->confidence, 1 - 2.0 / 64);
+  // 9 values: P(X <= 1) = 10/512 <= 2.5% < P(X <= 2): x(2) and x(8).
+  const Spread nine = spread_of({9, 8, 7, 6, 5, 4, 3, 2, 1});
+  ASSERT_TRUE(nine.interval);
+  EXPECT_EQ(nine.interval->low, 2);
+  EXPECT_EQ(nine.interval->high, 8);
+  EXPECT_DOUBLE_EQ(nine.interval->confidence, 1 - 2 * 10.0 / 512);
+  // 20 values: P(X <= 5) = 21700/2^20 = 2.07%: x(6) and x(15).
+  std::vector<double> twenty;
+  for (int i = 1; i <= 20; ++i)
+    twenty.push_back(i);
+  const Spread t = spread_of(twenty);
+  ASSERT_TRUE(t.interval);
+  EXPECT_EQ(t.interval->low, 6);
+  EXPECT_EQ(t.interval->high, 15);
+  EXPECT_DOUBLE_EQ(t.interval->confidence, 1 - 2 * 21700.0 / 1048576);
+  EXPECT_EQ(compare_intervals(six, spread_of({10, 11, 12, 13, 14, 15})), -1);
+  EXPECT_EQ(compare_intervals(spread_of({10, 11, 12, 13, 14, 15}), six), 1);
+  EXPECT_EQ(compare_intervals(six, spread_of({6, 7, 8, 9, 10, 11})), 0); // they touch at 6
+  EXPECT_EQ(compare_intervals(six, five), 0);                            // no interval: not apart
 }
 
 } // namespace

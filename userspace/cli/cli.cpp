@@ -140,6 +140,18 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
       ->check(seconds);
 }
 
+// --repeat and --runtime: the timed passes with no probe loaded.
+void add_repeats(CLI::App &cmd, Repeats &r, const std::string &what = "each point") {
+  cmd.add_option("--repeat", r.repeat,
+                 "passes timed with no probe loaded, for " + what +
+                     ", after a warm-up pass (default 6: the fewest with a 95% interval)")
+      ->check(CLI::Range(1, 1000));
+  cmd.add_option_function<double>(
+         "--runtime", [&r](double s) { r.runtime_s = s; },
+         "keep timing passes of " + what + " for this many seconds (at least --repeat of them)")
+      ->check(seconds);
+}
+
 } // namespace
 
 Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods) {
@@ -182,6 +194,20 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->add_option("--trace", run.trace_path,
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
       ->check(writable_output);
+  Repeats run_repeats;
+  run_repeats.repeat = 0;
+  CLI::Option *run_repeat =
+      run_cmd
+          ->add_option("--repeat", run_repeats.repeat,
+                       "also time N passes with no probe loaded (after a warm-up pass): "
+                       "throughput and CPU time with their spread, the watching left out")
+          ->check(CLI::Range(1, 1000));
+  CLI::Option *run_runtime =
+      run_cmd
+          ->add_option_function<double>(
+              "--runtime", [&run_repeats](double sec) { run_repeats.runtime_s = sec; },
+              "keep timing passes with no probe loaded for this many seconds")
+          ->check(seconds);
 
   TraceOptions trace;
   CLI::App *trace_cmd = app.add_subcommand(
@@ -273,25 +299,24 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
 
   // compare and sweep: methods (or all), conditions, repeats, JSON.
   auto add_series = [&](CLI::App &cmd, std::vector<std::string> &chosen, Conditions &c,
-                        unsigned &repeat, std::optional<std::string> &json_path,
+                        Repeats &repeats, std::optional<std::string> &json_path,
                         const std::string &schema, bool sizes) {
     cmd.add_option("methods", chosen, "methods, or all")->required()->check(methods_or_all);
     add_conditions(cmd, c, sizes);
-    cmd.add_option("--repeat", repeat, "runs of each; medians are shown")
-        ->check(CLI::Range(1, 100));
+    add_repeats(cmd, repeats);
     cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE")
         ->check(writable_output);
   };
   CompareOptions compare;
   CLI::App *compare_cmd = app.add_subcommand(
       "compare", "run methods one after another under the same conditions; one table, one JSON");
-  add_series(*compare_cmd, compare.methods, compare, compare.repeat, compare.json_path,
+  add_series(*compare_cmd, compare.methods, compare, compare.repeats, compare.json_path,
              "zctrace.compare/1", true);
 
   SweepOptions sweep;
   CLI::App *sweep_cmd = app.add_subcommand(
       "sweep", "run methods across message and chunk sizes: where each one wins");
-  add_series(*sweep_cmd, sweep.methods, sweep, sweep.repeat, sweep.json_path, "zctrace.sweep/1",
+  add_series(*sweep_cmd, sweep.methods, sweep, sweep.repeats, sweep.json_path, "zctrace.sweep/1",
              false);
   add_size_list(*sweep_cmd, "--size", sweep.sizes, "bytes to move, a list (default 64M)");
   add_size_list(*sweep_cmd, "--chunk", sweep.chunks, "bytes per call, a list (default 4K,64K,1M)");
@@ -315,6 +340,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                          "(default 127.0.0.1)");
   verify_cmd->add_option("--sink-netns", verify.sink_netns, "network namespace of the sink")
       ->check(CLI::ExistingFile);
+  add_repeats(*verify_cmd, verify.repeats, "each method of a comparison claim");
   verify_cmd->add_flag("--vmtest", verify.vmtest,
                        "also verify inside every vmtest target's kernel under qemu");
   verify_cmd->add_flag("!--no-host", verify.host, "with --vmtest: leave out this host");
@@ -374,6 +400,11 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     run.stream_events = run.trace_path.has_value() && !no_events;
     if (no_events && run.trace_path)
       throw UsageError("--trace writes the event stream: it cannot go with --no-events");
+    if (run_repeat->count() || run_runtime->count()) {
+      if (!run_repeat->count())
+        run_repeats.repeat = 1;
+      run.timed = run_repeats;
+    }
     cli.command = run;
   } else if (trace_cmd->parsed()) {
     cli.command = trace;

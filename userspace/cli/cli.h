@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "timed_passes.h"
+
 namespace zc {
 
 // The conditions a method runs under (run, compare and sweep share them).
@@ -32,6 +34,8 @@ struct RunOptions : Conditions {
   bool stream_events = false;            // only with --trace, which consumes them
   std::optional<std::string> trace_path; // Chrome Trace Event JSON of the event stream
   bool bpf_stats = true;                 // time every program run (the run's own cost)
+  // Throughput and CPU time timed apart, with no probe loaded (--repeat).
+  std::optional<Repeats> timed;
 };
 
 // Any program: a command zctrace starts, or a running process.
@@ -51,7 +55,7 @@ struct TraceOptions {
 // Several methods one after another under the same conditions.
 struct CompareOptions : Conditions {
   std::vector<std::string> methods; // "all" expanded
-  unsigned repeat = 1;
+  Repeats repeats;
   std::optional<std::string> json_path;
 };
 
@@ -60,7 +64,7 @@ struct SweepOptions : Conditions {
   std::vector<std::string> methods;
   std::vector<std::uint64_t> sizes;  // default: the one --size
   std::vector<std::uint64_t> chunks; // default: 4K, 64K, 1M
-  unsigned repeat = 1;
+  Repeats repeats;
   std::optional<std::string> json_path;
 };
 
@@ -110,6 +114,7 @@ struct VerifyOptions {
   Conditions conditions; // size, chunk, cache (cold: the disks transfer), dir, seed
   std::string address = "127.0.0.1";
   std::string sink_netns;
+  Repeats repeats; // of the comparisons' timed passes
   bool vmtest = false;
   bool host = true;
   VmOptions vm;

@@ -10,11 +10,12 @@ namespace zc {
 // The request for one method under the conditions given on the command line.
 RunRequest request_for(const std::string &method, const Conditions &conditions);
 
-// One method under `conditions`, run `repeat` times (or skipped, or failed,
-// with the reason), and the conditions of a series as JSON.
+// One method under `conditions`: timed in passes with no probe loaded and
+// counted in one traced run (or skipped, or failed, with the reason); and
+// the conditions of a series as JSON.
 analysis::SeriesPoint run_point(Features &features, const std::string &method,
-                                const Conditions &conditions, unsigned repeat);
-nlohmann::json conditions_json(const Conditions &conditions, unsigned repeat);
+                                const Conditions &conditions, const Repeats &repeats);
+nlohmann::json conditions_json(const Conditions &conditions, const Repeats &repeats);
 
 int run_command(const RunOptions &options);
 int list_command();

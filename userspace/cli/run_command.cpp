@@ -43,7 +43,13 @@ int run_command(const RunOptions &o) {
 
   const std::unique_ptr<ChromeTrace> events = ChromeTrace::open_if(o.trace_path);
   const EventSink on_event = ChromeTrace::sink(events);
-  const RunResult result = run_traced(req, features, on_event);
+  std::optional<Timing> timed;
+  if (o.timed) {
+    std::cerr << "zctrace: timing " << o.method << " with no probe loaded" << std::endl;
+    timed = time_passes(req, *o.timed);
+  }
+  RunResult result = run_traced(req, features, on_event);
+  result.timed = std::move(timed);
   if (events)
     events->finish(result.events);
   std::cout << analysis::render_run(result) << std::flush;

@@ -1,6 +1,8 @@
 // zctrace compare and zctrace sweep: methods one after another under the
-// same conditions, each run traced like `zctrace run`; a method this kernel
-// cannot run is skipped with the reason, a run that fails is kept as failed.
+// same conditions. Each point is timed in passes with no probe loaded (a
+// warm-up discarded, then --repeat passes or --runtime seconds) and counted
+// in one traced run like `zctrace run`; a method this kernel cannot run is
+// skipped with the reason, a point that fails is kept as failed.
 #include <iostream>
 
 #include "commands.h"
@@ -21,9 +23,9 @@ struct Series {
   bool failed = false;
 };
 
-int finish(const std::string &kind, const Conditions &c, unsigned repeat, const Series &s,
+int finish(const std::string &kind, const Conditions &c, const Repeats &repeats, const Series &s,
            const std::optional<std::string> &json_path) {
-  const nlohmann::json doc = analysis::series_document(kind, conditions_json(c, repeat), s.points);
+  const nlohmann::json doc = analysis::series_document(kind, conditions_json(c, repeats), s.points);
   std::cout << analysis::render_series(doc) << std::flush;
   if (json_path)
     write_json_atomically(*json_path, doc);
@@ -41,22 +43,23 @@ void prepare_tracing() {
 } // namespace
 
 analysis::SeriesPoint run_point(Features &features, const std::string &method, const Conditions &c,
-                                unsigned repeat) {
+                                const Repeats &repeats) {
   analysis::SeriesPoint p{method, c.size, c.chunk};
   std::cerr << "zctrace: " << method << ", " << format_size(c.size) << " in "
             << format_size(c.chunk) << " chunks" << std::flush;
   try {
-    for (unsigned i = 0; i < repeat; ++i) {
-      const RunResult r = run_traced(request_for(method, c), features);
-      p.runs.push_back(run_document(r));
-      p.summaries.push_back(analysis::summarize(r));
-      require_success(r);
-    }
+    const RunRequest req = request_for(method, c);
+    p.timing = time_passes(req, repeats);
+    const RunResult r = run_traced(req, features);
+    p.runs.push_back(run_document(r));
+    p.summaries.push_back(analysis::summarize(r));
+    require_success(r);
   } catch (const Interrupted &) {
     throw;
   } catch (const Unavailable &e) {
     p.status = "skipped";
     p.reason = describe(e).message;
+    p.timing.reset();
   } catch (const std::exception &e) {
     p.status = "failed";
     p.reason = describe(e).message;
@@ -65,7 +68,7 @@ analysis::SeriesPoint run_point(Features &features, const std::string &method, c
   return p;
 }
 
-nlohmann::json conditions_json(const Conditions &c, unsigned repeat) {
+nlohmann::json conditions_json(const Conditions &c, const Repeats &repeats) {
   return {{"cache", c.cache},
           {"route", c.sg ? std::string("veth, scatter-gather ") + (*c.sg ? "on" : "off")
                          : std::string("loopback")},
@@ -73,7 +76,9 @@ nlohmann::json conditions_json(const Conditions &c, unsigned repeat) {
           {"io_wq", c.io_wq},
           {"dir", c.dir},
           {"seed", c.seed},
-          {"repeat", repeat},
+          {"repeat", repeats.repeat},
+          {"runtime_s", repeats.runtime_s ? nlohmann::json(*repeats.runtime_s) : nlohmann::json()},
+          {"throughput_measured", "in passes with no probe loaded, after one warm-up pass"},
           {"kernel", running_kernel().release}};
 }
 
@@ -82,10 +87,10 @@ int compare_command(const CompareOptions &o) {
   Features features;
   Series s;
   for (const std::string &method : o.methods) {
-    s.points.push_back(run_point(features, method, o, o.repeat));
+    s.points.push_back(run_point(features, method, o, o.repeats));
     s.failed = s.failed || s.points.back().status == "failed";
   }
-  return finish("compare", o, o.repeat, s, o.json_path);
+  return finish("compare", o, o.repeats, s, o.json_path);
 }
 
 int sweep_command(const SweepOptions &o) {
@@ -100,10 +105,10 @@ int sweep_command(const SweepOptions &o) {
         c.chunk = chunk;
         if (chunk > size) // a chunk larger than the message is the message
           continue;
-        s.points.push_back(run_point(features, method, c, o.repeat));
+        s.points.push_back(run_point(features, method, c, o.repeats));
         s.failed = s.failed || s.points.back().status == "failed";
       }
-  return finish("sweep", o, o.repeat, s, o.json_path);
+  return finish("sweep", o, o.repeats, s, o.json_path);
 }
 
 } // namespace zc

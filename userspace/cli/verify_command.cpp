@@ -71,9 +71,10 @@ json verify_here(const VerifyOptions &o) {
     for (std::uint64_t chunk : kComparisonChunks)
       for (const std::string &method : c.methods) {
         sweep.chunk = chunk;
-        points.push_back(run_point(features, method, sweep, 1));
+        points.push_back(run_point(features, method, sweep, o.repeats));
       }
-    const json series = analysis::series_document("sweep", conditions_json(sweep, 1), points);
+    const json series =
+        analysis::series_document("sweep", conditions_json(sweep, o.repeats), points);
     checked.push_back(analysis::verify_comparison(c, series));
   }
   json conditions = {{"size", o.conditions.size},
@@ -89,7 +90,8 @@ std::string guest_verify_command(const VerifyOptions &o) {
          "[ -e /run/netns/peer ] && net='--address 10.99.0.2 --sink-netns /run/netns/peer'\n"
          "zctrace verify --size " +
          std::to_string(o.conditions.size) + " --chunk " + std::to_string(o.conditions.chunk) +
-         " --cache " + o.conditions.cache +
+         " --cache " + o.conditions.cache + " --repeat " + std::to_string(o.repeats.repeat) +
+         (o.repeats.runtime_s ? " --runtime " + std::to_string(*o.repeats.runtime_s) : "") +
          " --dir /var/tmp --json /results/verify.json $net > /results/verify.txt 2>&1\n"
          "rc=$?\n"
          "echo \"zctrace-verify: exited $rc\"\n"

@@ -328,7 +328,7 @@ void require_success(const RunResult &r) {
     throw Error("integrity check failed: " + r.integrity.error, kExitIntegrity);
 }
 
-std::int64_t run_untraced(const RunRequest &req) {
+TimedPass run_untraced(const RunRequest &req) {
   Prepared prepared = prepare(req);
   auto &transfer = prepared.transfer;
   transfer->start();
@@ -337,9 +337,19 @@ std::int64_t run_untraced(const RunRequest &req) {
   if (!o.integrity_ok)
     throw Error("integrity check failed: " + o.integrity_error, kExitIntegrity);
   const auto wall = transfer_wall(o);
-  if (!wall)
+  if (!wall || *wall <= 0)
     throw Error("a workload process did not report its times");
-  return *wall;
+  TimedPass p;
+  p.wall_ns = static_cast<std::uint64_t>(*wall);
+  auto cpu = [](const workloads::ProcessResult &r) -> std::optional<std::uint64_t> {
+    if (!r.usage)
+      return std::nullopt;
+    return r.usage->user_ns + r.usage->sys_ns;
+  };
+  p.source_cpu_ns = cpu(o.source);
+  if (const auto sink = cpu(o.sink); p.source_cpu_ns && sink)
+    p.cpu_ns = *p.source_cpu_ns + *sink;
+  return p;
 }
 
 } // namespace zc

@@ -45,9 +45,9 @@ using EventSink = std::function<void(const zc_event &)>;
 
 RunResult run_traced(const RunRequest &request, Features &features, const EventSink &on_event = {});
 
-// The same transfer with no probe loaded at all (for measuring what tracing
-// costs). Returns the transfer's wall time in ns; throws on integrity failure.
-std::int64_t run_untraced(const RunRequest &request);
+// The same transfer with no probe loaded at all: its wall time and CPU
+// time. Throws when the sink did not receive the file intact.
+TimedPass run_untraced(const RunRequest &request);
 
 std::string cache_mode_name(workloads::CacheMode mode);
 

@@ -55,8 +55,15 @@ json to_json(const RunResult &r) {
                       {"signal_name", signal_name(d.signal)},
                       {"core_dumped", d.core_dumped}});
   j["deaths"] = std::move(deaths);
-  j["transfer"] = {{"wall_ns", value_json(r.transfer_wall_ns)},
-                   {"throughput_bytes_per_s", value_json(r.throughput_bytes_per_s)}};
+  j["transfer"] = {
+      {"wall_ns", value_json(r.transfer_wall_ns)},
+      {"throughput_bytes_per_s", value_json(r.throughput_bytes_per_s)},
+      {"throughput_measured", std::string("traced: with the probes attached, their cost in it") +
+                                  (r.timed ? "; see timed for passes with no probe loaded"
+                                           : " (--repeat N times N passes with no probe loaded)")}};
+  // Timed apart with no probe loaded: null unless asked for (--repeat), as
+  // transfer.throughput_measured says.
+  j["timed"] = r.timed ? timing_json(*r.timed) : json();
   j["timing"] = {{"attach_ns", r.attach_ns}, {"total_ns", r.total_ns}};
   j["evidence"] = {{"transfer.wall_ns", to_json(r.transfer_wall_ns.evidence)},
                    {"transfer.throughput_bytes_per_s", to_json(r.throughput_bytes_per_s.evidence)}};

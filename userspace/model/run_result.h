@@ -11,6 +11,7 @@
 
 #include "account.h"
 #include "observation.h"
+#include "timing.h"
 
 namespace zc {
 
@@ -67,6 +68,8 @@ struct RunResult : Observation {
   Account sink;
   Count transfer_wall_ns;       // source start to sink end
   Ratio throughput_bytes_per_s; // payload / transfer_wall_ns
+  // Throughput and CPU time timed apart, with no probe loaded (run --repeat).
+  std::optional<Timing> timed;
   // zctrace's own time: loading and attaching the probes, and the whole run.
   std::uint64_t attach_ns = 0;
   std::uint64_t total_ns = 0;
