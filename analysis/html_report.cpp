@@ -9,6 +9,10 @@
 #include "text_table.h"
 #include "units.h"
 
+namespace zc {
+extern const std::string_view kChartJs; // Chart.js, from Debian's libjs-chart.js
+}
+
 namespace zc::analysis {
 
 using nlohmann::json;
@@ -32,28 +36,62 @@ json scaled(const json &v, double by) {
   return v.is_number() ? json(v.get<double>() / by) : json(nullptr);
 }
 
-// One run's row of figures (zctrace.run/1), as the source saw it.
-json figure_row(const json &run, const std::string &file, const std::string &kernel) {
+// Throughput of a run or point: the median of its passes with no probe
+// loaded, with their interval (or min..max below 6 passes), when it was
+// timed apart; else the traced run's own figure, without bars.
+json throughput_fields(const json &timed, const json &traced_bytes_per_s,
+                       const json &traced_measured) {
+  json f = {{"throughput_mib_s", scaled(traced_bytes_per_s, kMiB)},
+            {"throughput_low", nullptr},
+            {"throughput_high", nullptr},
+            {"throughput_bars", nullptr},
+            {"passes", 0},
+            {"throughput_measured", traced_measured.is_string()
+                                        ? traced_measured
+                                        : json("traced: with the probes attached")}};
+  const json tp = at_path(timed, {"throughput_bytes_per_s"});
+  if (!tp.is_object() || !tp.value("median", json()).is_number())
+    return f;
+  f["throughput_mib_s"] = scaled(tp.at("median"), kMiB);
+  f["passes"] = tp.at("n");
+  f["throughput_measured"] = timed.value("measured", json());
+  const json interval = tp.value("interval", json());
+  if (interval.is_object()) {
+    f["throughput_low"] = scaled(interval.at("low"), kMiB);
+    f["throughput_high"] = scaled(interval.at("high"), kMiB);
+    f["throughput_bars"] = "95% interval of the median";
+  } else {
+    f["throughput_low"] = scaled(tp.at("min"), kMiB);
+    f["throughput_high"] = scaled(tp.at("max"), kMiB);
+    f["throughput_bars"] = "min..max (too few passes for an interval)";
+  }
+  return f;
+}
+
+// One run's row of figures (zctrace.run/1), as the source saw it; `timed`:
+// the passes of its point with no probe loaded, if any.
+json figure_row(const json &run, const std::string &file, const std::string &kernel,
+                const json &timed) {
   const double size = at_path(run, {"params", "size"}).get<double>();
   const double chunk = at_path(run, {"params", "chunk"}).get<double>();
   const double chunks = chunk > 0 ? std::ceil(size / chunk) : 0;
-  json row = {
-      {"file", file},
-      {"kernel", kernel},
-      {"method", run.at("method")},
-      {"route", at_path(run, {"params", "route"})},
-      {"cache", at_path(run, {"params", "cache"})},
-      {"size", size},
-      {"chunk", chunk},
-      {"cpu_copy_passes", at_path(run, {"source", "cpu_copy", "passes"})},
-      {"by_reference_passes", at_path(run, {"source", "by_reference", "passes"})},
-      {"device_passes", at_path(run, {"source", "device", "passes"})},
-      {"mode_switches_per_chunk",
-       chunks > 0 ? scaled(at_path(run, {"source", "mode_switches"}), chunks) : json()},
-      {"throughput_mib_s", scaled(at_path(run, {"transfer", "throughput_bytes_per_s"}), kMiB)},
-      {"lost_events", run.value("lost_events", json())},
-      {"claimed_cpu_copies", nullptr},
-      {"claimed_context_switches", nullptr}};
+  json row = {{"file", file},
+              {"kernel", kernel},
+              {"method", run.at("method")},
+              {"route", at_path(run, {"params", "route"})},
+              {"cache", at_path(run, {"params", "cache"})},
+              {"size", size},
+              {"chunk", chunk},
+              {"cpu_copy_passes", at_path(run, {"source", "cpu_copy", "passes"})},
+              {"by_reference_passes", at_path(run, {"source", "by_reference", "passes"})},
+              {"device_passes", at_path(run, {"source", "device", "passes"})},
+              {"mode_switches_per_chunk",
+               chunks > 0 ? scaled(at_path(run, {"source", "mode_switches"}), chunks) : json()},
+              {"lost_events", run.value("lost_events", json())},
+              {"claimed_cpu_copies", nullptr},
+              {"claimed_context_switches", nullptr}};
+  row.update(throughput_fields(timed, at_path(run, {"transfer", "throughput_bytes_per_s"}),
+                               at_path(run, {"transfer", "throughput_measured"})));
   if (run.contains("claims"))
     for (const json &c : run.at("claims"))
       if (!c.value("cpu_copies", json()).is_null()) {
@@ -106,16 +144,22 @@ void add_series_points(json &ds, const ResultFile &f) {
   for (const json &p : f.doc.at("points")) {
     if (p.value("status", "") != "ok")
       continue;
-    if (p.contains("runs") && !p.at("runs").empty())
-      ds["figures"].push_back(figure_row(p.at("runs").at(0), f.path, kernel));
-    ds["sweeps"].push_back(
-        {{"file", f.path},
-         {"kernel", kernel},
-         {"method", p.at("method")},
-         {"size", p.at("size")},
-         {"chunk", p.at("chunk")},
-         {"throughput_mib_s", scaled(at_path(p, {"summary", "throughput_bytes_per_s"}), kMiB)},
-         {"source_cpu_ms_per_gib", at_path(p, {"summary", "source_cpu_ms_per_gib"})}});
+    const json timed = p.value("timed", json());
+    // Every traced run of the point, none dropped.
+    if (p.contains("runs"))
+      for (const json &run : p.at("runs"))
+        ds["figures"].push_back(figure_row(run, f.path, kernel, timed));
+    json row = {{"file", f.path},
+                {"kernel", kernel},
+                {"method", p.at("method")},
+                {"size", p.at("size")},
+                {"chunk", p.at("chunk")},
+                {"route", at_path(f.doc, {"conditions", "route"})},
+                {"cache", at_path(f.doc, {"conditions", "cache"})},
+                {"source_cpu_ms_per_gib", at_path(p, {"summary", "source_cpu_ms_per_gib"})}};
+    row.update(throughput_fields(timed, at_path(p, {"summary", "throughput_bytes_per_s"}),
+                                 at_path(p, {"summary", "throughput_measured"})));
+    ds["sweeps"].push_back(std::move(row));
   }
 }
 
@@ -127,7 +171,8 @@ json report_dataset(const std::vector<ResultFile> &results) {
   for (const ResultFile &f : results) {
     ds["files"].push_back({{"path", f.path}, {"schema", f.doc.at("schema")}});
     if (f.kind == "run") {
-      ds["figures"].push_back(figure_row(f.doc, f.path, kernel_of_run(f.doc)));
+      ds["figures"].push_back(
+          figure_row(f.doc, f.path, kernel_of_run(f.doc), f.doc.value("timed", json())));
     } else if (f.kind == "compare" || f.kind == "sweep") {
       add_series_points(ds, f);
     } else if (f.kind == "matrix") {
@@ -139,7 +184,7 @@ json report_dataset(const std::vector<ResultFile> &results) {
         const json runs = col.value("runs", json::object());
         for (const auto &[method, run] : runs.items()) {
           if (run.contains("source"))
-            ds["figures"].push_back(figure_row(run, f.path, kernel));
+            ds["figures"].push_back(figure_row(run, f.path, kernel, json()));
           else
             ds["notes"].push_back(kernel + ": " + method + ": " +
                                   text_of(run.value("skipped", run.value("error", json()))));
@@ -235,97 +280,177 @@ std::string script_safe(const std::string &json_text) {
   return out;
 }
 
-// Draws the charts and tables from the embedded dataset. Each chart's
-// element gets data-rendered="N", N the marks it drew (0: no data for it).
+// Draws the charts (with Chart.js, inlined before this script) and the
+// tables from the embedded dataset. Each chart's element gets
+// data-rendered="N", N the measured marks it drew (0: no data for it),
+// data-claimed (the claimed values drawn beside them) and data-error-bars.
 constexpr const char *kScript = R"JS(
 const data = JSON.parse(document.getElementById('zctrace-data').textContent);
-const NS = 'http://www.w3.org/2000/svg';
-const COLORS = ['#1b6ca8', '#d1495b', '#edae49', '#00798c', '#66a182', '#8d96a3', '#30638e'];
-function el(name, attrs, parent, text) {
-  const e = document.createElementNS(NS, name);
-  for (const k in attrs) e.setAttribute(k, attrs[k]);
-  if (text !== undefined) e.textContent = text;
-  if (parent) parent.appendChild(e);
-  return e;
+// Evenly spaced hues: as many distinct colours as there are series.
+function palette(n) {
+  return Array.from({length: n}, (_, i) =>
+      `hsl(${Math.round(210 + i * 360 / Math.max(n, 1)) % 360}, 65%, ${i % 2 ? 36 : 50}%)`);
+}
+function formatSize(b) {
+  const units = [['GiB', 1073741824], ['MiB', 1048576], ['KiB', 1024]];
+  for (const [u, n] of units) if (b >= n) return +(b / n).toFixed(2) + ' ' + u;
+  return b + ' B';
 }
 function unique(list) { return [...new Set(list)]; }
+function median(v) {
+  const s = [...v].sort((a, b) => a - b), n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+// A run's group: what besides the method sets it apart.
+function groupOf(r) {
+  return [r.kernel, formatSize(r.size), formatSize(r.chunk) + ' chunks', r.route, r.cache + ' cache']
+      .filter(x => x !== null && x !== undefined).join(' · ');
+}
 function empty(box, why) {
   box.setAttribute('data-rendered', '0');
   const p = document.createElement('p'); p.className = 'empty'; p.textContent = why; box.appendChild(p);
 }
-function legend(svg, names, x, y) {
-  names.forEach((n, i) => {
-    el('rect', {x: x, y: y + i * 16, width: 10, height: 10, fill: COLORS[i % COLORS.length]}, svg);
-    el('text', {x: x + 14, y: y + 9 + i * 16, class: 'legend'}, svg, n);
-  });
-}
-function barChart(id, key, label) {
-  const box = document.getElementById(id);
-  const rows = data.figures.filter(r => r[key] !== null && r[key] !== undefined);
-  if (!rows.length) return empty(box, 'no run in these results measured ' + label);
-  const methods = unique(rows.map(r => r.method)), kernels = unique(rows.map(r => r.kernel));
-  const W = 900, H = 320, L = 50, R = 220, T = 20, B = 70;
-  const svg = el('svg', {width: W, height: H, viewBox: `0 0 ${W} ${H}`}, box);
-  const max = Math.max(1, ...rows.map(r => r[key]));
-  const gw = (W - L - R) / methods.length, bw = Math.max(2, (gw - 8) / kernels.length);
-  const y = v => T + (H - T - B) * (1 - v / max);
-  for (let t = 0; t <= 4; t++) {
-    const v = max * t / 4;
-    el('line', {x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid'}, svg);
-    el('text', {x: L - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end'}, svg, v.toFixed(2));
-  }
-  let marks = 0;
-  methods.forEach((m, i) => {
-    kernels.forEach((k, j) => {
-      const r = rows.find(r => r.method === m && r.kernel === k);
-      if (!r) return;
-      const x = L + i * gw + 4 + j * bw;
-      const rect = el('rect', {x: x, y: y(r[key]), width: bw - 1, height: y(0) - y(r[key]),
-                               fill: COLORS[j % COLORS.length], class: 'bar'}, svg);
-      el('title', {}, rect, `${m} on ${k}: ${r[key].toFixed(2)} ${label}`);
-      marks++;
+// Whiskers from each dataset's errorBars ([low, high] per point, or null).
+const errorBars = {
+  id: 'zcErrorBars',
+  afterDatasetsDraw(chart) {
+    let drawn = 0;
+    const ctx = chart.ctx;
+    chart.data.datasets.forEach((ds, i) => {
+      const meta = chart.getDatasetMeta(i);
+      if (!ds.errorBars || meta.hidden) return;
+      const y = chart.scales[meta.yAxisID];
+      meta.data.forEach((el, j) => {
+        const e = ds.errorBars[j];
+        if (!e || ds.data[j] === null) return;
+        const top = y.getPixelForValue(e[1]), bottom = y.getPixelForValue(e[0]);
+        ctx.save();
+        ctx.strokeStyle = '#111'; ctx.lineWidth = 1.3;
+        ctx.beginPath();
+        ctx.moveTo(el.x, top); ctx.lineTo(el.x, bottom);
+        ctx.moveTo(el.x - 4, top); ctx.lineTo(el.x + 4, top);
+        ctx.moveTo(el.x - 4, bottom); ctx.lineTo(el.x + 4, bottom);
+        ctx.stroke(); ctx.restore();
+        drawn++;
+      });
     });
-    el('text', {x: L + i * gw + gw / 2, y: H - B + 14, class: 'tick', 'text-anchor': 'end',
-                transform: `rotate(-30 ${L + i * gw + gw / 2} ${H - B + 14})`}, svg, m);
-  });
-  legend(svg, kernels, W - R + 10, T);
-  box.setAttribute('data-rendered', String(marks));
+    chart.canvas.parentNode.parentNode.setAttribute('data-error-bars', String(drawn));
+  }
+};
+function download(box, name, href, label) {
+  const a = document.createElement('a');
+  a.href = href; a.download = name; a.textContent = label; a.className = 'export';
+  box.querySelector('.exports').appendChild(a);
 }
-function lineChart(id) {
+// PNG of the chart as drawn, and CSV of the data behind it.
+function exports(box, chart, id) {
+  const bar = document.createElement('div'); bar.className = 'exports'; box.appendChild(bar);
+  const rows = [['series', 'category', 'value', 'low', 'high']];
+  chart.data.datasets.forEach(ds => ds.data.forEach((v, j) => {
+    if (v === null) return;
+    const e = ds.errorBars && ds.errorBars[j];
+    rows.push([ds.label, chart.data.labels[j], v, e ? e[0] : '', e ? e[1] : '']);
+  }));
+  const csv = rows.map(r => r.map(c => '"' + String(c).replace(/"/g, '""') + '"').join(',')).join('\n');
+  download(box, id + '.csv', URL.createObjectURL(new Blob([csv], {type: 'text/csv'})), 'data (CSV)');
+  download(box, id + '.png', chart.toBase64Image('image/png', 1), 'image (PNG)');
+}
+function canvasIn(box, series) {
+  const wrap = document.createElement('div'); wrap.className = 'plot';
+  wrap.style.height = (360 + 18 * Math.ceil(series / 2)) + 'px';
+  const canvas = document.createElement('canvas'); wrap.appendChild(canvas); box.appendChild(wrap);
+  return canvas;
+}
+// The y axis reaches the highest whisker too, not only the highest value.
+function options(xTitle, yTitle, datasets) {
+  const tops = datasets.flatMap(ds => (ds.errorBars || []).filter(e => e).map(e => e[1]));
+  return {
+    animation: false, responsive: true, maintainAspectRatio: false,
+    plugins: {legend: {position: 'bottom', labels: {boxWidth: 12, font: {size: 11}}}},
+    scales: {x: {offset: true, title: {display: true, text: xTitle}},
+             y: {beginAtZero: true, suggestedMax: tops.length ? Math.max(...tops) * 1.05 : undefined,
+                 title: {display: true, text: yTitle}}}
+  };
+}
+// Bars per method, one per group of runs (kernel, size, chunk, route,
+// cache); repeats of a group as whiskers; the articles' claimed value, if
+// any, as a bar of its own beside them.
+function groupedBars(id, rows, key, yTitle, claimKey, bars) {
+  const box = document.getElementById(id);
+  rows = rows.filter(r => r[key] !== null && r[key] !== undefined);
+  if (!rows.length) return empty(box, 'no run in these results measured this');
+  const methods = unique(rows.map(r => r.method)), groups = unique(rows.map(groupOf));
+  const colors = palette(groups.length);
+  let marks = 0;
+  const datasets = groups.map((g, i) => {
+    const values = [], whiskers = [];
+    methods.forEach(m => {
+      const rs = rows.filter(r => r.method === m && groupOf(r) === g);
+      if (!rs.length) { values.push(null); whiskers.push(null); return; }
+      const v = rs.map(r => r[key]);
+      values.push(median(v));
+      marks++;
+      if (rs.length > 1) whiskers.push([Math.min(...v), Math.max(...v)]);
+      else if (bars && rs[0][bars[0]] !== null && rs[0][bars[0]] !== undefined)
+        whiskers.push([rs[0][bars[0]], rs[0][bars[1]]]);
+      else whiskers.push(null);
+    });
+    return {label: g, data: values, errorBars: whiskers, backgroundColor: colors[i]};
+  });
+  let claimed = 0;
+  if (claimKey) {
+    const values = methods.map(m => {
+      const r = rows.find(r => r.method === m && r[claimKey] !== null && r[claimKey] !== undefined);
+      return r ? r[claimKey] : null;
+    });
+    claimed = values.filter(v => v !== null).length;
+    if (claimed)
+      datasets.push({label: 'claimed by the articles', data: values, backgroundColor: '#e8e8e8',
+                     borderColor: '#222', borderWidth: 1.5});
+  }
+  const chart = new Chart(canvasIn(box, datasets.length), {
+    type: 'bar', data: {labels: methods, datasets: datasets},
+    options: options('copy method', yTitle, datasets), plugins: [errorBars]});
+  exports(box, chart, id);
+  box.setAttribute('data-rendered', String(marks));
+  box.setAttribute('data-claimed', String(claimed));
+}
+// Throughput against chunk size: a line per method and group, whiskers for
+// the passes' intervals.
+function sweepChart(id) {
   const box = document.getElementById(id);
   const rows = data.sweeps.filter(r => r.throughput_mib_s !== null);
-  if (!rows.length) return empty(box, 'no sweep in these results');
-  const names = unique(rows.map(r => r.method + ' (' + r.kernel + ', ' + r.size + ' B)'));
-  const W = 900, H = 320, L = 60, R = 260, T = 20, B = 40;
-  const svg = el('svg', {width: W, height: H, viewBox: `0 0 ${W} ${H}`}, box);
+  if (!rows.length) return empty(box, 'no compare or sweep in these results');
   const chunks = unique(rows.map(r => r.chunk)).sort((a, b) => a - b);
-  const lo = Math.log2(chunks[0]), hi = Math.log2(chunks[chunks.length - 1]);
-  const max = Math.max(1, ...rows.map(r => r.throughput_mib_s));
-  const x = c => L + (hi > lo ? (Math.log2(c) - lo) / (hi - lo) : 0.5) * (W - L - R);
-  const y = v => T + (H - T - B) * (1 - v / max);
-  for (let t = 0; t <= 4; t++) {
-    const v = max * t / 4;
-    el('line', {x1: L, x2: W - R, y1: y(v), y2: y(v), class: 'grid'}, svg);
-    el('text', {x: L - 6, y: y(v) + 4, class: 'tick', 'text-anchor': 'end'}, svg, v.toFixed(0));
-  }
-  chunks.forEach(c => el('text', {x: x(c), y: H - B + 16, class: 'tick', 'text-anchor': 'middle'},
-                         svg, c >= 1048576 ? c / 1048576 + 'M' : c >= 1024 ? c / 1024 + 'K' : c));
-  el('text', {x: 12, y: T + 10, class: 'tick'}, svg, 'MiB/s');
+  const name = r => [r.method, r.kernel, formatSize(r.size), r.route, r.cache + ' cache']
+      .filter(x => x !== null && x !== undefined).join(' · ');
+  const names = unique(rows.map(name)), colors = palette(names.length);
   let marks = 0;
-  names.forEach((n, i) => {
-    const pts = rows.filter(r => r.method + ' (' + r.kernel + ', ' + r.size + ' B)' === n)
-                    .sort((a, b) => a.chunk - b.chunk);
-    el('path', {d: pts.map((p, k) => (k ? 'L' : 'M') + x(p.chunk) + ' ' + y(p.throughput_mib_s)).join(' '),
-                stroke: COLORS[i % COLORS.length], fill: 'none', 'stroke-width': 2, class: 'line'}, svg);
-    pts.forEach(p => {
-      const c = el('circle', {cx: x(p.chunk), cy: y(p.throughput_mib_s), r: 4,
-                              fill: COLORS[i % COLORS.length], class: 'point'}, svg);
-      el('title', {}, c, `${n}: ${p.throughput_mib_s.toFixed(0)} MiB/s at ${p.chunk} B chunks`);
+  const datasets = names.map((n, i) => {
+    const values = [], whiskers = [];
+    chunks.forEach(c => {
+      const rs = rows.filter(r => name(r) === n && r.chunk === c);
+      if (!rs.length) { values.push(null); whiskers.push(null); return; }
+      const v = rs.map(r => r.throughput_mib_s);
+      values.push(median(v));
       marks++;
+      if (rs.length > 1) whiskers.push([Math.min(...v), Math.max(...v)]);
+      else whiskers.push(rs[0].throughput_low !== null ? [rs[0].throughput_low, rs[0].throughput_high] : null);
     });
+    return {label: n, data: values, errorBars: whiskers, borderColor: colors[i],
+            backgroundColor: colors[i], spanGaps: true, pointRadius: 4};
   });
-  legend(svg, names, W - R + 10, T);
+  const chart = new Chart(canvasIn(box, datasets.length), {
+    type: 'line', data: {labels: chunks.map(formatSize), datasets: datasets},
+    options: options('chunk: bytes per call', 'MiB/s (median, 95% interval)', datasets),
+    plugins: [errorBars]});
+  exports(box, chart, id);
   box.setAttribute('data-rendered', String(marks));
+}
+function cellText(v, format) {
+  if (v === null || v === undefined) return '-';
+  if (format) return format(v);
+  return typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : String(v);
 }
 function table(id, rows, columns) {
   const box = document.getElementById(id);
@@ -336,25 +461,38 @@ function table(id, rows, columns) {
   rows.forEach(r => {
     const tr = t.insertRow();
     columns.forEach(c => {
-      const v = r[c[0]];
+      const v = typeof c[0] === 'function' ? c[0](r) : r[c[0]];
       const td = tr.insertCell();
-      td.textContent = v === null || v === undefined ? '-' : typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v;
+      td.textContent = cellText(v, c[2]);
       if (c[0] === 'verdict') td.className = v === 'holds' ? 'holds' : v === 'differs' ? 'differs' : 'unmeasured';
     });
   });
   box.appendChild(t);
   box.setAttribute('data-rendered', String(rows.length));
 }
-barChart('chart-copies', 'cpu_copy_passes', 'CPU copy passes');
-barChart('chart-switches', 'mode_switches_per_chunk', 'mode switches per chunk');
-lineChart('chart-sweep');
+function throughputText(r) {
+  if (r.throughput_mib_s === null || r.throughput_mib_s === undefined) return null;
+  let t = r.throughput_mib_s.toFixed(0);
+  if (r.throughput_low !== null && r.throughput_low !== undefined)
+    t += ' [' + r.throughput_low.toFixed(0) + '..' + r.throughput_high.toFixed(0) + ']';
+  return t + (r.passes ? ' (' + r.passes + ' passes)' : ' (traced)');
+}
+groupedBars('chart-copies', data.figures, 'cpu_copy_passes', 'CPU copy passes (bytes copied / payload)',
+            'claimed_cpu_copies', null);
+groupedBars('chart-switches', data.figures, 'mode_switches_per_chunk',
+            'user/kernel mode switches per chunk', 'claimed_context_switches', null);
+groupedBars('chart-throughput', data.figures, 'throughput_mib_s',
+            'MiB/s (median, 95% interval)', null,
+            ['throughput_low', 'throughput_high']);
+sweepChart('chart-sweep');
 table('table-claims', data.claims, [['kernel', 'kernel'], ['claim', 'claim'], ['figure', 'figure'],
   ['claimed', 'claimed'], ['measured', 'measured'], ['verdict', 'verdict'], ['why', 'why']]);
-table('table-figures', data.figures, [['kernel', 'kernel'], ['method', 'method'], ['route', 'route'],
+table('table-figures', data.figures, [['kernel', 'kernel'], ['method', 'method'],
+  ['size', 'size', formatSize], ['chunk', 'chunk', formatSize], ['cache', 'cache'], ['route', 'route'],
   ['cpu_copy_passes', 'CPU copy passes'], ['claimed_cpu_copies', 'claimed'],
   ['by_reference_passes', 'by reference'], ['device_passes', 'device passes'],
   ['mode_switches_per_chunk', 'mode switches / chunk'], ['claimed_context_switches', 'claimed'],
-  ['throughput_mib_s', 'MiB/s'], ['lost_events', 'lost events']]);
+  [throughputText, 'MiB/s median [95% interval]'], ['lost_events', 'lost events']]);
 table('table-traces', data.traces, [['target', 'program'], ['pid', 'pid'], ['method', 'method'],
   ['from', 'from'], ['to', 'to'], ['bytes', 'bytes']]);
 document.body.setAttribute('data-ready', 'true');
@@ -367,13 +505,27 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
 td.holds { color: #1a7f37; } td.differs { color: #b3261e; font-weight: bold; } td.unmeasured { color: #777; }
-.grid { stroke: #e5e5e5; } .tick, .legend { font-size: 11px; fill: #444; }
+.plot { position: relative; width: 100%; max-width: 1100px; }
+.exports a { margin-right: 1em; font-size: 12px; }
 .empty { color: #777; font-style: italic; }
 )CSS";
 
 } // namespace
 
+// "Chart.js v3.9.1" from the library's banner, for the page to credit.
+std::string chartjs_name() {
+  const std::size_t at = kChartJs.find("Chart.js v");
+  if (at == std::string_view::npos)
+    return "Chart.js";
+  const std::size_t end = kChartJs.find_first_of(" \n", at + 9);
+  return std::string(kChartJs.substr(at, end - at));
+}
+
 std::string render_html(const json &ds) {
+  // Inlined as it is: the library must not end or change its script element.
+  if (kChartJs.find("</script") != std::string_view::npos ||
+      kChartJs.find("<!--") != std::string_view::npos)
+    throw Error("the Chart.js this zctrace was built with cannot be inlined in a <script> element");
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<title>zctrace report</title><style>" << kStyle << "</style></head><body>\n"
@@ -382,20 +534,28 @@ std::string render_html(const json &ds) {
     out << (i ? ", " : "") << "<code>" << escape_html(ds["files"][i].at("path")) << "</code> ("
         << escape_html(ds["files"][i].at("schema")) << ")";
   out << ". Passes are bytes / payload size on the sending side; claims are the articles' "
-         "figures per buffer.</p>\n";
+         "figures per buffer. Charts drawn by "
+      << escape_html(chartjs_name()) << " (MIT), inlined.</p>\n";
   for (const json &n : ds.at("notes"))
     out << "<p class=\"note\">" << escape_html(n.get<std::string>()) << "</p>\n";
-  out << "<h2>The claims against the measurements</h2><div id=\"table-claims\"></div>\n"
-      << "<h2>CPU copy passes per method, per kernel</h2>"
+  out << "<h2>CPU copy passes per method, beside the articles' claims</h2>"
       << "<div id=\"chart-copies\" class=\"chart\"></div>\n"
-      << "<h2>Mode switches per chunk per method, per kernel</h2>"
+      << "<h2>Mode switches per chunk per method, beside the articles' context switches</h2>"
       << "<div id=\"chart-switches\" class=\"chart\"></div>\n"
+      << "<h2>Throughput per method, timed with no probe loaded</h2><div id=\"chart-throughput\" "
+         "class=\"chart\"></div>\n"
       << "<h2>Throughput against chunk size</h2><div id=\"chart-sweep\" class=\"chart\"></div>\n"
+      << "<p>How to read an interval: throughput is timed in passes with no probe loaded; a bar "
+         "or point is their median, and its whiskers the range that holds the true median with "
+         "at least 95% confidence whatever the distribution (order statistics; at least 6 "
+         "passes). Where two methods' whiskers overlap, this machine cannot tell them apart.</p>\n"
+      << "<h2>The claims against the measurements</h2><div id=\"table-claims\"></div>\n"
       << "<h2>Every run</h2><div id=\"table-figures\"></div>\n"
       << "<h2>Copy methods of traced programs</h2><div id=\"table-traces\"></div>\n"
       << "<script type=\"application/json\" id=\"zctrace-data\">"
       << script_safe(ds.dump(-1, ' ', false, json::error_handler_t::replace))
-      << "</script>\n<script>" << kScript << "</script>\n</body></html>\n";
+      << "</script>\n<script>" << kChartJs << "</script>\n<script>" << kScript
+      << "</script>\n</body></html>\n";
   return out.str();
 }
 
@@ -419,6 +579,31 @@ std::string md_text(const std::string &s) {
 
 std::string md_cell(const json &v) {
   return md_text(v.is_number_float() ? fixed(v.get<double>(), 2) : text_of(v));
+}
+
+// Rows with sizes in KiB/MiB and throughput with its interval, as a
+// reviewer reads them.
+json human(const json &rows) {
+  json out = json::array();
+  for (json r : rows) {
+    for (const char *key : {"size", "chunk"})
+      if (r.value(key, json()).is_number())
+        r[key] = format_size(r.at(key).get<std::uint64_t>());
+    const json mib = r.value("throughput_mib_s", json());
+    if (mib.is_number()) {
+      std::string t = fixed(mib.get<double>(), 0);
+      if (r.value("throughput_low", json()).is_number())
+        t += " [" + fixed(r.at("throughput_low").get<double>(), 0) + ".." +
+             fixed(r.at("throughput_high").get<double>(), 0) + "]";
+      const json passes = r.value("passes", json());
+      t += passes.is_number() && passes.get<int>() > 0
+               ? " (" + std::to_string(passes.get<int>()) + " passes)"
+               : " (traced)";
+      r["throughput"] = t;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 void md_table(std::ostringstream &out, const json &rows,
@@ -475,9 +660,12 @@ std::string render_markdown(const json &ds) {
             {"verdict", "verdict"},
             {"why", "why"}});
   out << "\n## Every run\n\n";
-  md_table(out, ds.at("figures"),
+  md_table(out, human(ds.at("figures")),
            {{"kernel", "kernel"},
             {"method", "method"},
+            {"size", "size"},
+            {"chunk", "chunk"},
+            {"cache", "cache"},
             {"route", "route"},
             {"cpu_copy_passes", "CPU copy passes"},
             {"claimed_cpu_copies", "claimed"},
@@ -485,15 +673,19 @@ std::string render_markdown(const json &ds) {
             {"device_passes", "device passes"},
             {"mode_switches_per_chunk", "mode switches / chunk"},
             {"claimed_context_switches", "claimed"},
-            {"throughput_mib_s", "MiB/s"}});
+            {"throughput", "MiB/s median [95% interval]"}});
   out << "\n## Throughput against chunk size\n\n";
-  md_table(out, ds.at("sweeps"),
+  md_table(out, human(ds.at("sweeps")),
            {{"kernel", "kernel"},
             {"method", "method"},
             {"size", "size"},
             {"chunk", "chunk"},
-            {"throughput_mib_s", "MiB/s"},
+            {"route", "route"},
+            {"throughput", "MiB/s median [95% interval]"},
             {"source_cpu_ms_per_gib", "source CPU ms/GiB"}});
+  out << "\nThroughput is the median of passes timed with no probe loaded; the interval holds "
+         "the true median with at least 95% confidence whatever the distribution. Where two "
+         "intervals overlap the methods cannot be told apart here.\n";
   out << "\n## Copy methods of traced programs\n\n";
   md_table(out, ds.at("traces"),
            {{"target", "program"},

@@ -4,7 +4,8 @@ set -eu
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 # Build: compilers, libbpf, bpftool (skeletons), CLI11, nlohmann-json, toml++,
-# liburing (the io_uring workloads).
+# liburing (the io_uring workloads), libjs-chart.js (Chart.js, inlined into
+# every report page to draw its charts).
 # Tests: GoogleTest, cpio, util-linux (setpriv, unshare), bpftrace (an
 # independent route for zctrace crosscheck), chromium (renders zctrace
 # report's HTML headless to check its charts), python3 (the bench scripts
@@ -33,6 +34,7 @@ apt-get install -y --no-install-recommends \
   libcli11-dev \
   libelf-dev \
   libgtest-dev \
+  libjs-chart.js \
   libtomlplusplus-dev \
   liburing-dev \
   linux-libc-dev \

@@ -1,6 +1,8 @@
 #include "harness.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -76,6 +78,11 @@ void expect_one_line_error(const ToolResult &c, int exit_code, const std::string
   EXPECT_EQ(c.err.rfind("zctrace: error: ", 0), 0u) << c.err;
   EXPECT_NE(c.err.find(what), std::string::npos) << c.err;
   EXPECT_EQ(std::count(c.err.begin(), c.err.end(), '\n'), 1) << c.err;
+}
+
+std::string read_text(const std::string &path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 } // namespace zc::test

@@ -39,6 +39,9 @@ std::uint64_t calls(const Account &a, const std::string &syscall);
 // The zctrace binary under test, with arguments (for vmtest::run_tool).
 std::vector<std::string> zctrace(std::vector<std::string> args);
 
+// A file's whole text ("" when it cannot be read).
+std::string read_text(const std::string &path);
+
 // One line on stderr, starting "zctrace: error: " and containing `what`.
 void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what);
 

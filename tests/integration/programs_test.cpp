@@ -340,16 +340,49 @@ TEST(Report, ChartsRenderInHeadlessChromium) {
                 "--virtual-time-budget=5000", "--dump-dom", "file://" + html.string()});
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_NE(dom.out.find("data-ready=\"true\""), std::string::npos) << "the script did not finish";
-  // Each chart drew one mark per measured value: 2 methods x 2 chunks, one kernel.
-  for (const auto &[chart, marks] :
-       std::map<std::string, int>{{"chart-copies", 2}, {"chart-switches", 2}, {"chart-sweep", 4}}) {
-    const std::regex re("id=\"" + chart + "\"[^>]*data-rendered=\"([0-9]+)\"");
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(dom.out, m, re)) << chart;
-    EXPECT_EQ(std::stoi(m[1]), marks) << chart;
+  // Against the data: one mark per point of the sweep (each method at each
+  // chunk, none dropped), a whisker for each point whose passes give an
+  // interval, and a claimed bar for each method the articles give a figure.
+  const json sw = read_json(sweep);
+  std::size_t points = 0, intervals = 0;
+  std::set<std::string> claimed_methods;
+  for (const json &p : sw.at("points")) {
+    if (p.at("status") != "ok")
+      continue;
+    ++points;
+    intervals += !p.at("timed").at("throughput_bytes_per_s").at("interval").is_null();
+    for (const json &c : p.at("runs").at(0).at("claims"))
+      if (!c.value("cpu_copies", json()).is_null())
+        claimed_methods.insert(p.at("method"));
   }
-  EXPECT_NE(dom.out.find("<svg"), std::string::npos);
-  EXPECT_NE(dom.out.find("<circle"), std::string::npos);
+  ASSERT_EQ(points, 4u); // 2 methods x 2 chunks, one kernel
+  auto attribute = [&](const std::string &chart, const std::string &name) {
+    const std::regex re("id=\"" + chart + "\"[^>]*" + name + "=\"([0-9]+)\"");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(dom.out, m, re)) << chart << " " << name;
+    return m.empty() ? -1 : std::stoi(m[1]);
+  };
+  for (const char *chart : {"chart-copies", "chart-switches", "chart-throughput", "chart-sweep"})
+    EXPECT_EQ(attribute(chart, "data-rendered"), static_cast<int>(points)) << chart;
+  EXPECT_EQ(attribute("chart-copies", "data-claimed"), static_cast<int>(claimed_methods.size()));
+  EXPECT_EQ(attribute("chart-throughput", "data-error-bars"), static_cast<int>(intervals));
+  EXPECT_EQ(attribute("chart-sweep", "data-error-bars"), static_cast<int>(intervals));
+  // Drawn by the inlined library, with its exports beside each chart.
+  EXPECT_NE(dom.out.find("<canvas"), std::string::npos);
+  EXPECT_NE(dom.out.find("download=\"chart-sweep.png\""), std::string::npos);
+  EXPECT_NE(dom.out.find("download=\"chart-copies.csv\""), std::string::npos);
+  // The page as a reader sees it (the README's screenshot is one of these).
+  const fs::path shot = temp("report.png");
+  const ToolResult png =
+      run_tool({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--window-size=1200,2400", "--virtual-time-budget=5000",
+                "--screenshot=" + shot.string(), "file://" + html.string()});
+  ASSERT_EQ(png.exit_code, 0) << png.err;
+  EXPECT_GT(fs::file_size(shot), 20000u);
+  // Sizes in the markdown read as a reviewer writes them.
+  const std::string markdown = read_text(md.string());
+  EXPECT_NE(markdown.find("| 4 MiB | 4 KiB |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("(6 passes)"), std::string::npos) << markdown;
   const json v = read_json(verify_json());
   std::size_t checks = 0;
   for (const json &cl : v.at("kernels").at(0).at("claims"))
@@ -358,8 +391,6 @@ TEST(Report, ChartsRenderInHeadlessChromium) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(dom.out, m, claims_re));
   EXPECT_EQ(static_cast<std::size_t>(std::stoul(m[1])), checks);
-  std::ifstream md_in(md);
-  const std::string markdown((std::istreambuf_iterator<char>(md_in)), {});
   EXPECT_NE(markdown.find("| splice | context_switches | 2 | 4"), std::string::npos) << markdown;
 }
 

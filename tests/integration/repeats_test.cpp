@@ -47,8 +47,8 @@ void expect_spread_of_passes(const json &timed, const char *key) {
 
 TEST(Repeats, CompareTimesEachPointInPassesWithNoProbeLoaded) {
   const std::string path = std::filesystem::temp_directory_path() / "zctrace-repeats.json";
-  const ToolResult c = run_tool(
-      zctrace({"compare", "mmap_write", "sendfile", "--size", "8M", "--repeat", "6", "--json", path}));
+  const ToolResult c = run_tool(zctrace(
+      {"compare", "mmap_write", "sendfile", "--size", "8M", "--repeat", "6", "--json", path}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
   const json doc = read_json(path);
   std::filesystem::remove(path);
@@ -116,15 +116,14 @@ TEST(Repeats, RunTimesPassesForAsLongAsAsked) {
 
   // Without --repeat or --runtime nothing is timed apart, and the JSON says
   // the throughput it has was measured with the probes attached.
-  const ToolResult plain =
-      run_tool(zctrace({"run", "mmap_write", "--size", "1M", "--json", path}));
+  const ToolResult plain = run_tool(zctrace({"run", "mmap_write", "--size", "1M", "--json", path}));
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   const json traced = read_json(path);
   std::filesystem::remove(path);
   EXPECT_TRUE(traced.at("timed").is_null());
-  EXPECT_NE(traced.at("transfer").at("throughput_measured").get<std::string>().find(
-                "probes attached"),
-            std::string::npos);
+  EXPECT_NE(
+      traced.at("transfer").at("throughput_measured").get<std::string>().find("probes attached"),
+      std::string::npos);
 }
 
 } // namespace

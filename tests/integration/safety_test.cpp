@@ -32,11 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr uid_t kNobody = 65534;
 const char *const kSetting = "/proc/sys/net/core/high_order_alloc_disable";
 
-std::string read_text(const fs::path &p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 // A folder anyone may write in (as /tmp is), with sticky bit.
 fs::path shared_folder(const std::string &name) {
   const fs::path dir = fs::temp_directory_path() / ("zctrace-safety-" + name);

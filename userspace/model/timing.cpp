@@ -85,8 +85,8 @@ json timing_json(const Timing &t) {
                 {"min", nullptr},
                 {"max", nullptr},
                 {"interval", nullptr},
-                {"no_interval", t.passes.empty() ? "no timed pass"
-                                                 : "a pass lacked its processes' rusage"}};
+                {"no_interval",
+                 t.passes.empty() ? "no timed pass" : "a pass lacked its processes' rusage"}};
   }
   return j;
 }
