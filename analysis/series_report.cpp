@@ -373,7 +373,7 @@ std::string interval_cell(const json &spread, double scale) {
 std::string render_timing(const json &points) {
   constexpr double kMiB = 1024.0 * 1024.0;
   TextTable t({"method", "size", "chunk", "passes", "MiB/s", "min..max", "95% interval",
-               "CPU ms/GiB src", "95% interval", "both"});
+               "CPU ms/GiB src", "min..max", "95% interval", "both"});
   bool any_short = false;
   for (const json &p : points) {
     if (p.at("status") != "ok")
@@ -385,7 +385,7 @@ std::string render_timing(const json &points) {
     if (!timing.is_object()) {
       row.push_back("0");
       row.push_back(rate(p.at("summary")) + " (traced)");
-      for (int i = 0; i < 5; ++i)
+      for (int i = 0; i < 6; ++i)
         row.push_back("-");
       t.add(row);
       continue;
@@ -398,6 +398,7 @@ std::string render_timing(const json &points) {
     row.push_back(range_cell(tp, kMiB));
     row.push_back(interval_cell(tp, kMiB));
     row.push_back(spread_cell(cpu, 1, 0));
+    row.push_back(range_cell(cpu, 1));
     row.push_back(interval_cell(cpu, 1));
     row.push_back(spread_cell(timing.at("cpu_ms_per_gib"), 1, 0));
     t.add(row);
