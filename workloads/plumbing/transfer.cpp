@@ -51,6 +51,12 @@ struct ChildReport {
   } deaths[4];
   std::int64_t start_ns;
   std::int64_t end_ns;
+  // Its own CPU time as the gate opened (getrusage, microseconds): the
+  // baseline of the run's CPU time. /proc/PID/stat, read by the parent
+  // before, counts whole clock ticks: up to 10 ms of set-up would be
+  // charged to a transfer that may take 20 ms.
+  std::int64_t start_user_us;
+  std::int64_t start_sys_us;
   std::uint64_t bytes;
   std::uint32_t crc32c;
   char error[512];
@@ -152,6 +158,11 @@ template <typename Prepare, typename Body>
   if (read(gate, &go, 1) != 1)
     _exit(kExitGateClosed);
   report->start_ns = monotonic_ns();
+  rusage self{};
+  if (getrusage(RUSAGE_SELF, &self) == 0) {
+    report->start_user_us = self.ru_utime.tv_sec * 1000000ll + self.ru_utime.tv_usec;
+    report->start_sys_us = self.ru_stime.tv_sec * 1000000ll + self.ru_stime.tv_usec;
+  }
   try {
     body();
     report->ok = 1;
@@ -308,6 +319,18 @@ struct Transfer::Impl {
     if (WIFSIGNALED(c.status) && c.stopped_because.empty())
       r.deaths.push_back({c.role, c.pid, WTERMSIG(c.status), WCOREDUMP(c.status) != 0});
     r.usage = usage_since(usage_of(c.ru), c.baseline);
+    // CPU time from the child's own reading at the gate (exact); the counts
+    // (faults, switches) from the parent's, taken before the gate opened,
+    // as the probes count them.
+    if (rep.finished) {
+      const ProcessUsage whole = usage_of(c.ru);
+      auto since = [](std::uint64_t now, std::int64_t start_us) {
+        const auto start = static_cast<std::uint64_t>(start_us) * 1000;
+        return now > start ? now - start : 0;
+      };
+      r.usage->user_ns = since(whole.user_ns, rep.start_user_us);
+      r.usage->sys_ns = since(whole.sys_ns, rep.start_sys_us);
+    }
     r.io = c.io;
     if (!c.stopped_because.empty()) {
       r.error = c.stopped_because;
