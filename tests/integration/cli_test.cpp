@@ -6,12 +6,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -352,6 +354,60 @@ TEST(Cli, SweepShowsWhereEachMethodWins) {
   EXPECT_EQ(doc.at("claims")[0].at("verdicts").size(), 4u);
   EXPECT_NE(c.out.find("where each method wins"), std::string::npos) << c.out;
   std::filesystem::remove(path);
+}
+
+TEST(Cli, VersionNamesZctraceItsGitTreeAndLibbpf) {
+  const ToolResult v = run_tool(zctrace({"--version"}));
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  // The git description of the tree this test was built from, by git itself.
+  const ToolResult git =
+      run_tool({"git", "-C", ZCTRACE_SOURCE_DIR, "describe", "--always", "--dirty", "--tags"});
+  const std::regex line(
+      "zctrace [0-9]+\\.[0-9]+\\.[0-9]+ \\(git ([^)]+)\\), libbpf v?[0-9]+\\.[0-9]+\n");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(v.out, m, line)) << v.out;
+  if (git.exit_code == 0)
+    EXPECT_EQ(m[1].str() + "\n", git.out);
+}
+
+TEST(Cli, JsonToStandardOutputWithItsProducer) {
+  const ToolResult r = run_tool(zctrace({"run", "mmap_write", "--size", "1M", "--json", "-"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Standard output is the JSON alone; the text went to standard error.
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc.at("schema"), "zctrace.run/1");
+  EXPECT_NE(r.err.find("zctrace run mmap_write"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists("-"));
+  const nlohmann::json &by = doc.at("produced_by");
+  EXPECT_EQ(by.at("command_line").back(), "-");
+  EXPECT_EQ(by.at("command_line")[1], "run");
+  utsname u{};
+  ASSERT_EQ(uname(&u), 0);
+  EXPECT_EQ(by.at("host"), u.nodename);
+  EXPECT_EQ(by.at("kernel"), u.release);
+  EXPECT_EQ(by.at("kernel"), doc.at("kernel").at("release"));
+  EXPECT_TRUE(std::regex_match(by.at("started_at").get<std::string>(),
+                               std::regex("20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+                                          "[0-6][0-9]Z")));
+  // --quiet: no text at all, before or after the subcommand; -v likewise.
+  const ToolResult q =
+      run_tool(zctrace({"-q", "run", "mmap_write", "--size", "1M", "--json", "-", "-v"}));
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  EXPECT_NO_THROW((void)nlohmann::json::parse(q.out));
+  EXPECT_EQ(q.err.find("zctrace run mmap_write"), std::string::npos) << q.err;
+  // Only --json takes -.
+  expect_one_line_error(run_tool(zctrace({"run", "mmap_write", "--trace", "-"})), 2,
+                        "taken by --json only");
+}
+
+TEST(Cli, HelpGivesTheExitStatuses) {
+  for (const std::vector<std::string> &args :
+       {std::vector<std::string>{"--help"}, std::vector<std::string>{"run", "--help"}}) {
+    const ToolResult h = run_tool(zctrace(args));
+    ASSERT_EQ(h.exit_code, 0);
+    for (const char *status : {"0 ok", "2 bad input", "3 the sink", "4 the method", "130"})
+      EXPECT_NE(h.out.find(status), std::string::npos) << args[0] << ": " << status;
+  }
 }
 
 } // namespace

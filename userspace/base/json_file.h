@@ -9,6 +9,8 @@
 
 namespace zc {
 
+// With produced_by (invocation.h) added to an object that lacks it; "-" is
+// standard output.
 void write_json_atomically(const std::string &path, const nlohmann::json &doc);
 
 } // namespace zc

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <bpf/libbpf.h>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include "error.h"
 #include "output_file.h"
 #include "units.h"
+#include "version.h"
 
 namespace zc {
 
@@ -18,10 +21,22 @@ namespace {
 // that its result cannot be written.
 const CLI::Validator writable_output(
     [](std::string &path) {
+      if (path == "-")
+        return std::string("- (standard output) is taken by --json only; name a file");
       const std::string problem = output_destination_problem(path);
       return problem.empty() ? problem : "cannot write " + path + ": " + problem;
     },
     "FILE");
+
+// A JSON destination: a file as above, or - for standard output.
+const CLI::Validator json_output(
+    [](std::string &path) {
+      if (path == "-")
+        return std::string();
+      const std::string problem = output_destination_problem(path);
+      return problem.empty() ? problem : "cannot write " + path + ": " + problem;
+    },
+    "FILE|-");
 
 // Seconds: more than 0 and at most a year (no 1.8e308 in a message).
 const CLI::Validator seconds(
@@ -152,14 +167,31 @@ void add_repeats(CLI::App &cmd, Repeats &r, const std::string &what = "each poin
       ->check(seconds);
 }
 
+constexpr const char *kExitCodesHelp =
+    "Exit status: 0 ok; 1 failure (no privileges, no BTF, a required probe missing, a "
+    "workload error); 2 bad input; 3 the sink did not receive the file intact; 4 the method "
+    "cannot run on this kernel; 5 verify could not check every claim here; 130 interrupted "
+    "(every probe detached first).";
+
 } // namespace
+
+std::string version_text() {
+  return "zctrace " + zctrace_version() + " (git " + git_description() + "), libbpf " +
+         libbpf_version_string();
+}
 
 Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods) {
   Cli cli;
   CLI::App app{"zctrace: measure what Linux really does when a program moves data"};
   app.name("zctrace");
   app.require_subcommand(1);
+  // -v and --quiet are taken before or after the subcommand.
+  app.fallthrough();
   app.add_flag("-v,--verbose", cli.verbose, "print libbpf's messages to stderr");
+  app.add_flag("-q,--quiet", cli.quiet,
+               "print no text report (with --json -, standard output is the JSON alone)");
+  app.set_version_flag("--version", version_text(), "print zctrace's version and exit");
+  app.footer(kExitCodesHelp);
 
   auto method_known = [&methods](const std::string &m) {
     if (std::find(methods.begin(), methods.end(), m) != methods.end())
@@ -174,8 +206,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->required()
       ->check(method_known);
   add_conditions(*run_cmd, run, true);
-  run_cmd->add_option("--json", run.json_path, "write the run as JSON (zctrace.run/1) to FILE")
-      ->check(writable_output);
+  run_cmd
+      ->add_option("--json", run.json_path,
+                   "write the run as JSON (zctrace.run/1) to FILE, or - for standard output")
+      ->check(json_output);
   run_cmd->add_option("--address", run.address,
                       "IPv4 address the sink listens on and the source connects to "
                       "(default 127.0.0.1)");
@@ -222,7 +256,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                         "run the command as this user, with its groups (default: as root)");
   trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")->check(seconds);
   trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE")
-      ->check(writable_output);
+      ->check(json_output);
   trace_cmd
       ->add_option("--trace", trace.trace_path,
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
@@ -237,7 +271,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   CLI::App *probes_cmd = app.add_subcommand(
       "probes", "show which probes attach on this kernel, through what, and why the rest do not");
   probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE")
-      ->check(writable_output);
+      ->check(json_output);
 
   auto add_vm_options = [](CLI::App &cmd, VmOptions &vm) {
     cmd.add_option("-c,--config", vm.config,
@@ -271,7 +305,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->check(CLI::IsMember({"warm", "cold"}));
   matrix_cmd->add_flag("!--no-host", matrix.host, "leave out the column of this host");
   matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE")
-      ->check(writable_output);
+      ->check(json_output);
 
   CrosscheckOptions cross;
   CLI::App *cross_cmd = app.add_subcommand(
@@ -285,7 +319,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   cross_cmd->add_flag("--bpftrace", cross.bpftrace,
                       "also count with bpftrace on the same tracepoints");
   cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE")
-      ->check(writable_output);
+      ->check(json_output);
 
   // "all" or method names.
   auto methods_or_all = [&](const std::string &m) {
@@ -305,7 +339,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     add_conditions(cmd, c, sizes);
     add_repeats(cmd, repeats);
     cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE")
-        ->check(writable_output);
+        ->check(json_output);
   };
   CompareOptions compare;
   CLI::App *compare_cmd = app.add_subcommand(
@@ -347,7 +381,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_vm_options(*verify_cmd, verify.vm);
   verify_cmd
       ->add_option("--json", verify.json_path, "write the verdicts (zctrace.verify/1) to FILE")
-      ->check(writable_output);
+      ->check(json_output);
 
   ReportOptions report;
   CLI::App *report_cmd = app.add_subcommand(
@@ -380,6 +414,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion &e) {
+    cli.done = true;
+    cli.output = std::string(e.what()) + "\n";
+    return cli;
   } catch (const CLI::CallForHelp &) {
     // The help of the subcommand asked about, if any.
     const CLI::App *about = &app;

@@ -130,6 +130,7 @@ struct ReportOptions {
 
 struct Cli {
   bool verbose = false;
+  bool quiet = false; // no text report
   std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions,
                CrosscheckOptions, CompareOptions, SweepOptions, TraceOptions, VerifyOptions,
                ReportOptions>
@@ -138,6 +139,9 @@ struct Cli {
   bool done = false;
   std::string output;
 };
+
+// "zctrace VERSION (git DESCRIPTION), libbpf VERSION".
+std::string version_text();
 
 // Throws UsageError with a one-line message on bad input.
 Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> &methods);

@@ -8,6 +8,7 @@
 #include "command_tree.h"
 #include "commands.h"
 #include "error.h"
+#include "invocation.h"
 #include "libbpf_log.h"
 #include "workload.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char **argv) {
   if (argc == 5 && std::string(argv[1]) == zc::kGuardianFlag)
     zc::guardian_main(std::atoi(argv[2]), std::string(argv[3]) == "-" ? "" : argv[3],
                       static_cast<pid_t>(std::atol(argv[4])));
+  zc::record_invocation(argc, argv);
   try {
     const zc::Cli cli = zc::parse_cli(argc, argv, zc::workloads::workload_names());
     if (cli.done) {
@@ -22,6 +24,20 @@ int main(int argc, char **argv) {
       return 0;
     }
     zc::set_libbpf_verbose(cli.verbose);
+    // With --json - standard output is the JSON: the text goes to standard
+    // error, or nowhere with --quiet.
+    const bool json_to_stdout = std::visit(
+        [](const auto &o) {
+          if constexpr (requires { o.json_path; })
+            return o.json_path && *o.json_path == "-";
+          else
+            return false;
+        },
+        cli.command);
+    if (cli.quiet)
+      std::cout.rdbuf(nullptr);
+    else if (json_to_stdout)
+      std::cout.rdbuf(std::cerr.rdbuf());
     if (const auto *run = std::get_if<zc::RunOptions>(&cli.command))
       return zc::run_command(*run);
     if (const auto *probes = std::get_if<zc::ProbesOptions>(&cli.command))
