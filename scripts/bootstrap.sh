@@ -20,8 +20,10 @@ fi
 scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
+# zctrace on the PATH (/usr/local/bin), with zctrace(1) and bash completion.
+cmake --install build
 
 case "$what" in
-  run) exec build/bin/zctrace run mmap_write ;;
+  run) exec zctrace run mmap_write ;;
   test) exec ctest --test-dir build --output-on-failure --timeout 600 ;;
 esac

@@ -11,7 +11,8 @@ apt-get update
 # report's HTML headless to check its charts), python3 (the bench scripts
 # read zctrace's JSON with it); and the programs nobody here wrote that the
 # tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds a small Java
-# program), python3, coreutils.
+# program), python3, coreutils; man-db (the test of the installed manual page
+# renders it).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
@@ -39,6 +40,7 @@ apt-get install -y --no-install-recommends \
   liburing-dev \
   linux-libc-dev \
   make \
+  man-db \
   nginx \
   nlohmann-json3-dev \
   openjdk-17-jdk-headless \

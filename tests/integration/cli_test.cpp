@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <thread>
@@ -408,6 +409,66 @@ TEST(Cli, HelpGivesTheExitStatuses) {
     for (const char *status : {"0 ok", "2 bad input", "3 the sink", "4 the method", "130"})
       EXPECT_NE(h.out.find(status), std::string::npos) << args[0] << ": " << status;
   }
+}
+
+// The names of every subcommand, and of every option of each, as --help
+// lists them.
+std::map<std::string, std::set<std::string>> options_in_help() {
+  std::map<std::string, std::set<std::string>> out;
+  const ToolResult top = run_tool(zctrace({"--help"}));
+  const std::regex command_line("\n  ([a-z]+)  +[a-z]");
+  for (std::sregex_iterator it(top.out.begin(), top.out.end(), command_line), end; it != end;
+       ++it) {
+    const std::string sub = (*it)[1];
+    const ToolResult h = run_tool(zctrace({sub, "--help"}));
+    const std::regex option("(--[a-z][a-z0-9-]*)");
+    for (std::sregex_iterator o(h.out.begin(), h.out.end(), option); o != end; ++o)
+      out[sub].insert((*o)[1]);
+  }
+  return out;
+}
+
+TEST(Install, BinaryManPageAndCompletion) {
+  const std::filesystem::path prefix =
+      std::filesystem::temp_directory_path() / ("zctrace-install-" + std::to_string(getpid()));
+  const ToolResult inst =
+      run_tool({"cmake", "--install", ZCTRACE_BUILD_DIR, "--prefix", prefix.string()});
+  ASSERT_EQ(inst.exit_code, 0) << inst.out << inst.err;
+  const std::string bin = (prefix / "bin/zctrace").string();
+  const ToolResult v = run_tool({bin, "--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_EQ(v.out, run_tool(zctrace({"--version"})).out);
+
+  // zctrace(1) as man renders it: every subcommand and every option its
+  // --help lists, and every exit status.
+  const std::string page = (prefix / "share/man/man1/zctrace.1").string();
+  ASSERT_TRUE(std::filesystem::exists(page));
+  const ToolResult man = run_tool({"env", "MANWIDTH=200", "man", "-l", page});
+  ASSERT_EQ(man.exit_code, 0) << man.err;
+  const auto commands = options_in_help();
+  EXPECT_GE(commands.size(), 11u);
+  for (const auto &[sub, options] : commands) {
+    EXPECT_NE(man.out.find("\n   " + sub + "\n"), std::string::npos) << sub;
+    for (const std::string &o : options)
+      EXPECT_NE(man.out.find(o), std::string::npos) << sub << " " << o;
+  }
+  for (const char *status :
+       {"0 ok", "2 bad input", "3 the sink", "4 the method", "5 verify", "130"})
+    EXPECT_NE(man.out.find(status), std::string::npos) << status;
+
+  // The completion, as bash runs it: subcommands, methods, options.
+  const std::string completion = (prefix / "share/bash-completion/completions/zctrace").string();
+  auto complete = [&](const std::string &words, int cword) {
+    return run_tool({"bash", "-c",
+                     "source '" + completion + "'; COMP_WORDS=(" + words + "); COMP_CWORD=" +
+                         std::to_string(cword) + "; _zctrace; echo \"${COMPREPLY[*]}\""})
+        .out;
+  };
+  EXPECT_EQ(complete("zctrace ru", 1), "run\n");
+  EXPECT_EQ(complete("zctrace run mmap", 2), "mmap_write\n");
+  EXPECT_EQ(complete("zctrace sweep --chu", 2), "--chunk\n");
+  EXPECT_EQ(complete("zctrace compare sendfile --cache c", 4), "cold\n");
+  std::filesystem::remove_all(prefix);
 }
 
 } // namespace

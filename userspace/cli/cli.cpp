@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "cli_docs.h"
 
 #include <bpf/libbpf.h>
 
@@ -167,6 +168,9 @@ void add_repeats(CLI::App &cmd, Repeats &r, const std::string &what = "each poin
       ->check(seconds);
 }
 
+// Thrown once --help-man or --bash-completion has made its text.
+struct DocsReady {};
+
 constexpr const char *kExitCodesHelp =
     "Exit status: 0 ok; 1 failure (no privileges, no BTF, a required probe missing, a "
     "workload error); 2 bad input; 3 the sink did not receive the file intact; 4 the method "
@@ -192,6 +196,20 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                "print no text report (with --json -, standard output is the JSON alone)");
   app.set_version_flag("--version", version_text(), "print zctrace's version and exit");
   app.footer(kExitCodesHelp);
+  // What the build installs, made from this parser (hidden: no group).
+  std::string docs;
+  app.add_flag_callback("--help-man",
+                        [&] {
+                          docs = man_page(app, kExitCodesHelp);
+                          throw DocsReady();
+                        })
+      ->group("");
+  app.add_flag_callback("--bash-completion",
+                        [&] {
+                          docs = bash_completion(app, methods);
+                          throw DocsReady();
+                        })
+      ->group("");
 
   auto method_known = [&methods](const std::string &m) {
     if (std::find(methods.begin(), methods.end(), m) != methods.end())
@@ -414,6 +432,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
 
   try {
     app.parse(argc, argv);
+  } catch (const DocsReady &) {
+    cli.done = true;
+    cli.output = docs;
+    return cli;
   } catch (const CLI::CallForVersion &e) {
     cli.done = true;
     cli.output = std::string(e.what()) + "\n";
