@@ -18,9 +18,7 @@ namespace zc::analysis {
 namespace {
 
 std::string plural(std::optional<int> n, const char *one, const char *many) {
-  if (!n)
-    return "-";
-  return std::to_string(*n) + " " + (*n == 1 ? one : many);
+  return n ? count_of(*n, one, many) : "-";
 }
 
 std::string per_chunk(const Count &c, std::uint64_t chunks) {

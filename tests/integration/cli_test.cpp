@@ -401,13 +401,21 @@ TEST(Cli, JsonToStandardOutputWithItsProducer) {
                         "taken by --json only");
 }
 
-TEST(Cli, HelpGivesTheExitStatuses) {
-  for (const std::vector<std::string> &args :
-       {std::vector<std::string>{"--help"}, std::vector<std::string>{"run", "--help"}}) {
+TEST(Cli, HelpGivesTheExitStatusesAndNoParserArtefacts) {
+  std::vector<std::vector<std::string>> helps = {{"--help"}};
+  const ToolResult top = run_tool(zctrace({"--help"}));
+  const std::regex command_line("\n  ([a-z]+)  +[a-z]");
+  for (std::sregex_iterator it(top.out.begin(), top.out.end(), command_line), end; it != end; ++it)
+    helps.push_back({(*it)[1], "--help"});
+  ASSERT_GE(helps.size(), 12u);
+  for (const auto &args : helps) {
     const ToolResult h = run_tool(zctrace(args));
     ASSERT_EQ(h.exit_code, 0);
     for (const char *status : {"0 ok", "2 bad input", "3 the sink", "4 the method", "130"})
       EXPECT_NE(h.out.find(status), std::string::npos) << args[0] << ": " << status;
+    // What CLI11 would show of its own types and validators.
+    for (const char *artefact : {"{false}", "{true}", "TEXT", "UINT", "FLOAT", " in [", ":{"})
+      EXPECT_EQ(h.out.find(artefact), std::string::npos) << args[0] << ": " << artefact;
   }
 }
 

@@ -40,6 +40,7 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitIntegrity = 3;
 inline constexpr int kExitUnavailable = 4;
 inline constexpr int kExitUnchecked = 5; // verify: some claim could not be measured here
+inline constexpr int kExitDiffers = 6;   // verify: every claim checked, some figure differs
 inline constexpr int kExitInterrupted = 130;
 
 // "strerror (ENAME)" for an errno value.

@@ -62,4 +62,8 @@ std::string format_size(std::uint64_t bytes) {
   return std::to_string(bytes) + " " + names[unit];
 }
 
+std::string count_of(long long n, const std::string &one, const std::string &many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 } // namespace zc

@@ -16,4 +16,7 @@ std::uint64_t parse_size(std::string_view text);
 // "64 MiB", "4 KiB", "1000 B": exact binary units when they divide, else bytes.
 std::string format_size(std::uint64_t bytes);
 
+// "1 CPU copy", "2 CPU copies".
+std::string count_of(long long n, const std::string &one, const std::string &many);
+
 } // namespace zc

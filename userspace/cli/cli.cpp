@@ -92,7 +92,8 @@ CLI::Option *add_size(CLI::App &app, const std::string &name, std::uint64_t &tar
   return app
       .add_option_function<std::string>(
           name, [&target](const std::string &text) { target = parse_size(text); }, help)
-      ->check(size_error);
+      ->check(size_error)
+      ->type_name("SIZE");
 }
 
 // A comma-separated list of sizes ("4K,64K,1M").
@@ -108,7 +109,8 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
           },
           help)
       ->delimiter(',')
-      ->check(size_error);
+      ->check(size_error)
+      ->type_name("SIZE,...");
 }
 
 // --ringbuf-size: a power of two between 4K and 1G.
@@ -141,7 +143,8 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
     add_size(cmd, "--size", c.size, "bytes to move (default 64M)");
     add_size(cmd, "--chunk", c.chunk, "bytes per call (default 64K)");
   }
-  cmd.add_option("--cache", c.cache, "warm: file in the page cache; cold: dropped first")
+  cmd.add_option("--cache", c.cache,
+                 "warm: file in the page cache; cold: dropped first (default " + c.cache + ")")
       ->check(CLI::IsMember({"warm", "cold"}));
   cmd.add_option_function<std::string>(
          "--sg", [&c](const std::string &v) { c.sg = v == "on"; },
@@ -151,8 +154,12 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
                "io_uring methods: submit every request to io-wq workers (IOSQE_ASYNC)");
   cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
-  cmd.add_option("--seed", c.seed, "seed of the data file's contents")->check(unsigned_number);
-  cmd.add_option("--timeout", c.timeout_s, "give up on a run after this many seconds")
+  cmd.add_option("--seed", c.seed,
+                 "seed of the data file's contents (default " + std::to_string(c.seed) + ")")
+      ->check(unsigned_number);
+  cmd.add_option("--timeout", c.timeout_s,
+                 "give up on a run after this many seconds (default " +
+                     std::to_string(static_cast<long>(c.timeout_s)) + ")")
       ->check(seconds);
 }
 
@@ -168,13 +175,53 @@ void add_repeats(CLI::App &cmd, Repeats &r, const std::string &what = "each poin
       ->check(seconds);
 }
 
+// Help as a reader wants it: one word for what an option takes (SIZE,
+// SECONDS, FILE, warm|cold, N), not CLI11's TYPE:VALIDATOR pairs.
+void tidy_types(CLI::App &app) {
+  for (CLI::Option *o : app.get_options()) {
+    if (o->get_type_size() == 0)
+      continue; // a flag takes nothing
+    const std::string full = o->get_type_name();
+    const auto colon = full.find(':');
+    const std::string base = full.substr(0, colon);
+    const std::string rest = colon == std::string::npos ? "" : full.substr(colon + 1);
+    std::string shown;
+    if (!rest.empty() && rest.front() == '{') {
+      shown = rest.substr(1, rest.find('}') - 1);
+      std::replace(shown.begin(), shown.end(), ',', '|');
+    } else if (rest.find(" in [") != std::string::npos) {
+      shown = "N";
+    } else if (!rest.empty()) {
+      shown = rest.substr(0, rest.find(':'));
+    } else if (o->get_positional() && o->get_lnames().empty()) {
+      shown = o->get_name();
+      std::transform(shown.begin(), shown.end(), shown.begin(), ::toupper);
+    } else {
+      shown = base == "UINT" || base == "INT" ? "N" : base == "FLOAT" ? "NUMBER" : base;
+      if (shown == "TEXT")
+        shown = "VALUE";
+    }
+    for (int i = 0;; ++i) {
+      try {
+        o->get_validator(i)->description("");
+      } catch (const CLI::OptionNotFound &) {
+        break;
+      }
+    }
+    o->type_name(shown);
+  }
+  for (CLI::App *sub : app.get_subcommands({}))
+    tidy_types(*sub);
+}
+
 // Thrown once --help-man or --bash-completion has made its text.
 struct DocsReady {};
 
 constexpr const char *kExitCodesHelp =
     "Exit status: 0 ok; 1 failure (no privileges, no BTF, a required probe missing, a "
     "workload error); 2 bad input; 3 the sink did not receive the file intact; 4 the method "
-    "cannot run on this kernel; 5 verify could not check every claim here; 130 interrupted "
+    "cannot run on this kernel; 5 verify could not measure every figure here (not an error); "
+    "6 verify checked every claim and some figure differs from the articles; 130 interrupted "
     "(every probe detached first).";
 
 } // namespace
@@ -321,7 +368,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_size(*matrix_cmd, "--chunk", matrix.chunk, "bytes per call (default 64K)");
   matrix_cmd->add_option("--cache", matrix.cache, "warm or cold (default cold: disks transfer)")
       ->check(CLI::IsMember({"warm", "cold"}));
-  matrix_cmd->add_flag("!--no-host", matrix.host, "leave out the column of this host");
+  matrix_cmd->add_flag_callback(
+      "--no-host", [&matrix] { matrix.host = false; }, "leave out the column of this host");
   matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE")
       ->check(json_output);
 
@@ -395,7 +443,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_repeats(*verify_cmd, verify.repeats, "each method of a comparison claim");
   verify_cmd->add_flag("--vmtest", verify.vmtest,
                        "also verify inside every vmtest target's kernel under qemu");
-  verify_cmd->add_flag("!--no-host", verify.host, "with --vmtest: leave out this host");
+  verify_cmd->add_flag_callback(
+      "--no-host", [&verify] { verify.host = false; }, "with --vmtest: leave out this host");
   add_vm_options(*verify_cmd, verify.vm);
   verify_cmd
       ->add_option("--json", verify.json_path, "write the verdicts (zctrace.verify/1) to FILE")
@@ -431,6 +480,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   }
 
   try {
+    tidy_types(app);
     app.parse(argc, argv);
   } catch (const DocsReady &) {
     cli.done = true;

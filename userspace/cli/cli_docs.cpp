@@ -78,7 +78,8 @@ std::string man_page(const CLI::App &app, const std::string &exit_statuses) {
   std::ostringstream out;
   out << ".TH ZCTRACE 1 \"\" \"zctrace\" \"User Commands\"\n"
       << ".SH NAME\nzctrace \\- " << roff(what) << "\n"
-      << ".SH SYNOPSIS\n.B zctrace\n[\\fB\\-v\\fR] [\\fB\\-q\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
+      << ".SH SYNOPSIS\n.B zctrace\n[\\fB\\-v\\fR] [\\fB\\-q\\fR] \\fICOMMAND\\fR "
+         "[\\fIOPTIONS\\fR]\n"
       << ".br\n.B zctrace \\-\\-version\n"
       << ".SH DESCRIPTION\n"
       << "zctrace runs each way Linux can move a file to a socket under eBPF probes and counts "
@@ -93,7 +94,8 @@ std::string man_page(const CLI::App &app, const std::string &exit_statuses) {
     out << ".SS " << roff(sub->get_name()) << "\n" << roff(sub->get_description()) << "\n";
     man_options(out, *sub);
   }
-  out << ".SH EXIT STATUS\n" << roff(exit_statuses) << "\n"
+  out << ".SH EXIT STATUS\n"
+      << roff(exit_statuses) << "\n"
       << ".SH FILES\n.TP\n.B /run/zctrace/probe\\-cache\n"
       << "what probing this kernel answered, kept for this boot and kernel\n"
       << ".SH SEE ALSO\n.BR bpftool (8),\n.BR bpftrace (8),\n.BR perf (1)\n";
@@ -120,7 +122,8 @@ std::string bash_completion(const CLI::App &app, const std::vector<std::string> 
       << "      COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
       << "    --cache) COMPREPLY=($(compgen -W 'warm cold' -- \"$cur\")); return ;;\n"
       << "    --sg) COMPREPLY=($(compgen -W 'on off' -- \"$cur\")); return ;;\n"
-      << "    --methods) COMPREPLY=($(compgen -W '" << method_words << "' -- \"$cur\")); return ;;\n"
+      << "    --methods) COMPREPLY=($(compgen -W '" << method_words
+      << "' -- \"$cur\")); return ;;\n"
       << "  esac\n"
       << "  local opts words\n"
       << "  case $cmd in\n"
@@ -131,8 +134,8 @@ std::string bash_completion(const CLI::App &app, const std::vector<std::string> 
       if (o->get_positional() && o->get_lnames().empty()) {
         const std::string &n = o->get_name();
         positional = n == "method" || n == "methods" ? method_words + (n == "methods" ? " all" : "")
-                     : n == "results"               ? "FILES"
-                                                    : "";
+                     : n == "results"                ? "FILES"
+                                                     : "";
       }
     out << "    " << sub->get_name() << ") opts='" << option_words(*sub) << option_words(app)
         << "'; words='" << positional << "' ;;\n";

@@ -2,6 +2,7 @@
 
 #include "claims.h"
 #include "commands.h"
+#include "units.h"
 #include "workload.h"
 
 namespace zc {
@@ -10,13 +11,13 @@ namespace {
 
 std::string figures(const analysis::Claim &c) {
   std::string out;
-  auto add = [&](const std::optional<int> &n, const char *what) {
+  auto add = [&](const std::optional<int> &n, const char *one, const char *many) {
     if (n)
-      out += (out.empty() ? "" : ", ") + std::to_string(*n) + " " + what;
+      out += (out.empty() ? "" : ", ") + count_of(*n, one, many);
   };
-  add(c.cpu_copies, "CPU copies");
-  add(c.dma_copies, "DMA copies");
-  add(c.context_switches, "context switches");
+  add(c.cpu_copies, "CPU copy", "CPU copies");
+  add(c.dma_copies, "DMA copy", "DMA copies");
+  add(c.context_switches, "context switch", "context switches");
   std::string calls;
   for (const auto &s : c.syscalls)
     calls += (calls.empty() ? "" : " / ") + s;
