@@ -479,5 +479,26 @@ TEST(Install, BinaryManPageAndCompletion) {
   std::filesystem::remove_all(prefix);
 }
 
+TEST(Cli, LongCommandsShowProgressOnATerminalOrWithVerbose) {
+  // Standard error is a pipe here: nothing but what went wrong, unless -v.
+  const std::vector<std::string> args = {"compare", "mmap_write", "sendfile", "--size",
+                                         "1M",      "--repeat",   "1"};
+  const ToolResult quiet = run_tool(zctrace(args));
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("[1/2]"), std::string::npos) << quiet.err;
+  std::vector<std::string> verbose = args;
+  verbose.push_back("-v");
+  const ToolResult v = run_tool(zctrace(verbose));
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.err.find("[1/2] mmap_write, 1 MiB in 64 KiB chunks ..."), std::string::npos);
+  EXPECT_NE(v.err.find("[2/2] sendfile, 1 MiB in 64 KiB chunks ..."), std::string::npos);
+  // Each point ends with its outcome and time (libbpf's own lines, which -v
+  // also prints, may come between).
+  const std::regex done(" ok, [0-9]+\\.[0-9] s\n");
+  EXPECT_EQ(
+      std::distance(std::sregex_iterator(v.err.begin(), v.err.end(), done), std::sregex_iterator()),
+      2);
+}
+
 } // namespace
 } // namespace zc::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli.h"
+#include "progress.h"
 #include "run_session.h"
 #include "series_report.h"
 
@@ -14,7 +15,8 @@ RunRequest request_for(const std::string &method, const Conditions &conditions);
 // counted in one traced run (or skipped, or failed, with the reason); and
 // the conditions of a series as JSON.
 analysis::SeriesPoint run_point(Features &features, const std::string &method,
-                                const Conditions &conditions, const Repeats &repeats);
+                                const Conditions &conditions, const Repeats &repeats,
+                                Progress &progress);
 nlohmann::json conditions_json(const Conditions &conditions, const Repeats &repeats);
 
 int run_command(const RunOptions &options);

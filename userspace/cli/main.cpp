@@ -10,6 +10,7 @@
 #include "error.h"
 #include "invocation.h"
 #include "libbpf_log.h"
+#include "progress.h"
 #include "workload.h"
 
 int main(int argc, char **argv) {
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
       return 0;
     }
     zc::set_libbpf_verbose(cli.verbose);
+    zc::set_verbose_progress(cli.verbose);
     // With --json - standard output is the JSON: the text goes to standard
     // error, or nowhere with --quiet.
     const bool json_to_stdout = std::visit(

@@ -43,10 +43,9 @@ void prepare_tracing() {
 } // namespace
 
 analysis::SeriesPoint run_point(Features &features, const std::string &method, const Conditions &c,
-                                const Repeats &repeats) {
+                                const Repeats &repeats, Progress &progress) {
   analysis::SeriesPoint p{method, c.size, c.chunk};
-  std::cerr << "zctrace: " << method << ", " << format_size(c.size) << " in "
-            << format_size(c.chunk) << " chunks" << std::flush;
+  progress.begin(method + ", " + format_size(c.size) + " in " + format_size(c.chunk) + " chunks");
   try {
     const RunRequest req = request_for(method, c);
     p.timing = time_passes(req, repeats);
@@ -64,7 +63,7 @@ analysis::SeriesPoint run_point(Features &features, const std::string &method, c
     p.status = "failed";
     p.reason = describe(e).message;
   }
-  std::cerr << ": " << p.status << std::endl;
+  progress.end(p.status == "ok" ? "ok" : p.status + ": " + p.reason);
   return p;
 }
 
@@ -86,8 +85,9 @@ int compare_command(const CompareOptions &o) {
   prepare_tracing();
   Features features;
   Series s;
+  Progress progress(o.methods.size());
   for (const std::string &method : o.methods) {
-    s.points.push_back(run_point(features, method, o, o.repeats));
+    s.points.push_back(run_point(features, method, o, o.repeats, progress));
     s.failed = s.failed || s.points.back().status == "failed";
   }
   return finish("compare", o, o.repeats, s, o.json_path);
@@ -97,6 +97,11 @@ int sweep_command(const SweepOptions &o) {
   prepare_tracing();
   Features features;
   Series s;
+  std::size_t points = 0;
+  for (std::uint64_t size : o.sizes)
+    for (std::uint64_t chunk : o.chunks)
+      points += chunk <= size ? o.methods.size() : 0;
+  Progress progress(points);
   for (std::uint64_t size : o.sizes)
     for (std::uint64_t chunk : o.chunks)
       for (const std::string &method : o.methods) {
@@ -105,7 +110,7 @@ int sweep_command(const SweepOptions &o) {
         c.chunk = chunk;
         if (chunk > size) // a chunk larger than the message is the message
           continue;
-        s.points.push_back(run_point(features, method, c, o.repeats));
+        s.points.push_back(run_point(features, method, c, o.repeats, progress));
         s.failed = s.failed || s.points.back().status == "failed";
       }
   return finish("sweep", o, o.repeats, s, o.json_path);

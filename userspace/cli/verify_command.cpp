@@ -32,7 +32,12 @@ json verify_here(const VerifyOptions &o) {
   const analysis::Claims &claims = analysis::claims();
   std::map<std::string, RunResult> runs;
   std::map<std::string, std::string> why_not;
-  for (const analysis::VerifyRun &vr : analysis::verify_runs(claims)) {
+  const auto verify_runs = analysis::verify_runs(claims);
+  std::size_t steps = verify_runs.size();
+  for (const analysis::Claim &c : claims.claims)
+    steps += c.method.empty() ? kComparisonChunks.size() * c.methods.size() : 0;
+  Progress progress(steps);
+  for (const analysis::VerifyRun &vr : verify_runs) {
     if (interrupt_requested())
       throw Interrupted();
     RunRequest req = request_for(vr.method, o.conditions);
@@ -41,15 +46,15 @@ json verify_here(const VerifyOptions &o) {
       req.address = o.address;
       req.sink_netns = o.sink_netns;
     }
-    std::cerr << "zctrace: verify: " << key_of(vr) << std::flush;
+    progress.begin(key_of(vr));
     try {
       runs.emplace(key_of(vr), run_traced(req, features));
-      std::cerr << ": done" << std::endl;
+      progress.end("done");
     } catch (const Interrupted &) {
       throw;
     } catch (const std::exception &e) {
       why_not[key_of(vr)] = describe(e).message;
-      std::cerr << ": " << why_not[key_of(vr)] << std::endl;
+      progress.end(why_not[key_of(vr)]);
     }
   }
 
@@ -71,7 +76,7 @@ json verify_here(const VerifyOptions &o) {
     for (std::uint64_t chunk : kComparisonChunks)
       for (const std::string &method : c.methods) {
         sweep.chunk = chunk;
-        points.push_back(run_point(features, method, sweep, o.repeats));
+        points.push_back(run_point(features, method, sweep, o.repeats, progress));
       }
     const json series =
         analysis::series_document("sweep", conditions_json(sweep, o.repeats), points);
