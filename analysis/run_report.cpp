@@ -52,6 +52,8 @@ std::string timed_text(const Timing &t) {
 } // namespace
 
 std::string render_run(const RunResult &r) {
+  // Narrow (the default): evidence only with --wide (it is in the JSON too).
+  const bool wide = text_width() == 0;
   std::ostringstream out;
   const RunParams &p = r.params;
   const std::uint64_t chunks = p.chunk ? (p.size + p.chunk - 1) / p.chunk : 0;
@@ -81,14 +83,16 @@ std::string render_run(const RunResult &r) {
   std::vector<std::string> header = {"", "source", "sink"};
   for (const Claim *c : method_claims)
     header.push_back("claim: " + c->label);
-  header.push_back("evidence (source)");
+  if (wide)
+    header.push_back("evidence (source)");
   TextTable t(header);
   auto row = [&](std::string name, std::string src, std::string sink, auto claim_of,
                  const Evidence *ev) {
     std::vector<std::string> cells = {std::move(name), std::move(src), std::move(sink)};
     for (const Claim *c : method_claims)
       cells.push_back(claim_of(*c));
-    cells.push_back(ev ? evidence_text(*ev) : "");
+    if (wide)
+      cells.push_back(ev ? evidence_text(*ev) : "");
     t.add(std::move(cells));
   };
   auto none = [](const Claim &) { return std::string(); };
@@ -119,13 +123,14 @@ std::string render_run(const RunResult &r) {
   row("TCP resent bytes / segments", pair(s.tcp.retransmitted_bytes, s.tcp.retransmitted_segments),
       pair(k.tcp.retransmitted_bytes, k.tcp.retransmitted_segments), none,
       &s.tcp.retransmitted_bytes.evidence);
+  row("mode switches", show(s.mode_switches), show(k.mode_switches), none,
+      &s.mode_switches.evidence);
+  // The articles count per buffer: their figure sits on the per-chunk row.
   row(
-      "mode switches", show(s.mode_switches), show(k.mode_switches),
+      "  per chunk", per_chunk(s.mode_switches, chunks), per_chunk(k.mode_switches, chunks),
       [](const Claim &c) {
         return plural(c.context_switches, "context switch", "context switches");
       },
-      &s.mode_switches.evidence);
-  row("  per chunk", per_chunk(s.mode_switches, chunks), per_chunk(k.mode_switches, chunks), none,
       nullptr);
   row(
       "syscalls", show(s.syscalls.total), show(k.syscalls.total),
@@ -171,12 +176,23 @@ std::string render_run(const RunResult &r) {
   }
 
   out << "\nwhere the payload moved\n";
-  TextTable sites({"  role", "site", "direction", "in syscall", "bytes", "passes", "evidence"});
+  std::vector<std::string> site_header = {"  role",     "site",  "direction",
+                                          "in syscall", "bytes", "passes"};
+  if (wide)
+    site_header.push_back("evidence");
+  TextTable sites(site_header);
   for (const Account *a : {&s, &k})
-    for (const SiteRow &row : a->cpu_copy.by_site)
-      sites.add({"  " + a->role, row.site, row.direction + (row.cpu_copy ? " (CPU copy)" : ""),
-                 row.syscall, thousands(row.bytes), fixed(row.passes, 2),
-                 evidence_text(row.evidence)});
+    for (const SiteRow &row : a->cpu_copy.by_site) {
+      std::vector<std::string> cells = {"  " + a->role,
+                                        row.site,
+                                        row.direction + (row.cpu_copy ? " (CPU copy)" : ""),
+                                        row.syscall,
+                                        thousands(row.bytes),
+                                        fixed(row.passes, 2)};
+      if (wide)
+        cells.push_back(evidence_text(row.evidence));
+      sites.add(std::move(cells));
+    }
   out << sites.render();
   if (!r.unattributed.payload.empty()) {
     out << "\nmoved for no workload that could be found\n";
@@ -221,7 +237,9 @@ std::string render_run(const RunResult &r) {
   if (!missing.empty())
     out << "\nprobes not attached on this kernel\n" << missing;
   out << render_losses(r);
-  return out.str();
+  if (!wide)
+    out << "\n(--wide adds the evidence of each figure; the JSON always has it)\n";
+  return wrap_lines(out.str());
 }
 
 } // namespace zc::analysis

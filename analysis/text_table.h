@@ -11,6 +11,15 @@ namespace zc::analysis {
 // the cursor, retitle the window or hide lines) are shown as \xNN.
 std::string terminal_safe(const std::string &text);
 
+// Tables wider than this many columns wrap their last column (default 100;
+// 0: never, as --wide asks).
+void set_text_width(std::size_t columns);
+std::size_t text_width();
+
+// Each line of `text` longer than the text width broken at spaces, its
+// continuation indented by two.
+std::string wrap_lines(const std::string &text);
+
 // Every cell is made terminal_safe when it is added.
 class TextTable {
 public:

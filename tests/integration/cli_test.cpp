@@ -16,6 +16,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -498,6 +499,22 @@ TEST(Cli, LongCommandsShowProgressOnATerminalOrWithVerbose) {
   EXPECT_EQ(
       std::distance(std::sregex_iterator(v.err.begin(), v.err.end(), done), std::sregex_iterator()),
       2);
+}
+
+TEST(Cli, RunFitsOneHundredColumnsAndWideAddsTheEvidence) {
+  const ToolResult r = run_tool(zctrace({"run", "mmap_write", "--size", "1M"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_LE(line.size(), 100u) << line;
+  // The articles' context switches are per buffer: on the per-chunk row.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  per chunk [^\n]*4 context switches\n")))
+      << r.out;
+  const ToolResult w = run_tool(zctrace({"run", "mmap_write", "--size", "1M", "--wide"}));
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  EXPECT_NE(w.out.find("evidence (source)"), std::string::npos);
+  EXPECT_NE(w.out.find("tracepoint tp_btf:tcp_sendmsg_locked"), std::string::npos);
+  EXPECT_EQ(r.out.find("evidence (source)"), std::string::npos);
 }
 
 } // namespace

@@ -239,6 +239,8 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   // -v and --quiet are taken before or after the subcommand.
   app.fallthrough();
   app.add_flag("-v,--verbose", cli.verbose, "print libbpf's messages to stderr");
+  app.add_flag("--wide", cli.wide,
+               "do not wrap tables at 100 columns (one line per row, however long)");
   app.add_flag("-q,--quiet", cli.quiet,
                "print no text report (with --json -, standard output is the JSON alone)");
   app.set_version_flag("--version", version_text(), "print zctrace's version and exit");

@@ -131,6 +131,7 @@ struct ReportOptions {
 struct Cli {
   bool verbose = false;
   bool quiet = false; // no text report
+  bool wide = false;  // tables not wrapped at 100 columns
   std::variant<std::monostate, RunOptions, ListOptions, ProbesOptions, VmtestOptions, MatrixOptions,
                CrosscheckOptions, CompareOptions, SweepOptions, TraceOptions, VerifyOptions,
                ReportOptions>

@@ -11,6 +11,7 @@
 #include "invocation.h"
 #include "libbpf_log.h"
 #include "progress.h"
+#include "text_table.h"
 #include "workload.h"
 
 int main(int argc, char **argv) {
@@ -26,6 +27,8 @@ int main(int argc, char **argv) {
     }
     zc::set_libbpf_verbose(cli.verbose);
     zc::set_verbose_progress(cli.verbose);
+    if (cli.wide)
+      zc::analysis::set_text_width(0);
     // With --json - standard output is the JSON: the text goes to standard
     // error, or nowhere with --quiet.
     const bool json_to_stdout = std::visit(

@@ -15,8 +15,7 @@ bool g_verbose = false;
 
 void set_verbose_progress(bool verbose) { g_verbose = verbose; }
 
-Progress::Progress(std::size_t total)
-    : total_(total), shown_(g_verbose || isatty(STDERR_FILENO)) {}
+Progress::Progress(std::size_t total) : total_(total), shown_(g_verbose || isatty(STDERR_FILENO)) {}
 
 void Progress::begin(const std::string &what) {
   ++done_;
@@ -30,7 +29,8 @@ void Progress::end(const std::string &outcome) {
   if (!shown_)
     return;
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count();
-  std::cerr << " " << analysis::terminal_safe(outcome) << ", " << analysis::fixed(s, 1) << " s" << std::endl;
+  std::cerr << " " << analysis::terminal_safe(outcome) << ", " << analysis::fixed(s, 1) << " s"
+            << std::endl;
 }
 
 } // namespace zc
