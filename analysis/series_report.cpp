@@ -29,12 +29,6 @@ std::optional<std::uint64_t> sum(std::initializer_list<const Count *> parts) {
 
 json opt(const std::optional<std::uint64_t> &v) { return v ? json(*v) : json(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 // The median of a numeric summary field over the runs (null if any is null).
 json median_of(const std::vector<json> &summaries, const char *key) {
   std::vector<double> v;
@@ -43,7 +37,7 @@ json median_of(const std::vector<json> &summaries, const char *key) {
       return json();
     v.push_back(s.at(key).get<double>());
   }
-  return v.empty() ? json() : json(median(v));
+  return v.empty() ? json() : json(zc::median_of(v));
 }
 
 std::string cell(const json &s, const char *key, int decimals) {
@@ -77,19 +71,9 @@ std::string metric_value(const std::string &metric, double v) {
 Spread spread_at(const json &point, const char *key) {
   Spread s;
   const json timing = point.value("timed", json());
-  if (timing.is_object() && timing.contains(key) && !timing.at(key).at("median").is_null()) {
-    const json &j = timing.at(key);
-    s.n = j.at("n");
-    s.median = j.at("median");
-    s.min = j.at("min");
-    s.max = j.at("max");
-    if (!j.at("interval").is_null())
-      s.interval = Interval{j.at("interval").at("low"), j.at("interval").at("high"),
-                            j.at("interval").at("confidence")};
-    else
-      s.no_interval = j.at("no_interval");
-    return s;
-  }
+  if (timing.is_object() && timing.contains(key))
+    if (const auto timed = spread_from_json(timing.at(key)))
+      return *timed;
   const json &summary = point.at("summary");
   if (!summary.contains(key) || summary.at(key).is_null())
     return s; // n = 0: not measured

@@ -25,8 +25,6 @@
 
 namespace {
 
-double mib_per_s(double bytes, double seconds) { return bytes / (1024.0 * 1024.0) / seconds; }
-
 // iperf3's own figure for one client run.
 double iperf3_mib_per_s(const std::string &file, std::uint64_t size, std::uint64_t chunk,
                         bool zerocopy, int port) {
@@ -53,7 +51,7 @@ double iperf3_mib_per_s(const std::string &file, std::uint64_t size, std::uint64
     throw zc::Error("iperf3 failed: " + text.substr(0, 400));
   const auto j = nlohmann::json::parse(text.substr(text.find('{')));
   const auto &sent = j.at("end").at("sum_sent");
-  return mib_per_s(sent.at("bytes").get<double>(), sent.at("seconds").get<double>());
+  return zc::bench::mib_per_s(sent.at("bytes").get<double>(), sent.at("seconds").get<double>());
 }
 
 // A file of `size` bytes for iperf3 -F, read once so that it is in the page
@@ -114,8 +112,8 @@ int main(int argc, char **argv) {
       zc::run_untraced(req); // warm the page cache, unmeasured
       iperf3_mib_per_s(file.path(), size, chunk, zerocopy, port);
       for (int r = 0; r < rounds && !zc::interrupt_requested(); ++r) {
-        ours.push_back(mib_per_s(static_cast<double>(size),
-                                 static_cast<double>(zc::run_untraced(req).wall_ns) / 1e9));
+        ours.push_back(zc::bench::mib_per_s(
+            static_cast<double>(size), static_cast<double>(zc::run_untraced(req).wall_ns) / 1e9));
         theirs.push_back(iperf3_mib_per_s(file.path(), size, chunk, zerocopy, port));
       }
       std::printf("%-11s %-12s %-26s %-26s %.2f\n", method.c_str(), against.c_str(),

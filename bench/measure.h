@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "error.h"
+#include "processes.h"
 #include "statistics.h"
 
 namespace zc::bench {
@@ -58,10 +59,7 @@ public:
         _exit(126);
       dup2(out.fd, 1);
       dup2(out.fd, 2);
-      std::vector<char *> args;
-      for (const auto &a : argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-      args.push_back(nullptr);
+      std::vector<char *> args = exec_args(argv);
       execvp(args[0], args.data());
       _exit(127);
     }
@@ -98,6 +96,10 @@ private:
 };
 
 inline double median(const std::vector<double> &v) { return zc::median_of(v); }
+
+inline double mib_per_s(double bytes, double seconds) {
+  return bytes / (1024.0 * 1024.0) / seconds;
+}
 
 inline std::string spread(const std::vector<double> &v, const char *fmt) {
   const zc::Spread s = zc::spread_of(v);

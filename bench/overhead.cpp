@@ -21,8 +21,9 @@
 
 namespace {
 
-double mib_per_s(std::uint64_t bytes, std::int64_t ns) {
-  return static_cast<double>(bytes) / (1024.0 * 1024.0) / (static_cast<double>(ns) / 1e9);
+// MiB/s of `bytes` moved in `ns`.
+double rate(std::uint64_t bytes, std::uint64_t ns) {
+  return zc::bench::mib_per_s(static_cast<double>(bytes), static_cast<double>(ns) / 1e9);
 }
 
 } // namespace
@@ -69,12 +70,11 @@ int main(int argc, char **argv) {
       std::vector<double> untraced, traced, ratios;
       zc::run_untraced(req); // warm the page cache and allocator once, unmeasured
       for (int i = 0; i < rounds; ++i) {
-        const double u =
-            mib_per_s(req.size, static_cast<std::int64_t>(zc::run_untraced(req).wall_ns));
+        const double u = rate(req.size, zc::run_untraced(req).wall_ns);
         const zc::RunResult r =
             zc::run_traced(req, features, stream ? count_events : zc::EventSink{});
         zc::require_success(r);
-        const double t = mib_per_s(req.size, static_cast<std::int64_t>(*r.transfer_wall_ns.value));
+        const double t = rate(req.size, *r.transfer_wall_ns.value);
         untraced.push_back(u);
         traced.push_back(t);
         ratios.push_back(t / u);

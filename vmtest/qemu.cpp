@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "processes.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -108,10 +109,7 @@ VmRun run_vm(const VmSpec &spec) {
     dup2(out[1], 2);
     const int null = open("/dev/null", O_RDONLY);
     dup2(null, 0);
-    std::vector<char *> args;
-    for (const auto &s : argv)
-      args.push_back(const_cast<char *>(s.c_str()));
-    args.push_back(nullptr);
+    std::vector<char *> args = exec_args(argv);
     execv(args[0], args.data());
     _exit(127);
   }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "processes.h"
 
 namespace zc::vmtest {
 
@@ -56,10 +57,7 @@ ToolResult run_tool(const std::vector<std::string> &argv, const std::filesystem:
     dup2(null, 0);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0)
       _exit(126);
-    std::vector<char *> args;
-    for (const auto &a : argv)
-      args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char *> args = exec_args(argv);
     execv(exe.c_str(), args.data());
     _exit(127);
   }

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "processes.h"
+
 namespace zc::test {
 
 // A process in the background, in a process group of its own, with its
@@ -33,10 +35,7 @@ public:
       const int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(o, 1);
       dup2(e, 2);
-      std::vector<char *> args;
-      for (const auto &a : argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-      args.push_back(nullptr);
+      std::vector<char *> args = exec_args(argv);
       execvp(args[0], args.data());
       _exit(127);
     }

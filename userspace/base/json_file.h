@@ -10,7 +10,8 @@
 namespace zc {
 
 // With produced_by (invocation.h) added to an object that lacks it; "-" is
-// standard output.
-void write_json_atomically(const std::string &path, const nlohmann::json &doc);
+// standard output. By value: callers hand over their document (std::move)
+// instead of it being copied to add produced_by.
+void write_json_atomically(const std::string &path, nlohmann::json doc);
 
 } // namespace zc

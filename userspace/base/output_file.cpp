@@ -65,17 +65,21 @@ OutputFile::~OutputFile() {
   }
 }
 
-void OutputFile::write(std::string_view text) {
-  if (fd_ < 0)
-    throw Error("cannot write " + path_ + ": already closed");
+void write_all(int fd, std::string_view text, const std::string &what) {
   while (!text.empty()) {
-    const ssize_t n = ::write(fd_, text.data(), text.size());
+    const ssize_t n = ::write(fd, text.data(), text.size());
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      throw_errno("cannot write " + path_);
+      throw_errno(what);
     text.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+void OutputFile::write(std::string_view text) {
+  if (fd_ < 0)
+    throw Error("cannot write " + path_ + ": already closed");
+  write_all(fd_, text, "cannot write " + path_);
 }
 
 void OutputFile::commit() {

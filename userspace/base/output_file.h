@@ -38,4 +38,7 @@ private:
 
 void write_file_atomically(const std::string &path, std::string_view text);
 
+// All of `text` to `fd`, through short writes and EINTR; throws naming `what`.
+void write_all(int fd, std::string_view text, const std::string &what);
+
 } // namespace zc

@@ -148,4 +148,13 @@ PidFd::~PidFd() {
     close(fd_);
 }
 
+std::vector<char *> exec_args(const std::vector<std::string> &argv) {
+  std::vector<char *> args;
+  args.reserve(argv.size() + 1);
+  for (const std::string &a : argv)
+    args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
+}
+
 } // namespace zc

@@ -57,6 +57,9 @@ private:
   int fd_ = -1;
 };
 
+// `argv` as exec*() takes it: pointers into its strings, then a null.
+std::vector<char *> exec_args(const std::vector<std::string> &argv);
+
 // The executable `name` resolves to through PATH, or UsageError.
 std::string resolve_command(const std::string &name);
 

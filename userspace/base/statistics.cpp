@@ -5,18 +5,26 @@
 
 namespace zc {
 
-double median_of(std::vector<double> v) {
+namespace {
+
+double median_of_sorted(const std::vector<double> &v) {
   if (v.empty())
     throw std::invalid_argument("the median of no values");
-  std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+} // namespace
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return median_of_sorted(v);
+}
+
 Spread spread_of(std::vector<double> v) {
   Spread s;
-  s.median = median_of(v);
   std::sort(v.begin(), v.end());
+  s.median = median_of_sorted(v);
   s.n = v.size();
   s.min = v.front();
   s.max = v.back();

@@ -157,7 +157,7 @@ int crosscheck_command(const CrosscheckOptions &o) {
                           {"checks", nlohmann::json::array()}};
     for (const auto &c : checks)
       doc["checks"].push_back(analysis::to_json(c));
-    write_json_atomically(*o.json_path, doc);
+    write_json_atomically(*o.json_path, std::move(doc));
   }
   std::size_t bad = 0;
   for (const auto &c : checks)

@@ -86,7 +86,7 @@ int probes_command(const ProbesOptions &o) {
                                    {"state", states[st.state]},
                                    {"evidence", to_json(st.evidence)}});
     }
-    write_json_atomically(*o.json_path, doc);
+    write_json_atomically(*o.json_path, std::move(doc));
   }
   return 0;
 }

@@ -176,10 +176,7 @@ CommandTree::CommandTree(const CommandSpec &spec) {
     if (user && (initgroups(user->name.c_str(), user->gid) != 0 || setgid(user->gid) != 0 ||
                  setuid(user->uid) != 0))
       _exit(126);
-    std::vector<char *> args;
-    for (const auto &a : spec.argv)
-      args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char *> args = exec_args(spec.argv);
     execv(exe.c_str(), args.data());
     _exit(127);
   }

@@ -45,6 +45,22 @@ json spread_json(const Spread &s) {
   return j;
 }
 
+std::optional<Spread> spread_from_json(const json &j) {
+  if (j.at("median").is_null())
+    return std::nullopt;
+  Spread s;
+  s.n = j.at("n");
+  s.median = j.at("median");
+  s.min = j.at("min");
+  s.max = j.at("max");
+  if (!j.at("interval").is_null())
+    s.interval = Interval{j.at("interval").at("low"), j.at("interval").at("high"),
+                          j.at("interval").at("confidence")};
+  else
+    s.no_interval = j.at("no_interval");
+  return s;
+}
+
 std::optional<Spread> timing_spread(const Timing &t, const char *key) {
   std::vector<double> values;
   for (const TimedPass &p : t.passes) {

@@ -34,6 +34,8 @@ struct Timing {
 // The figures of a spread, as JSON: n, median, min, max, and the interval
 // {low, high, confidence} or null with `no_interval` saying why.
 nlohmann::json spread_json(const Spread &s);
+// Its inverse; nothing for a figure no pass measured (n 0, median null).
+std::optional<Spread> spread_from_json(const nlohmann::json &j);
 
 // What the timed passes give per pass (throughput, CPU ms per GiB) and the
 // spread of each figure; a figure no pass measured is null with its reason.
