@@ -12,7 +12,8 @@ apt-get update
 # read zctrace's JSON with it); and the programs nobody here wrote that the
 # tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds a small Java
 # program), python3, coreutils; man-db (the test of the installed manual page
-# renders it).
+# renders it); python3-jsonschema (every JSON document a test produces is
+# validated against its schema in schemas/).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
@@ -45,6 +46,7 @@ apt-get install -y --no-install-recommends \
   nlohmann-json3-dev \
   openjdk-17-jdk-headless \
   python3 \
+  python3-jsonschema \
   qemu-system-x86 \
   util-linux \
   xz-utils \

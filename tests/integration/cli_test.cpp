@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "harness.h"
 #include "probe_catalog.h"
 
@@ -43,8 +44,7 @@ TEST(Cli, JsonOfARun) {
   const ToolResult c =
       run_tool(zctrace({"run", "splice", "--size", "8M", "--json", path.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
-  std::ifstream in(path);
-  const auto j = nlohmann::json::parse(in);
+  const auto j = read_document(path);
   EXPECT_EQ(j.at("schema"), "zctrace.run/1");
   EXPECT_EQ(j.at("method"), "splice");
   EXPECT_EQ(j.at("params").at("size"), 8u << 20);
@@ -78,8 +78,7 @@ TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_NE(c.out.find("syscalls:sys_enter"), std::string::npos);
   EXPECT_NE(c.out.find("tp_btf:sys_enter"), std::string::npos);
-  std::ifstream in(path);
-  const auto j = nlohmann::json::parse(in);
+  const auto j = read_document(path);
   EXPECT_EQ(j.at("schema"), "zctrace.probes/1");
   bool some_refusal_explained = false;
   for (const auto &p : j.at("probes")) {
@@ -101,13 +100,23 @@ TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {
 }
 
 TEST(Cli, CrosscheckAgreesWithSyscallReturnsTheSinkAndBpftrace) {
-  const ToolResult c = run_tool(zctrace({"crosscheck", "--size", "16M", "--bpftrace"}));
+  const auto path = std::filesystem::temp_directory_path() / "zctrace-crosscheck.json";
+  const ToolResult c =
+      run_tool(zctrace({"crosscheck", "--size", "16M", "--bpftrace", "--json", path.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
   EXPECT_EQ(c.out.find("DIFFERS"), std::string::npos) << c.out;
   for (const char *route :
        {"the sink's own count", "the source's read() returns", "half the source's splice() returns",
         "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink"})
     EXPECT_NE(c.out.find(route), std::string::npos) << route;
+  // The JSON has every check the text has, each agreeing or saying why it cannot be compared.
+  const auto doc = read_document(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(doc.at("checks").empty());
+  for (const auto &check : doc.at("checks"))
+    EXPECT_TRUE(check.at("ok").is_null() ? check.at("not_comparable").is_string()
+                                         : check.at("ok").get<bool>())
+        << check.dump();
 }
 
 TEST(CliErrors, UnknownMethod) {
@@ -258,13 +267,12 @@ TEST(CliErrors, InterruptedTraceDetachesAndLeavesAPartialTrace) {
   std::filesystem::remove(trace_path);
   interrupt_once_attached(
       {"trace", "--json", json_path.string(), "--trace", trace_path.string(), "--", "sleep", "30"});
-  std::ifstream j(json_path), t(trace_path);
-  const auto doc = nlohmann::json::parse(j);
+  const auto doc = read_document(json_path);
   EXPECT_TRUE(doc.at("partial").get<bool>());
   EXPECT_EQ(doc.at("note"), "interrupted by SIGINT");
   // The command does not outlive the trace: SIGTERM first, which sleep obeys.
   EXPECT_EQ(doc.at("exit_signal"), SIGTERM);
-  const auto trace = nlohmann::json::parse(t);
+  const auto trace = read_document(trace_path);
   EXPECT_TRUE(trace.at("otherData").at("partial").get<bool>());
 }
 
@@ -319,8 +327,7 @@ TEST(Cli, CompareAllRunsEveryMethodUnderTheSameConditions) {
   const std::string path = std::filesystem::temp_directory_path() / "zctrace-compare.json";
   const ToolResult c = run_tool(zctrace({"compare", "all", "--size", "4M", "--json", path}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
-  std::ifstream in(path);
-  const auto doc = nlohmann::json::parse(in);
+  const auto doc = read_document(path);
   EXPECT_EQ(doc.at("schema"), "zctrace.compare/1");
   EXPECT_EQ(doc.at("conditions").at("route"), "loopback");
   const auto &points = doc.at("points");
@@ -341,8 +348,7 @@ TEST(Cli, SweepShowsWhereEachMethodWins) {
   const ToolResult c = run_tool(zctrace(
       {"sweep", "mmap_write", "sendfile", "--size", "8M", "--chunk", "4K,1M", "--json", path}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
-  std::ifstream in(path);
-  const auto doc = nlohmann::json::parse(in);
+  const auto doc = read_document(path);
   EXPECT_EQ(doc.at("schema"), "zctrace.sweep/1");
   ASSERT_EQ(doc.at("points").size(), 4u);
   // mmap_write takes one write per chunk: 2048 at 4K, 8 at 1M.
@@ -376,7 +382,7 @@ TEST(Cli, JsonToStandardOutputWithItsProducer) {
   const ToolResult r = run_tool(zctrace({"run", "mmap_write", "--size", "1M", "--json", "-"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Standard output is the JSON alone; the text went to standard error.
-  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  const nlohmann::json doc = parse_document(r.out);
   EXPECT_EQ(doc.at("schema"), "zctrace.run/1");
   EXPECT_NE(r.err.find("zctrace run mmap_write"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists("-"));
@@ -395,7 +401,7 @@ TEST(Cli, JsonToStandardOutputWithItsProducer) {
   const ToolResult q =
       run_tool(zctrace({"-q", "run", "mmap_write", "--size", "1M", "--json", "-", "-v"}));
   ASSERT_EQ(q.exit_code, 0) << q.err;
-  EXPECT_NO_THROW((void)nlohmann::json::parse(q.out));
+  EXPECT_EQ(parse_document(q.out).at("schema"), "zctrace.run/1");
   EXPECT_EQ(q.err.find("zctrace run mmap_write"), std::string::npos) << q.err;
   // Only --json takes -.
   expect_one_line_error(run_tool(zctrace({"run", "mmap_write", "--trace", "-"})), 2,
@@ -447,6 +453,11 @@ TEST(Install, BinaryManPageAndCompletion) {
   const ToolResult v = run_tool({bin, "--version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out, run_tool(zctrace({"--version"})).out);
+  // The schemas, as the source tree has them.
+  const ToolResult schemas = run_tool({ZCTRACE_SOURCE_DIR "/scripts/validate-json.py", "--schemas",
+                                       (prefix / "share/zctrace/schemas").string(),
+                                       ZCTRACE_SOURCE_DIR "/analysis/claims.json"});
+  EXPECT_EQ(schemas.exit_code, 0) << schemas.out << schemas.err;
 
   // zctrace(1) as man renders it: every subcommand and every option its
   // --help lists, and every exit status.

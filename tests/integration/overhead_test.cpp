@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "harness.h"
 
 namespace zc::test {
@@ -108,8 +109,8 @@ TEST(Overhead, ATraceMeasuresItsCostWithBpfStats) {
   args.insert(args.end(), dd.begin(), dd.end());
   r = run_tool(zctrace(args));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const nlohmann::json o = nlohmann::json::parse(std::ifstream(off)).at("overhead");
-  const nlohmann::json m = nlohmann::json::parse(std::ifstream(on)).at("overhead");
+  const nlohmann::json o = read_document(off).at("overhead");
+  const nlohmann::json m = read_document(on).at("overhead");
   fs::remove(off);
   fs::remove(on);
   EXPECT_FALSE(o.at("measured").get<bool>());
@@ -132,8 +133,7 @@ std::string probes_json() {
   fs::remove(out);
   const ToolResult r = run_tool(zctrace({"probes", "--json", out.string()}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream in(out);
-  nlohmann::json doc = nlohmann::json::parse(in);
+  nlohmann::json doc = read_document(out);
   fs::remove(out);
   // What probing answered; not when or by which command line.
   doc.erase("produced_by");

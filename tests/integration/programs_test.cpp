@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "harness.h"
 
 namespace zc::test {
@@ -31,10 +32,7 @@ fs::path temp(const std::string &name) {
   return p;
 }
 
-json read_json(const fs::path &p) {
-  std::ifstream in(p);
-  return json::parse(in); // throws (and fails the test) on invalid JSON
-}
+json read_json(const fs::path &p) { return read_document(p); }
 
 // A file of `size` bytes for programs to read.
 fs::path data_file(std::uint64_t size) {

@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "background.h"
+#include "documents.h"
 #include "harness.h"
 
 namespace zc::test {
@@ -232,7 +233,7 @@ void nginx_started_by_zctrace(bool sendfile) {
       curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
   EXPECT_EQ(received, 32ull << 20);
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   EXPECT_NE(doc.at("ended").get<std::string>().find("--duration"), std::string::npos);
   const std::string method = sendfile ? "sendfile" : "read+write";
   ASSERT_NE(biggest(doc, method), nullptr) << doc.at("methods_seen").dump(1);
@@ -261,7 +262,7 @@ TEST(RealPrograms, RunningNginxTracedByItsMastersPid) {
   const std::uint64_t received =
       curl_bytes("http://127.0.0.1:" + std::to_string(c.port) + "/data", 4);
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   int running = 0;
   for (const json &p : doc.at("followed"))
     running += p.at("how") == "already running";
@@ -289,7 +290,7 @@ TEST(RealPrograms, PythonSocketSendfileAndHttpServer) {
   ASSERT_TRUE(std::regex_search(c.out, m, std::regex("sent (\\d+) received (\\d+)"))) << c.out;
   const std::uint64_t received = std::stoull(m[2]);
   EXPECT_EQ(received, 16ull << 20);
-  json doc = read_json(out);
+  json doc = read_document(out);
   expect_moved(doc, "sendfile", received);
   expect_complete(doc);
 
@@ -303,7 +304,7 @@ TEST(RealPrograms, PythonSocketSendfileAndHttpServer) {
   wait_for_port(port);
   const std::uint64_t got = curl_bytes("http://127.0.0.1:" + std::to_string(port) + "/data", 2);
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
-  doc = read_json(out);
+  doc = read_document(out);
   expect_moved(doc, "read+write", got);
   expect_complete(doc);
 }
@@ -329,7 +330,7 @@ TEST(RealPrograms, CoreutilsCpCatAndDd) {
         run_tool(zctrace({"trace", "--json", out.string(), "--", "sh", "-c", k.command}));
     ASSERT_EQ(c.exit_code, 0) << c.err;
     ASSERT_EQ(fs::file_size(dst), size);
-    const json doc = read_json(out);
+    const json doc = read_document(out);
     expect_moved(doc, k.method, size);
     expect_complete(doc);
   }
@@ -349,7 +350,7 @@ TEST(RealPrograms, Iperf3ZeroCopy) {
   const json iperf = read_json(report);
   const std::uint64_t sent = iperf.at("end").at("sum_sent").at("bytes");
   EXPECT_GE(sent, 64ull << 20);
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   expect_moved(doc, "sendfile", sent);
   expect_complete(doc);
 }
@@ -398,7 +399,7 @@ TEST(RealPrograms, FioEngines) {
     ASSERT_EQ(c.exit_code, 0) << c.err;
     const std::uint64_t io_bytes = read_json(report).at("jobs").at(0).at("read").at("io_bytes");
     EXPECT_EQ(io_bytes, 64ull << 20);
-    const json doc = read_json(out);
+    const json doc = read_document(out);
     const json *u = expect_moved(doc, k.method, io_bytes);
     if (u)
       EXPECT_EQ(u->at("from").at("kind"), k.direct ? "file, O_DIRECT" : "file");
@@ -436,7 +437,7 @@ TEST(RealPrograms, JavaTransferToAndMappedBuffer) {
     ASSERT_TRUE(std::regex_search(c.out, m, std::regex("sent (\\d+) received (\\d+)"))) << c.out;
     const std::uint64_t received = std::stoull(m[2]);
     EXPECT_EQ(received, 16ull << 20);
-    const json doc = read_json(out);
+    const json doc = read_document(out);
     const json *u = expect_moved(doc, mode == "transferTo" ? "sendfile" : "mmap+write", received);
     if (u && mode == "mapped") {
       struct stat st {};
@@ -466,7 +467,7 @@ TEST(RealPrograms, AServerWithThousandsOfConnections) {
   const std::uint64_t body = std::stoull(client.out);
   EXPECT_EQ(body, 4000ull * (16 << 10));
   EXPECT_EQ(zctrace.wait(), 0) << zctrace.err();
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   const std::uint64_t sent = bytes_of(doc, "sendfile", "file", "socket");
   expect_same_bytes(sent, body, "sendfile of the small file");
   // The flows and the syscalls' return values are two maps that must agree.
@@ -533,7 +534,7 @@ TEST(TraceEnds, DurationEndsTheWholeTreeNormally) {
                                          "sh", "-c", "sleep 1000 & sleep 1000 & wait"}));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 15s);
   EXPECT_EQ(c.exit_code, 0) << c.err;
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   EXPECT_FALSE(doc.at("partial").get<bool>());
   EXPECT_FALSE(doc.at("command_finished").get<bool>());
   EXPECT_GE(doc.at("followed").size(), 3u) << doc.at("followed").dump(); // sh, 2 sleeps
@@ -606,7 +607,7 @@ TEST(TraceTotals, ExecAndTheLoaderAreSized) {
   const fs::path out = s.dir / "t.json";
   const ToolResult c = run_tool(zctrace({"trace", "--json", out.string(), "--", "/usr/bin/true"}));
   ASSERT_EQ(c.exit_code, 0) << c.err;
-  const json doc = read_json(out);
+  const json doc = read_document(out);
   const json &a = doc.at("program");
   ASSERT_FALSE(a.at("cpu_copy").at("bytes").is_null())
       << a.at("evidence").at("cpu_copy.bytes").dump();

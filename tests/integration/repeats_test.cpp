@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "harness.h"
 
 namespace zc::test {
@@ -17,10 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-json read_json(const std::string &path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
+json read_json(const std::string &path) { return read_document(path); }
 
 // The spread of one figure, recomputed from the passes: n, min, max,
 // median, and for 6 passes the interval is the min and the max.

@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -47,8 +48,7 @@ json run_matrix(const Scratch &s) {
       run_tool({ZCTRACE_BINARY, "matrix", "-c", ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "--size",
                 "16M", "--no-host", "--json", out.string(), "--out", (s.dir / "out").string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::ifstream in(out);
-  return json::parse(in);
+  return zc::test::read_document(out);
 }
 
 std::uint64_t site_bytes(const json &account, const std::string &site, const std::string &dir) {
@@ -289,9 +289,8 @@ TEST(Copies, InBothDebianKernels) {
 // The conditions, inside both kernels: a veth pair with scatter-gather off
 // and on, io_uring through io-wq workers, MSG_ZEROCOPY over loopback.
 json read_result(const fs::path &dir, const std::string &target, const std::string &name) {
-  std::ifstream in(dir / target / (name + ".json"));
-  EXPECT_TRUE(in.good()) << target << "/" << name;
-  return in.good() ? json::parse(in) : json::object();
+  const json doc = zc::test::read_document(dir / target / (name + ".json"));
+  return doc.is_null() ? json::object() : doc;
 }
 
 TEST(Conditions, InBothDebianKernels) {

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -52,9 +53,8 @@ std::string slurp(const fs::path &p) {
 }
 
 json read_json(const fs::path &p) {
-  std::ifstream in(p);
-  EXPECT_TRUE(in.good()) << p;
-  return in.good() ? json::parse(in) : json::object();
+  const json doc = zc::test::read_document(p);
+  return doc.is_null() ? json::object() : doc;
 }
 
 TEST(Trace, AProgramAndItsTreeInBothDebianKernels) {

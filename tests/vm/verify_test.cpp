@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -38,8 +39,7 @@ TEST(Verify, ClaimsInBothDebianKernels) {
                                  out.string(), "--out", (dir / "out").string()});
   // The veth routes of the sendfile claims have no NIC: exit 5, not 0.
   EXPECT_EQ(r.exit_code, 5) << r.out << r.err;
-  std::ifstream in(out);
-  const json doc = json::parse(in);
+  const json doc = zc::test::read_document(out);
   fs::remove_all(dir);
   ASSERT_EQ(doc.at("kernels").size(), 2u);
   for (const json &k : doc.at("kernels")) {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "documents.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -57,8 +58,7 @@ TEST(Vm, MatrixSmokeReturnsAnIntactAccountFromAGuest) {
                "--methods", "sendfile", "--size", "8M", "--no-host", "--json", json.string()},
               s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::ifstream in(json);
-  const auto m = nlohmann::json::parse(in);
+  const auto m = zc::test::read_document(json);
   EXPECT_EQ(m.at("schema"), "zctrace.matrix/1");
   const auto &col = m.at("columns").at(0);
   EXPECT_EQ(col.at("name"), "debian-6.12-cloud");

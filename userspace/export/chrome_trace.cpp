@@ -7,6 +7,7 @@
 
 #include "copy_sites.h"
 #include "error.h"
+#include "invocation.h"
 #include "syscall_names.h"
 
 namespace zc {
@@ -57,8 +58,9 @@ std::string device_event_name(const zc_event &e) {
 } // namespace
 
 ChromeTrace::ChromeTrace(const std::string &path) : path_(path), out_(path) {
-  buffer_ = std::string("{\"schema\":\"") + kTraceEventsSchema +
-            "\",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  buffer_ = std::string("{\"schema\":\"") + kTraceEventsSchema + "\",\"produced_by\":" +
+            invocation_json().dump(-1, ' ', false, json::error_handler_t::replace) +
+            ",\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
 }
 
 ChromeTrace::~ChromeTrace() {
