@@ -226,16 +226,18 @@ std::vector<CrossCheck> crosscheck(const RunResult &r, const BpftraceCounts &bpf
 }
 
 std::string render_crosschecks(const std::vector<CrossCheck> &checks) {
-  TextTable t({"method", "figure", "zctrace", "independent", "route", "ratio", ""});
+  // One block per method; the route, last, wraps under itself.
+  TextTable t({"  figure", "zctrace", "independent", "ratio", "", "independent route"});
   std::string last, skipped;
   for (const CrossCheck &c : checks) {
     if (!c.not_comparable.empty()) {
       skipped += "  " + c.method + ", " + c.figure + ": " + c.not_comparable + "\n";
       continue;
     }
-    t.add({c.method == last ? "" : c.method, c.figure, thousands(c.measured),
-           thousands(c.independent), c.route, fixed(c.ratio(), 4),
-           c.ok() ? "ok" : "DIFFERS BY MORE THAN 1%"});
+    if (c.method != last)
+      t.section(c.method);
+    t.add({"  " + c.figure, thousands(c.measured), thousands(c.independent), fixed(c.ratio(), 4),
+           c.ok() ? "ok" : "DIFFERS BY MORE THAN 1%", c.route});
     last = c.method;
   }
   return t.render() + (skipped.empty() ? "" : "\nnot comparable on these runs\n" + skipped);

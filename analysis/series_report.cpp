@@ -353,41 +353,41 @@ std::string interval_cell(const json &spread, double scale) {
          fixed(i.at("high").get<double>() / scale, 0);
 }
 
-// Throughput and CPU time from the passes with no probe loaded.
+// Throughput and CPU time from the passes with no probe loaded, one table
+// each (side by side they pass 100 columns).
 std::string render_timing(const json &points) {
   constexpr double kMiB = 1024.0 * 1024.0;
-  TextTable t({"method", "size", "chunk", "passes", "MiB/s", "min..max", "95% interval",
-               "CPU ms/GiB src", "min..max", "95% interval", "both"});
+  TextTable speed({"method", "size", "chunk", "passes", "MiB/s", "min..max", "95% interval"});
+  TextTable cpu({"method", "size", "chunk", "passes", "source", "min..max", "95% interval",
+                 "source and sink"});
   bool any_short = false;
   for (const json &p : points) {
     if (p.at("status") != "ok")
       continue;
     const json timing = p.value("timed", json());
-    std::vector<std::string> row = {p.at("method").get<std::string>(),
-                                    format_size(p.at("size").get<std::uint64_t>()),
-                                    format_size(p.at("chunk").get<std::uint64_t>())};
+    const std::vector<std::string> point = {p.at("method").get<std::string>(),
+                                            format_size(p.at("size").get<std::uint64_t>()),
+                                            format_size(p.at("chunk").get<std::uint64_t>())};
+    std::vector<std::string> s = point, c = point;
     if (!timing.is_object()) {
-      row.push_back("0");
-      row.push_back(rate(p.at("summary")) + " (traced)");
-      for (int i = 0; i < 6; ++i)
-        row.push_back("-");
-      t.add(row);
-      continue;
+      s.insert(s.end(), {"0", rate(p.at("summary")) + " (traced)", "-", "-"});
+      c.insert(c.end(), {"0", "-", "-", "-", "-"});
+    } else {
+      const json &tp = timing.at("throughput_bytes_per_s");
+      const json &src = timing.at("source_cpu_ms_per_gib");
+      any_short = any_short || tp.at("interval").is_null();
+      const std::string passes = std::to_string(timing.at("passes").size());
+      s.insert(s.end(),
+               {passes, spread_cell(tp, kMiB, 0), range_cell(tp, kMiB), interval_cell(tp, kMiB)});
+      c.insert(c.end(), {passes, spread_cell(src, 1, 0), range_cell(src, 1), interval_cell(src, 1),
+                         spread_cell(timing.at("cpu_ms_per_gib"), 1, 0)});
     }
-    const json &tp = timing.at("throughput_bytes_per_s");
-    const json &cpu = timing.at("source_cpu_ms_per_gib");
-    any_short = any_short || tp.at("interval").is_null();
-    row.push_back(std::to_string(timing.at("passes").size()));
-    row.push_back(spread_cell(tp, kMiB, 0));
-    row.push_back(range_cell(tp, kMiB));
-    row.push_back(interval_cell(tp, kMiB));
-    row.push_back(spread_cell(cpu, 1, 0));
-    row.push_back(range_cell(cpu, 1));
-    row.push_back(interval_cell(cpu, 1));
-    row.push_back(spread_cell(timing.at("cpu_ms_per_gib"), 1, 0));
-    t.add(row);
+    speed.add(s);
+    cpu.add(c);
   }
-  std::string out = "timed with no probe loaded (one warm-up discarded; medians)\n" + t.render();
+  std::string out = "throughput with no probe loaded (one warm-up discarded; medians)\n" +
+                    speed.render() + "\nCPU time in ms per GiB moved, with no probe loaded\n" +
+                    cpu.render();
   out += "\nAn interval holds the true median with at least 95% confidence, whatever the "
          "distribution; where two intervals overlap, the methods cannot be told apart here.\n";
   if (any_short)
@@ -406,39 +406,43 @@ std::string render_series(const json &doc) {
       << c.at("route").get<std::string>()
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "") << ", kernel "
       << c.at("kernel").get<std::string>() << "\n\n";
-  TextTable t({"method", "size", "chunk", "CPU copies src", "sink", "by ref src", "sink",
-               "device src", "syscalls src", "modes/chunk", "sched sw", "faults src", "note"});
+  // Copies, then calls and switches: one table would pass 100 columns.
+  using Columns = std::initializer_list<std::pair<const char *, int>>;
+  const Columns copies = {{"source_cpu_passes", 2},
+                          {"sink_cpu_passes", 2},
+                          {"source_by_reference_passes", 2},
+                          {"sink_by_reference_passes", 2},
+                          {"source_device_passes", 2}};
+  const Columns calls = {{"source_syscalls", -1},
+                         {"source_mode_switches_per_chunk", 2},
+                         {"scheduler_switches", -1},
+                         {"source_page_faults", -1}};
+  TextTable copy_table({"method", "size", "chunk", "CPU copies src", "sink", "by ref src", "sink",
+                        "device src", "note"});
+  TextTable call_table({"method", "size", "chunk", "syscalls src", "mode switches per chunk src",
+                        "scheduler switches", "page faults src"});
   for (const json &p : doc.at("points")) {
     const json &s = p.at("summary");
-    std::vector<std::string> row = {p.at("method").get<std::string>(),
-                                    format_size(p.at("size").get<std::uint64_t>()),
-                                    format_size(p.at("chunk").get<std::uint64_t>())};
-    if (p.at("status") != "ok") {
-      for (int i = 0; i < 9; ++i)
-        row.push_back("-");
-      row.push_back(p.at("status").get<std::string>() + ": " + p.at("reason").get<std::string>());
-      t.add(row);
-      continue;
-    }
-    for (auto [key, decimals] :
-         std::initializer_list<std::pair<const char *, int>>{{"source_cpu_passes", 2},
-                                                             {"sink_cpu_passes", 2},
-                                                             {"source_by_reference_passes", 2},
-                                                             {"sink_by_reference_passes", 2},
-                                                             {"source_device_passes", 2},
-                                                             {"source_syscalls", -1},
-                                                             {"source_mode_switches_per_chunk", 2},
-                                                             {"scheduler_switches", -1},
-                                                             {"source_page_faults", -1}})
-      row.push_back(cell(s, key, decimals));
-    row.push_back(p.at("traced_runs").get<std::size_t>() > 1
-                      ? "median of " + std::to_string(p.at("traced_runs").get<std::size_t>())
-                      : "");
-    t.add(row);
+    const std::vector<std::string> point = {p.at("method").get<std::string>(),
+                                            format_size(p.at("size").get<std::uint64_t>()),
+                                            format_size(p.at("chunk").get<std::uint64_t>())};
+    std::vector<std::string> copy_row = point, call_row = point;
+    const bool ok = p.at("status") == "ok";
+    for (auto [key, decimals] : copies)
+      copy_row.push_back(ok ? cell(s, key, decimals) : "-");
+    for (auto [key, decimals] : calls)
+      call_row.push_back(ok ? cell(s, key, decimals) : "-");
+    copy_row.push_back(!ok ? p.at("status").get<std::string>() + ": " +
+                                 p.at("reason").get<std::string>()
+                       : p.at("traced_runs").get<std::size_t>() > 1
+                           ? "median of " + std::to_string(p.at("traced_runs").get<std::size_t>())
+                           : "");
+    copy_table.add(copy_row);
+    call_table.add(call_row);
   }
-  out << t.render();
-  out << "\nCPU copies and by-reference are passes over the payload (bytes / size), counted in a "
-         "traced run.\n";
+  out << "copies, in passes over the payload (bytes / size), counted in a traced run\n"
+      << copy_table.render() << "\ncalls and switches, counted in the same run\n"
+      << call_table.render();
   out << "\n" << render_timing(doc.at("points"));
 
   if (!doc.at("winners").empty()) {

@@ -45,6 +45,39 @@ std::vector<std::string> wrap(const std::string &text, std::size_t room) {
   return lines;
 }
 
+// `text` in lines of at most `room` columns, each keeping its leading spaces.
+std::vector<std::string> wrap_indented(const std::string &text, std::size_t room,
+                                       std::size_t more_indent = 0) {
+  const std::size_t lead =
+      text.find_first_not_of(' ') == std::string::npos ? 0 : text.find_first_not_of(' ');
+  if (width(text) <= room || lead + more_indent >= room)
+    return {text};
+  std::vector<std::string> lines = wrap(text.substr(lead), room - lead - more_indent);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    lines[i] = std::string(lead + (i ? more_indent : 0), ' ') + lines[i];
+  return lines;
+}
+
+// `line` wrapped at `room`: a line of a term and its description ("  --size
+// SIZE    bytes to move", two spaces or more between) continues under the
+// description; any other under its own start, two further in.
+std::vector<std::string> wrap_hanging(const std::string &line, std::size_t room) {
+  if (width(line) <= room)
+    return {line};
+  const std::size_t lead = line.find_first_not_of(' ');
+  if (lead == std::string::npos)
+    return {line};
+  const std::size_t gap = line.find("  ", lead);
+  const std::size_t body = gap == std::string::npos ? gap : line.find_first_not_of(' ', gap);
+  if (body == std::string::npos || body > room / 2)
+    return wrap_indented(line, room, 2);
+  std::vector<std::string> lines = wrap(line.substr(body), room - body);
+  lines.front() = line.substr(0, body) + lines.front();
+  for (std::size_t i = 1; i < lines.size(); ++i)
+    lines[i] = std::string(body, ' ') + lines[i];
+  return lines;
+}
+
 } // namespace
 
 void set_text_width(std::size_t columns) { g_text_width = columns; }
@@ -61,13 +94,9 @@ std::string wrap_lines(const std::string &text) {
     if (!newline)
       end = text.size();
     const std::string line = text.substr(at, end - at);
-    if (width(line) <= g_text_width) {
-      out += line;
-    } else {
-      const std::vector<std::string> parts = wrap(line, g_text_width - 2);
-      for (std::size_t i = 0; i < parts.size(); ++i)
-        out += (i ? "\n  " : "") + parts[i];
-    }
+    const std::vector<std::string> parts = wrap_hanging(line, g_text_width);
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      out += (i ? "\n" : "") + parts[i];
     if (newline)
       out += "\n";
     at = end + 1;
@@ -91,50 +120,108 @@ std::string terminal_safe(const std::string &text) {
   return out;
 }
 
+namespace {
+
+bool is_section(const std::vector<std::string> &row) {
+  return !row.empty() && !row[0].empty() && row[0][0] == '\x01';
+}
+
+// The longest word of `text`: a column can narrow to it and no further.
+std::size_t longest_word(const std::string &text) {
+  std::size_t longest = 0, at = 0;
+  while (at <= text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string::npos)
+      end = text.size();
+    longest = std::max(longest, width(text.substr(at, end - at)));
+    at = end + 1;
+  }
+  return longest;
+}
+
+} // namespace
+
 std::string TextTable::render() const {
-  std::vector<std::size_t> widths(header_.size(), 0);
+  const std::size_t n = header_.size();
+  std::vector<std::size_t> widths(n, 0), floors(n, 1);
   auto measure = [&](const std::vector<std::string> &row) {
-    if (!row.empty() && !row[0].empty() && row[0][0] == '\x01')
+    if (is_section(row))
       return;
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i)
+    for (std::size_t i = 0; i < row.size() && i < n; ++i) {
       widths[i] = std::max(widths[i], width(row[i]));
+      floors[i] = std::max(floors[i], longest_word(row[i]));
+    }
   };
   measure(header_);
   for (const auto &r : rows_)
     measure(r);
-  // Where the last column starts; past the text width, its cells wrap
-  // under it (when it leaves the last column room enough to be read).
-  std::size_t last_start = 0;
-  for (std::size_t i = 0; i + 1 < widths.size(); ++i)
-    last_start += widths[i] + 2;
-  const std::size_t total = last_start + (widths.empty() ? 0 : widths.back());
-  const bool wrap_last = g_text_width && total > g_text_width && last_start + 24 <= g_text_width;
+  // Past the text width, the last column (a table's prose: a reason, a
+  // claim) narrows first, to no less than kReadable; then the widest column
+  // that can narrow does, to the next widest or by what is too much. None
+  // narrows below its longest word: figures stay whole.
+  constexpr std::size_t kReadable = 24;
+  auto total = [&] {
+    std::size_t t = n ? 2 * (n - 1) : 0;
+    for (std::size_t w : widths)
+      t += w;
+    return t;
+  };
+  if (g_text_width && n && total() > g_text_width) {
+    std::size_t &last = widths[n - 1];
+    const std::size_t excess = total() - g_text_width;
+    last = std::max({std::min(last, std::max(floors[n - 1], kReadable)), floors[n - 1],
+                     last > excess ? last - excess : 0});
+  }
+  while (g_text_width && total() > g_text_width) {
+    std::size_t widest = n, next = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (widths[i] > floors[i] && (widest == n || widths[i] > widths[widest]))
+        widest = i;
+    if (widest == n)
+      break; // every column is down to its longest word
+    for (std::size_t i = 0; i < n; ++i)
+      if (i != widest && widths[i] > floors[i])
+        next = std::max(next, widths[i]);
+    const std::size_t excess = total() - g_text_width;
+    std::size_t target =
+        std::max({floors[widest], next, widths[widest] > excess ? widths[widest] - excess : 0});
+    if (target >= widths[widest])
+      target = widths[widest] - 1;
+    widths[widest] = target;
+  }
   auto line = [&](const std::vector<std::string> &row) {
-    std::string out;
-    std::vector<std::string> more; // the last cell's continuation lines
-    for (std::size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      std::string cell = row[i]; // cells are made terminal-safe when added
-      if (wrap_last && i + 1 == widths.size()) {
-        more = wrap(cell, g_text_width - last_start);
-        cell = more.front();
-        more.erase(more.begin());
-      }
-      out += cell;
-      if (i + 1 < row.size())
-        out += std::string(widths[i] - width(row[i]) + 2, ' ');
+    std::vector<std::vector<std::string>> cells;
+    std::size_t height = 1;
+    for (std::size_t i = 0; i < row.size() && i < n; ++i) {
+      // cells are made terminal-safe when added
+      cells.push_back(g_text_width ? wrap_indented(row[i], widths[i]) : std::vector{row[i]});
+      height = std::max(height, cells.back().size());
     }
-    while (!out.empty() && out.back() == ' ')
-      out.pop_back();
-    for (const std::string &m : more)
-      out += "\n" + std::string(last_start, ' ') + m;
-    return out + "\n";
+    std::string out;
+    for (std::size_t k = 0; k < height; ++k) {
+      std::string text;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        const std::string cell = k < cells[i].size() ? cells[i][k] : "";
+        text += cell;
+        if (i + 1 < cells.size())
+          text += std::string(widths[i] - std::min(widths[i], width(cell)) + 2, ' ');
+      }
+      while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+      out += text + "\n";
+    }
+    return out;
   };
   std::string out = line(header_);
   for (const auto &r : rows_) {
-    if (!r.empty() && !r[0].empty() && r[0][0] == '\x01')
-      out += r[0].substr(1) + "\n";
-    else
+    if (!is_section(r)) {
       out += line(r);
+      continue;
+    }
+    const std::string title = r[0].substr(1);
+    for (const std::string &l :
+         g_text_width ? wrap_indented(title, g_text_width, 2) : std::vector{title})
+      out += l + "\n";
   }
   return out;
 }

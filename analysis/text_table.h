@@ -11,8 +11,9 @@ namespace zc::analysis {
 // the cursor, retitle the window or hide lines) are shown as \xNN.
 std::string terminal_safe(const std::string &text);
 
-// Tables wider than this many columns wrap their last column (default 100;
-// 0: never, as --wide asks).
+// Tables wider than this many columns narrow their widest columns, whose
+// cells wrap at spaces (never inside a word), and section lines wrap too
+// (default 100; 0: never, as --wide asks).
 void set_text_width(std::size_t columns);
 std::size_t text_width();
 

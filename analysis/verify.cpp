@@ -338,14 +338,16 @@ std::string render_verify(const json &doc) {
         << (k.at("kernel").is_string() ? k.at("kernel").get<std::string>() : "?") << ")\n";
     if (k.contains("error") && !k.at("error").is_null())
       out << "  FAILED: " << k.at("error").get<std::string>() << "\n";
-    TextTable t({"  claim", "figure", "claimed", "measured", "verdict", "why"});
+    // One block per claim; a verdict's reason on the lines under it, so
+    // that the figures keep one line each at 100 columns.
+    TextTable t({"    figure", "claimed", "measured", "verdict"});
     for (const json &c : k.at("claims")) {
-      bool first = true;
+      t.section("  " + c.at("label").get<std::string>());
       for (const json &ch : c.at("checks")) {
-        t.add({first ? "  " + c.at("label").get<std::string>() : "", ch.at("figure"),
-               value(ch.at("claimed")), value(ch.at("measured")), ch.at("verdict"),
-               ch.at("why").is_null() ? "" : ch.at("why").get<std::string>()});
-        first = false;
+        t.add({"    " + ch.at("figure").get<std::string>(), value(ch.at("claimed")),
+               value(ch.at("measured")), ch.at("verdict")});
+        if (!ch.at("why").is_null())
+          t.section("      why: " + ch.at("why").get<std::string>());
       }
     }
     out << t.render() << "\n";

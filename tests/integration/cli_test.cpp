@@ -104,19 +104,23 @@ TEST(Cli, CrosscheckAgreesWithSyscallReturnsTheSinkAndBpftrace) {
   const ToolResult c =
       run_tool(zctrace({"crosscheck", "--size", "16M", "--bpftrace", "--json", path.string()}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  expect_fits_100_columns(c.out, "crosscheck");
   EXPECT_EQ(c.out.find("DIFFERS"), std::string::npos) << c.out;
-  for (const char *route :
-       {"the sink's own count", "the source's read() returns", "half the source's splice() returns",
-        "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink"})
-    EXPECT_NE(c.out.find(route), std::string::npos) << route;
   // The JSON has every check the text has, each agreeing or saying why it cannot be compared.
   const auto doc = read_document(path);
   std::filesystem::remove(path);
   ASSERT_FALSE(doc.at("checks").empty());
-  for (const auto &check : doc.at("checks"))
+  std::set<std::string> routes;
+  for (const auto &check : doc.at("checks")) {
     EXPECT_TRUE(check.at("ok").is_null() ? check.at("not_comparable").is_string()
                                          : check.at("ok").get<bool>())
         << check.dump();
+    routes.insert(check.at("route").get<std::string>());
+  }
+  for (const char *route :
+       {"the sink's own count", "the source's read() returns", "half the source's splice() returns",
+        "bpftrace: skb:skb_copy_datagram_iovec len, comm zc-sink"})
+    EXPECT_TRUE(routes.count(route)) << route;
 }
 
 TEST(CliErrors, UnknownMethod) {
@@ -318,7 +322,7 @@ TEST(CliErrors, AMethodThisKernelCannotRunSaysWhyAndCompareSkipsIt) {
   expect_one_line_error(run_tool(zctrace({"run", "io_uring_rw"})), 4,
                         "io_uring_rw cannot run here: io_uring cannot be used here");
   const ToolResult c =
-      run_tool(zctrace({"compare", "io_uring_send_zc", "sendfile", "--size", "4M"}));
+      run_tool(zctrace({"compare", "io_uring_send_zc", "sendfile", "--size", "4M", "--wide"}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
   EXPECT_NE(c.out.find("skipped: io_uring_send_zc cannot run here"), std::string::npos) << c.out;
 }
@@ -327,6 +331,7 @@ TEST(Cli, CompareAllRunsEveryMethodUnderTheSameConditions) {
   const std::string path = std::filesystem::temp_directory_path() / "zctrace-compare.json";
   const ToolResult c = run_tool(zctrace({"compare", "all", "--size", "4M", "--json", path}));
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  expect_fits_100_columns(c.out, "compare all");
   const auto doc = read_document(path);
   EXPECT_EQ(doc.at("schema"), "zctrace.compare/1");
   EXPECT_EQ(doc.at("conditions").at("route"), "loopback");
@@ -418,12 +423,68 @@ TEST(Cli, HelpGivesTheExitStatusesAndNoParserArtefacts) {
   for (const auto &args : helps) {
     const ToolResult h = run_tool(zctrace(args));
     ASSERT_EQ(h.exit_code, 0);
+    expect_fits_100_columns(h.out, args[0] + " --help");
     for (const char *status : {"0 ok", "2 bad input", "3 the sink", "4 the method", "130"})
       EXPECT_NE(h.out.find(status), std::string::npos) << args[0] << ": " << status;
     // What CLI11 would show of its own types and validators.
     for (const char *artefact : {"{false}", "{true}", "TEXT", "UINT", "FLOAT", " in [", ":{"})
       EXPECT_EQ(h.out.find(artefact), std::string::npos) << args[0] << ": " << artefact;
   }
+}
+
+// Options shared by several subcommands mean the same in each: the same
+// kind of value and the same words, but for the default each states (and
+// the list sweep takes). --json names the document of each, and --repeat
+// and --runtime what each times: their words differ, their values do not.
+TEST(Cli, AnOptionMeansTheSameInEverySubcommand) {
+  const ToolResult top = run_tool(zctrace({"--help"}));
+  const std::regex command_line("\n  ([a-z]+)  +[a-z]");
+  // option -> subcommand -> (what it takes, its description without the default)
+  std::map<std::string, std::map<std::string, std::pair<std::string, std::string>>> seen;
+  const std::regex option_line(
+      "^  (-[a-z],)?(--[a-z][a-z0-9-]*)( ([A-Z][A-Za-z|,.-]*|[a-z]+\\|[a-z]+)"
+      "( \\.\\.\\.)?)? +(.*)$");
+  for (std::sregex_iterator it(top.out.begin(), top.out.end(), command_line), end; it != end;
+       ++it) {
+    const std::string sub = (*it)[1];
+    const ToolResult h = run_tool(zctrace({sub, "--help"}));
+    // Descriptions wrapped at 100 columns continue on lines of their own.
+    std::vector<std::string> lines;
+    std::istringstream in(h.out);
+    for (std::string l; std::getline(in, l);) {
+      if (!lines.empty() && l.rfind("        ", 0) == 0)
+        lines.back() += " " + l.substr(l.find_first_not_of(' '));
+      else
+        lines.push_back(l);
+    }
+    for (const std::string &l : lines) {
+      std::smatch m;
+      if (!std::regex_match(l, m, option_line) || m[2] == "--help")
+        continue;
+      EXPECT_NE(m[4], "VALUE") << sub << " " << m[2] << ": says what it takes in a word";
+      std::string words = std::regex_replace(m[6].str(), std::regex(" ?\\(default[^)]*\\)"), "");
+      words = std::regex_replace(words, std::regex(", several or a comma-separated list"), "");
+      seen[m[2]][sub] = {m[4], words};
+    }
+  }
+  ASSERT_GE(seen.size(), 20u);
+  std::size_t shared = 0;
+  for (const auto &[option, by_sub] : seen) {
+    if (by_sub.size() < 2)
+      continue;
+    ++shared;
+    const auto &[first_sub, first] = *by_sub.begin();
+    for (const auto &[sub, use] : by_sub) {
+      EXPECT_EQ(use.first, first.first)
+          << option << " takes one thing in " << first_sub << ", another in " << sub;
+      if (option != "--json" && option != "--repeat" && option != "--runtime")
+        EXPECT_EQ(use.second, first.second) << option << " in " << first_sub << " and " << sub;
+    }
+  }
+  EXPECT_GE(shared, 15u) << "options in several subcommands";
+  // --timeout is how long a run may take, wherever it is; a VM's is --vm-timeout.
+  for (const auto &[sub, use] : seen.at("--timeout"))
+    EXPECT_NE(use.second.find("run"), std::string::npos) << sub;
 }
 
 // The names of every subcommand, and of every option of each, as --help
@@ -515,9 +576,19 @@ TEST(Cli, LongCommandsShowProgressOnATerminalOrWithVerbose) {
 TEST(Cli, RunFitsOneHundredColumnsAndWideAddsTheEvidence) {
   const ToolResult r = run_tool(zctrace({"run", "mmap_write", "--size", "1M"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);)
-    EXPECT_LE(line.size(), 100u) << line;
+  expect_fits_100_columns(r.out, "run");
+  // list and probes, whose lines are the longest prose: wrapped at spaces.
+  for (const char *command : {"list", "probes"}) {
+    const ToolResult t = run_tool(zctrace({command}));
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    expect_fits_100_columns(t.out, command);
+    const ToolResult wide = run_tool(zctrace({command, "--wide"}));
+    std::size_t widest = 0;
+    std::istringstream lines(wide.out);
+    for (std::string line; std::getline(lines, line);)
+      widest = std::max(widest, line.size());
+    EXPECT_GT(widest, 100u) << command << " --wide keeps a long line whole";
+  }
   // The articles' context switches are per buffer: on the per-chunk row.
   EXPECT_TRUE(std::regex_search(r.out, std::regex("\n  per chunk [^\n]*4 context switches\n")))
       << r.out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -83,6 +84,12 @@ void expect_one_line_error(const ToolResult &c, int exit_code, const std::string
 std::string read_text(const std::string &path) {
   std::ifstream in(path);
   return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+void expect_fits_100_columns(const std::string &text, const std::string &what) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_LE(line.size(), 100u) << what << ": " << line;
 }
 
 } // namespace zc::test

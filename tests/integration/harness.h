@@ -45,6 +45,9 @@ std::string read_text(const std::string &path);
 // One line on stderr, starting "zctrace: error: " and containing `what`.
 void expect_one_line_error(const ToolResult &c, int exit_code, const std::string &what);
 
+// Every line of a text report fits a 100-column terminal (without --wide).
+void expect_fits_100_columns(const std::string &text, const std::string &what);
+
 // Ids of the BPF programs loaded on the machine now.
 std::vector<std::uint32_t> loaded_bpf_programs();
 

@@ -285,6 +285,7 @@ fs::path verify_json() {
     // measured here, and the exit status says so.
     EXPECT_EQ(c.exit_code, 5) << c.err;
     EXPECT_NE(c.out.find("cannot be measured here"), std::string::npos);
+    expect_fits_100_columns(c.out, "verify");
     // An outcome, not an error.
     EXPECT_EQ(c.err.find("error"), std::string::npos) << c.err;
     EXPECT_NE(c.err.find("cannot be measured here (exit 5)"), std::string::npos) << c.err;

@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 TEST(Schemas, AreValidJsonSchemas) {
-  const vmtest::ToolResult r = vmtest::run_tool(
-      {ZCTRACE_SOURCE_DIR "/scripts/validate-json.py", "--check-schemas"});
+  const vmtest::ToolResult r =
+      vmtest::run_tool({ZCTRACE_SOURCE_DIR "/scripts/validate-json.py", "--check-schemas"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   // One schema per document kind zctrace writes or reads, and the parts they share.
   for (const char *kind : {"common", "run", "trace", "trace-events", "probes", "compare", "sweep",
@@ -61,9 +61,8 @@ RunResult small_run() {
   r.transfer_wall_ns.evidence = unmeasured;
   r.throughput_bytes_per_s.evidence = unmeasured;
   r.overhead.why_not = "not measured by this test";
-  for (Count *f : {&r.unattributed.dma_mapped_bytes,
-                                   &r.unattributed.receive_buffer_dma_bytes,
-                                   &r.unattributed.unknown_device_dma_bytes})
+  for (Count *f : {&r.unattributed.dma_mapped_bytes, &r.unattributed.receive_buffer_dma_bytes,
+                   &r.unattributed.unknown_device_dma_bytes})
     f->evidence = unmeasured;
   return r;
 }

@@ -8,11 +8,23 @@
 #include "probe_catalog.h"
 #include "series_report.h"
 #include "statistics.h"
+#include "text_table.h"
 
 #include <map>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace zc::analysis {
 namespace {
+
+std::vector<std::string> lines_of(const std::string &text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);)
+    lines.push_back(l);
+  return lines;
+}
 
 constexpr std::uint64_t kSize = 64ull << 20;
 
@@ -141,7 +153,13 @@ TEST(Series, WinnersAndTheComparisonTheArticlesMake) {
               first.at("timed").at("throughput_bytes_per_s").at("median").get<double>(), 1e-6);
   EXPECT_NE(first.at("summary").at("throughput_measured").get<std::string>().find("no probe"),
             std::string::npos);
+  // At 100 columns (as standard output wraps it) the reason wraps under its column;
+  // with --wide (0) it is one line.
+  for (const std::string &line : lines_of(wrap_lines(render_series(doc))))
+    EXPECT_LE(line.size(), 100u) << line;
+  set_text_width(0);
   const std::string text = render_series(doc);
+  set_text_width(100);
   EXPECT_NE(text.find("skipped: msg_zerocopy cannot run here: no SO_ZEROCOPY"), std::string::npos)
       << text;
   EXPECT_NE(text.find("holds"), std::string::npos);

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "output_file.h"
+#include "text_table.h"
 #include "units.h"
 #include "version.h"
 
@@ -110,7 +111,7 @@ CLI::Option *add_size_list(CLI::App &app, const std::string &name,
           help)
       ->delimiter(',')
       ->check(size_error)
-      ->type_name("SIZE,...");
+      ->type_name("SIZE");
 }
 
 // --ringbuf-size: a power of two between 4K and 1G.
@@ -136,16 +137,42 @@ void add_ringbuf_size(CLI::App &cmd, std::uint64_t &target) {
       });
 }
 
+// --cache, one meaning everywhere; the default is each command's own.
+void add_cache(CLI::App &cmd, std::string &cache) {
+  cmd.add_option("--cache", cache,
+                 "warm: the file in the page cache; cold: dropped first, so the disk transfers "
+                 "(default " +
+                     cache + ")")
+      ->check(CLI::IsMember({"warm", "cold"}));
+}
+
+// Where the sink listens: --address and --sink-netns; `more` says what a
+// command does beside.
+void add_sink_place(CLI::App &cmd, std::string &address, std::string &netns,
+                    const std::string &more) {
+  cmd.add_option("--address", address,
+                 "IPv4 address the sink listens on and the source connects to (default " + address +
+                     more + ")")
+      ->type_name("ADDRESS");
+  cmd.add_option("--sink-netns", netns,
+                 "run the sink in this network namespace (a file such as /run/netns/NAME)")
+      ->check(CLI::ExistingFile);
+}
+
+// --json: the document of a command, by its schema.
+void add_json(CLI::App &cmd, std::optional<std::string> &path, const std::string &what) {
+  cmd.add_option("--json", path, "write " + what + " to FILE, or - for standard output")
+      ->check(json_output);
+}
+
 // The options every command that runs methods shares. `sizes` is false for
 // sweep, which takes lists of sizes and chunks instead.
 void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
   if (sizes) {
-    add_size(cmd, "--size", c.size, "bytes to move (default 64M)");
+    add_size(cmd, "--size", c.size, "bytes to move per run (default 64M)");
     add_size(cmd, "--chunk", c.chunk, "bytes per call (default 64K)");
   }
-  cmd.add_option("--cache", c.cache,
-                 "warm: file in the page cache; cold: dropped first (default " + c.cache + ")")
-      ->check(CLI::IsMember({"warm", "cold"}));
+  add_cache(cmd, c.cache);
   cmd.add_option_function<std::string>(
          "--sg", [&c](const std::string &v) { c.sg = v == "on"; },
          "send over a veth pair zctrace creates, with scatter-gather on or off")
@@ -214,6 +241,8 @@ void tidy_types(CLI::App &app) {
     tidy_types(*sub);
 }
 
+constexpr const char *kNoHostHelp = "leave out this host: the vmtest targets' kernels alone";
+
 // Thrown once --help-man or --bash-completion has made its text.
 struct DocsReady {};
 
@@ -273,19 +302,12 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       ->required()
       ->check(method_known);
   add_conditions(*run_cmd, run, true);
+  add_json(*run_cmd, run.json_path, "the run (zctrace.run/1)");
+  add_sink_place(*run_cmd, run.address, run.sink_netns, "");
   run_cmd
-      ->add_option("--json", run.json_path,
-                   "write the run as JSON (zctrace.run/1) to FILE, or - for standard output")
-      ->check(json_output);
-  run_cmd->add_option("--address", run.address,
-                      "IPv4 address the sink listens on and the source connects to "
-                      "(default 127.0.0.1)");
-  run_cmd
-      ->add_option("--sink-netns", run.sink_netns,
-                   "run the sink in this network namespace (a file such as /run/netns/NAME)")
-      ->check(CLI::ExistingFile);
-  run_cmd->add_option("--require", run.require,
-                      "probe name or attach point that must attach (repeatable)");
+      ->add_option("--require", run.require,
+                   "probe name or attach point that must attach (repeatable)")
+      ->type_name("PROBE");
   add_ringbuf_size(*run_cmd, run.ringbuf_bytes);
   add_no_bpf_stats(*run_cmd, run.bpf_stats);
   bool no_events = false;
@@ -319,11 +341,12 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                    "trace this running process, its threads and every process descended from "
                    "it (repeatable)")
       ->check(process_id);
-  trace_cmd->add_option("--user", trace.user,
-                        "run the command as this user, with its groups (default: as root)");
+  trace_cmd
+      ->add_option("--user", trace.user,
+                   "run the command as this user, with its groups (default: as root)")
+      ->type_name("USER");
   trace_cmd->add_option("--duration", trace.duration_s, "seconds to trace")->check(seconds);
-  trace_cmd->add_option("--json", trace.json_path, "write the account (zctrace.trace/1) to FILE")
-      ->check(json_output);
+  add_json(*trace_cmd, trace.json_path, "the account (zctrace.trace/1)");
   trace_cmd
       ->add_option("--trace", trace.trace_path,
                    "write the event stream to FILE as a Chrome/Perfetto JSON trace")
@@ -337,20 +360,26 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   ProbesOptions probes;
   CLI::App *probes_cmd = app.add_subcommand(
       "probes", "show which probes attach on this kernel, through what, and why the rest do not");
-  probes_cmd->add_option("--json", probes.json_path, "write the probe reports as JSON to FILE")
-      ->check(json_output);
+  add_json(*probes_cmd, probes.json_path, "the probe reports (zctrace.probes/1)");
 
   auto add_vm_options = [](CLI::App &cmd, VmOptions &vm) {
     cmd.add_option("-c,--config", vm.config,
-                   "vmtest.toml (default ./vmtest.toml, else vmtest/vmtest.toml)");
-    cmd.add_option("-f,--filter", vm.filter, "run only targets whose name matches this regex");
-    cmd.add_option("--out", vm.out_dir, "where each target's console log and files go");
+                   "vmtest.toml (default ./vmtest.toml, else vmtest/vmtest.toml)")
+        ->type_name("FILE");
+    cmd.add_option("-f,--filter", vm.filter, "run only targets whose name matches this regex")
+        ->type_name("REGEX");
+    cmd.add_option("--out", vm.out_dir, "where each target's console log and files go")
+        ->type_name("DIR");
     cmd.add_option("--cache-dir", vm.cache_dir,
-                   "where kernels are kept (default $ZCTRACE_CACHE or /var/cache/zctrace)");
+                   "where kernels are kept (default $ZCTRACE_CACHE or /var/cache/zctrace)")
+        ->type_name("DIR");
     cmd.add_option("--guest-zctrace", vm.guest_zctrace,
-                   "static zctrace for the guests (default: zctrace-static next to zctrace)");
+                   "static zctrace for the guests (default: zctrace-static next to zctrace)")
+        ->type_name("FILE");
     cmd.add_flag("--kvm", vm.kvm, "use KVM instead of TCG software emulation");
-    cmd.add_option("--timeout", vm.timeout_s, "seconds before a VM is killed (overrides targets)")
+    // Not --timeout: that is how long a run may take, in every command that runs one.
+    cmd.add_option("--vm-timeout", vm.timeout_s,
+                   "seconds before a VM is killed (default: each target's own)")
         ->check(seconds);
   };
   VmtestOptions vmtest;
@@ -365,15 +394,14 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_vm_options(*matrix_cmd, matrix.vm);
   matrix_cmd->add_option("--methods", matrix.methods, "methods (default: all)")
       ->delimiter(',')
+      ->type_name("METHOD")
       ->check(method_known);
   add_size(*matrix_cmd, "--size", matrix.size, "bytes to move per run (default 64M)");
   add_size(*matrix_cmd, "--chunk", matrix.chunk, "bytes per call (default 64K)");
-  matrix_cmd->add_option("--cache", matrix.cache, "warm or cold (default cold: disks transfer)")
-      ->check(CLI::IsMember({"warm", "cold"}));
+  add_cache(*matrix_cmd, matrix.cache);
   matrix_cmd->add_flag_callback(
-      "--no-host", [&matrix] { matrix.host = false; }, "leave out the column of this host");
-  matrix_cmd->add_option("--json", matrix.json_path, "write the matrix (zctrace.matrix/1) to FILE")
-      ->check(json_output);
+      "--no-host", [&matrix] { matrix.host = false; }, kNoHostHelp);
+  add_json(*matrix_cmd, matrix.json_path, "the matrix (zctrace.matrix/1)");
 
   CrosscheckOptions cross;
   CLI::App *cross_cmd = app.add_subcommand(
@@ -382,12 +410,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   cross_cmd->add_option("methods", cross.methods, "methods (default: all)")->check(method_known);
   add_size(*cross_cmd, "--size", cross.size, "bytes to move per run (default 64M)");
   add_size(*cross_cmd, "--chunk", cross.chunk, "bytes per call (default 64K)");
-  cross_cmd->add_option("--cache", cross.cache, "warm or cold (default cold: the disk transfers)")
-      ->check(CLI::IsMember({"warm", "cold"}));
+  add_cache(*cross_cmd, cross.cache);
   cross_cmd->add_flag("--bpftrace", cross.bpftrace,
                       "also count with bpftrace on the same tracepoints");
-  cross_cmd->add_option("--json", cross.json_path, "write the checks as JSON to FILE")
-      ->check(json_output);
+  add_json(*cross_cmd, cross.json_path, "the checks (zctrace.crosscheck/1)");
 
   // "all" or method names.
   auto methods_or_all = [&](const std::string &m) {
@@ -406,8 +432,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     cmd.add_option("methods", chosen, "methods, or all")->required()->check(methods_or_all);
     add_conditions(cmd, c, sizes);
     add_repeats(cmd, repeats);
-    cmd.add_option("--json", json_path, "write the results (" + schema + ") to FILE")
-        ->check(json_output);
+    add_json(cmd, json_path, "the results (" + schema + ")");
   };
   CompareOptions compare;
   CLI::App *compare_cmd = app.add_subcommand(
@@ -420,8 +445,10 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
       "sweep", "run methods across message and chunk sizes: where each one wins");
   add_series(*sweep_cmd, sweep.methods, sweep, sweep.repeats, sweep.json_path, "zctrace.sweep/1",
              false);
-  add_size_list(*sweep_cmd, "--size", sweep.sizes, "bytes to move, a list (default 64M)");
-  add_size_list(*sweep_cmd, "--chunk", sweep.chunks, "bytes per call, a list (default 4K,64K,1M)");
+  add_size_list(*sweep_cmd, "--size", sweep.sizes,
+                "bytes to move per run, several or a comma-separated list (default 64M)");
+  add_size_list(*sweep_cmd, "--chunk", sweep.chunks,
+                "bytes per call, several or a comma-separated list (default 4K,64K,1M)");
 
   VerifyOptions verify;
   verify.conditions.size = 16ull << 20;
@@ -431,26 +458,19 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
                 "measured here, and why");
   add_size(*verify_cmd, "--size", verify.conditions.size, "bytes to move per run (default 16M)");
   add_size(*verify_cmd, "--chunk", verify.conditions.chunk, "bytes per call (default 64K)");
+  add_cache(*verify_cmd, verify.conditions.cache);
   verify_cmd
-      ->add_option("--cache", verify.conditions.cache,
-                   "warm or cold (default cold: the disk transfers)")
-      ->check(CLI::IsMember({"warm", "cold"}));
-  verify_cmd->add_option("--dir", verify.conditions.dir, "directory of the data file")
+      ->add_option("--dir", verify.conditions.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
-  verify_cmd->add_option("--address", verify.address,
-                         "where the sink listens for claims with no route condition "
-                         "(default 127.0.0.1)");
-  verify_cmd->add_option("--sink-netns", verify.sink_netns, "network namespace of the sink")
-      ->check(CLI::ExistingFile);
+  add_sink_place(*verify_cmd, verify.address, verify.sink_netns,
+                 "; claims with a route condition make their own");
   add_repeats(*verify_cmd, verify.repeats, "each method of a comparison claim");
   verify_cmd->add_flag("--vmtest", verify.vmtest,
                        "also verify inside every vmtest target's kernel under qemu");
   verify_cmd->add_flag_callback(
-      "--no-host", [&verify] { verify.host = false; }, "with --vmtest: leave out this host");
+      "--no-host", [&verify] { verify.host = false; }, kNoHostHelp);
   add_vm_options(*verify_cmd, verify.vm);
-  verify_cmd
-      ->add_option("--json", verify.json_path, "write the verdicts (zctrace.verify/1) to FILE")
-      ->check(json_output);
+  add_json(*verify_cmd, verify.json_path, "the verdicts (zctrace.verify/1)");
 
   ReportOptions report;
   CLI::App *report_cmd = app.add_subcommand(
@@ -498,11 +518,11 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
     for (const CLI::App *sub : app.get_subcommands())
       about = sub;
     cli.done = true;
-    cli.output = about->help();
+    cli.output = analysis::wrap_lines(about->help());
     return cli;
   } catch (const CLI::CallForAllHelp &) {
     cli.done = true;
-    cli.output = app.help("", CLI::AppFormatMode::All);
+    cli.output = analysis::wrap_lines(app.help("", CLI::AppFormatMode::All));
     return cli;
   } catch (const CLI::ParseError &e) {
     throw UsageError(e.what());

@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "text_table.h"
 #include "workload.h"
+#include "wrapped_output.h"
 
 int main(int argc, char **argv) {
   if (argc == 5 && std::string(argv[1]) == zc::kGuardianFlag)
@@ -43,6 +44,7 @@ int main(int argc, char **argv) {
       std::cout.rdbuf(nullptr);
     else if (json_to_stdout)
       std::cout.rdbuf(std::cerr.rdbuf());
+    zc::WrappedOutput wrapped(std::cout);
     if (const auto *run = std::get_if<zc::RunOptions>(&cli.command))
       return zc::run_command(*run);
     if (const auto *probes = std::get_if<zc::ProbesOptions>(&cli.command))
