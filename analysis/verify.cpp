@@ -353,9 +353,10 @@ std::string render_verify(const json &doc) {
     out << t.render() << "\n";
   }
   const json &s = doc.at("summary");
-  out << s.at("holds") << " figures hold, " << s.at("differs") << " differ, "
-      << s.value("cannot_be_told_apart", 0) << " cannot be told apart here, "
-      << s.at("cannot_be_measured") << " cannot be measured here"
+  auto n = [&](const char *key) { return s.value(key, 0LL); };
+  out << count_of(n("holds"), "figure holds", "figures hold") << ", "
+      << count_of(n("differs"), "differs", "differ") << ", " << n("cannot_be_told_apart")
+      << " cannot be told apart here, " << n("cannot_be_measured") << " cannot be measured here"
       << (s.at("every_claim_checked").get<bool>() ? ": every claim was checked\n"
                                                   : ": not every claim could be checked\n");
   return out.str();

@@ -327,6 +327,26 @@ TEST(CliErrors, AMethodThisKernelCannotRunSaysWhyAndCompareSkipsIt) {
   EXPECT_NE(c.out.find("skipped: io_uring_send_zc cannot run here"), std::string::npos) << c.out;
 }
 
+// Exit 0 as a script sees it: the claim asked for checked whole and holding.
+// (Exit 6, checked whole and differing, needs a NIC: the vm tests run it.)
+TEST(Cli, VerifyOfOneClaimThatHoldsExitsZero) {
+  const auto path = std::filesystem::temp_directory_path() / "zctrace-verify-cow.json";
+  const ToolResult c =
+      run_tool(zctrace({"verify", "--claim", "cow", "--size", "4M", "--json", path.string()}));
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_EQ(c.err.find("error"), std::string::npos) << c.err;
+  const auto doc = read_document(path);
+  std::filesystem::remove(path);
+  const auto &claims = doc.at("kernels").at(0).at("claims");
+  ASSERT_EQ(claims.size(), 1u);
+  EXPECT_EQ(claims.at(0).at("id"), "cow");
+  EXPECT_TRUE(doc.at("summary").at("every_claim_checked").get<bool>());
+  EXPECT_GE(doc.at("summary").at("holds").get<int>(), 1);
+  EXPECT_EQ(doc.at("summary").at("differs"), 0);
+  expect_one_line_error(run_tool(zctrace({"verify", "--claim", "nosuch"})), 2,
+                        "unknown claim 'nosuch'");
+}
+
 TEST(Cli, CompareAllRunsEveryMethodUnderTheSameConditions) {
   const std::string path = std::filesystem::temp_directory_path() / "zctrace-compare.json";
   const ToolResult c = run_tool(zctrace({"compare", "all", "--size", "4M", "--json", path}));

@@ -59,5 +59,38 @@ TEST(Verify, ClaimsInBothDebianKernels) {
   }
 }
 
+// Exit 6 as a script sees it: one claim asked for, every figure of it
+// measured across the guest's NIC, and two differing: mmap is called once
+// for the file, not once per buffer (2 mode switches per chunk, not 4), and
+// the NIC without scatter-gather makes the stack linearize what write()
+// copied into paged buffers (2 CPU copies, not 1).
+TEST(Verify, OneClaimCheckedWholeThatDiffersExitsSix) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("zctrace-vmverify6-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path out = dir / "v.json";
+  const ToolResult r =
+      run_tool({ZCTRACE_BINARY, "verify", "--vmtest", "--no-host", "-c",
+                ZCTRACE_SOURCE_DIR "/vmtest/vmtest.toml", "-f", "6\\.12", "--claim", "mmap_write",
+                "--size", "8M", "--json", out.string(), "--out", (dir / "out").string()});
+  EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+  EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("figures differ from the articles (exit 6)"), std::string::npos) << r.err;
+  const json doc = zc::test::read_document(out);
+  fs::remove_all(dir);
+  ASSERT_EQ(doc.at("kernels").size(), 1u);
+  const json &k = doc.at("kernels").at(0);
+  ASSERT_EQ(k.at("claims").size(), 1u);
+  EXPECT_EQ(k.at("claims").at(0).at("id"), "mmap_write");
+  for (const json &ch : k.at("claims").at(0).at("checks"))
+    EXPECT_NE(ch.at("verdict"), "cannot be measured here") << ch.dump();
+  EXPECT_EQ(check_of(k, "mmap_write", "context_switches").at("verdict"), "differs");
+  const json &copies = check_of(k, "mmap_write", "cpu_copies");
+  EXPECT_EQ(copies.at("verdict"), "differs") << copies.dump();
+  EXPECT_NE(copies.at("why").get<std::string>().find("xmit_linearize"), std::string::npos);
+  EXPECT_TRUE(doc.at("summary").at("every_claim_checked").get<bool>());
+  EXPECT_EQ(doc.at("summary").at("differs"), 2);
+}
+
 } // namespace
 } // namespace zc::vmtest

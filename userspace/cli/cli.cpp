@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "claims.h"
 #include "error.h"
 #include "output_file.h"
 #include "text_table.h"
@@ -465,6 +466,19 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_sink_place(*verify_cmd, verify.address, verify.sink_netns,
                  "; claims with a route condition make their own");
   add_repeats(*verify_cmd, verify.repeats, "each method of a comparison claim");
+  verify_cmd
+      ->add_option("--claim", verify.claim_ids,
+                   "check this claim alone (its id in analysis/claims.json; repeatable; "
+                   "default: every claim)")
+      ->type_name("ID")
+      ->check([](const std::string &id) {
+        if (analysis::claims().find(id))
+          return std::string();
+        std::string known;
+        for (const analysis::Claim &c : analysis::claims().claims)
+          known += (known.empty() ? "" : ", ") + c.id;
+        return "unknown claim '" + id + "' (claims: " + known + ")";
+      });
   verify_cmd->add_flag("--vmtest", verify.vmtest,
                        "also verify inside every vmtest target's kernel under qemu");
   verify_cmd->add_flag_callback(

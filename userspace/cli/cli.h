@@ -114,7 +114,8 @@ struct VerifyOptions {
   Conditions conditions; // size, chunk, cache (cold: the disks transfer), dir, seed
   std::string address = "127.0.0.1";
   std::string sink_netns;
-  Repeats repeats; // of the comparisons' timed passes
+  Repeats repeats;                    // of the comparisons' timed passes
+  std::vector<std::string> claim_ids; // --claim: these alone (empty: every claim)
   bool vmtest = false;
   bool host = true;
   VmOptions vm;

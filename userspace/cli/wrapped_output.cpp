@@ -4,8 +4,7 @@
 
 namespace zc {
 
-WrappedOutput::WrappedOutput(std::ostream &stream)
-    : stream_(stream), target_(stream.rdbuf(this)) {}
+WrappedOutput::WrappedOutput(std::ostream &stream) : stream_(stream), target_(stream.rdbuf(this)) {}
 
 WrappedOutput::~WrappedOutput() {
   if (!line_.empty() && target_) { // a last line without its newline
