@@ -237,7 +237,8 @@ struct {
  * are for it, whoever's context the transmit runs in, and what they map
  * beyond the packet's own bytes is the driver's (a per-packet header). */
 struct zc_xmit_window {
-	__u32 open;
+	__u16 open;
+	__u16 nic;  /* a device with hardware behind it (not lo or veth) */
 	__u32 role; /* the packet's owner, ZC_ROLE_NONE if none */
 	__u64 len;  /* skb->len */
 	__u64 mapped;

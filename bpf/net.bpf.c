@@ -64,16 +64,17 @@ int BPF_PROG(zc_net_dev_start_xmit, const struct sk_buff *skb, const struct net_
 	struct zc_xmit_window *window;
 	__u16 site;
 
+	site = virtual_device(dev) ? ZC_NET_VIRTUAL : ZC_NET_DEVICE;
 	window = bpf_map_lookup_elem(&zc_xmit_window, &zero);
 	if (window) {
 		window->open = 1;
+		window->nic = site == ZC_NET_DEVICE;
 		window->role = owner;
 		window->len = skb->len;
 		window->mapped = 0;
 	}
 	if (!owner)
 		return 0;
-	site = virtual_device(dev) ? ZC_NET_VIRTUAL : ZC_NET_DEVICE;
 	/* The devices a NIC hangs under: its DMA mappings are told by them. */
 	if (site == ZC_NET_DEVICE)
 		zc_mark_ancestors((struct device *)&dev->dev, ZC_DEV_NIC, dev->name);
@@ -162,7 +163,11 @@ int BPF_PROG(zc_tcp_retransmit_skb_err, const struct sock *sk, const struct sk_b
 /* The skb may be gone by now: the window closes with what was mapped for
  * it. A driver that mapped more than the packet mapped a header of its own
  * (virtio-net: 12 bytes a packet); one that mapped less, or nothing, sent
- * part of it from memory mapped before (or maps without the DMA API). */
+ * part of it from memory mapped before (or maps without the DMA API). Every
+ * packet a NIC took is counted one way or the other, so that the NIC's
+ * mappings less its headers plus what it did not map are its packets'
+ * bytes. (Counting only windows with a mapping lost a packet the driver
+ * mapped nothing for.) lo and veth map nothing and move nothing: none. */
 SEC("tp_btf/net_dev_xmit")
 int BPF_PROG(zc_net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *dev,
 	     unsigned int skb_len)
@@ -173,7 +178,7 @@ int BPF_PROG(zc_net_dev_xmit, struct sk_buff *skb, int rc, struct net_device *de
 	if (!w || !w->open)
 		return 0;
 	w->open = 0;
-	if (!w->role || !w->mapped)
+	if (!w->role || !w->nic)
 		return 0;
 	if (w->mapped > w->len)
 		zc_count((__u8)w->role, ZC_KIND_NET, ZC_NET_DRIVER_MAPPED_MORE, 0, ZC_NO_SYSCALL,
