@@ -59,10 +59,10 @@ std::string render_run(const RunResult &r) {
   const std::uint64_t chunks = p.chunk ? (p.size + p.chunk - 1) / p.chunk : 0;
   out << "zctrace run " << p.method << ": " << format_size(p.size) << " in " << format_size(p.chunk)
       << " chunks (" << chunks << "), " << p.cache << " cache (" << r.cache.resident_before
-      << " of " << r.cache.file_pages << " pages resident at start), " << p.filesystem << " at "
-      << p.dir << ", kernel " << r.kernel.release << "\n";
+      << " of " << r.cache.file_pages << " pages resident at start, " << r.cache.resident_after
+      << " after), " << p.filesystem << " at " << p.dir << ", kernel " << r.kernel.release << "\n";
   out << "route: " << p.route << (p.io_wq ? "; io_uring requests through io-wq workers" : "")
-      << "\n";
+      << (p.uncached ? "; the file read uncached (preadv2 with RWF_DONTCACHE)" : "") << "\n";
   for (const std::string &setting : p.kernel_settings)
     out << "for this run: " << setting << "\n";
   out << "integrity: "

@@ -404,7 +404,8 @@ std::string render_series(const json &doc) {
              8, doc.at("schema").get<std::string>().find('/') - 8)
       << ": " << c.at("cache").get<std::string>() << " cache, route "
       << c.at("route").get<std::string>()
-      << (c.value("io_wq", false) ? ", io_uring through io-wq" : "") << ", kernel "
+      << (c.value("io_wq", false) ? ", io_uring through io-wq" : "")
+      << (c.value("uncached", false) ? ", read uncached (RWF_DONTCACHE)" : "") << ", kernel "
       << c.at("kernel").get<std::string>() << "\n\n";
   // Copies, then calls and switches: one table would pass 100 columns.
   using Columns = std::initializer_list<std::pair<const char *, int>>;

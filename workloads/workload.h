@@ -35,7 +35,8 @@ void note_call(const char *syscall);
 
 // Conditions a method may honour.
 struct MethodOptions {
-  bool io_wq = false; // io_uring methods: punt every request to io-wq workers (IOSQE_ASYNC)
+  bool io_wq = false;    // io_uring methods: punt every request to io-wq workers (IOSQE_ASYNC)
+  bool uncached = false; // reads_uncached methods: read with RWF_DONTCACHE
 };
 
 // A kernel setting (a /proc/sys file) a method needs for the length of a
@@ -94,6 +95,9 @@ public:
   virtual bool sends_payload() const { return true; }
   // Submits through io_uring (so --io-wq applies).
   virtual bool uses_io_uring() const { return false; }
+  // Reads the file with read(), which --uncached turns into preadv2 with
+  // RWF_DONTCACHE.
+  virtual bool reads_uncached() const { return false; }
   // The source forks a process that does part of the work (traced too).
   virtual bool forks() const { return false; }
   // Works only where the sink receives the sender's own pages (loopback,

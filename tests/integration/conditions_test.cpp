@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <net/if.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "bpf_abi.h"
+#include "error.h"
 #include "harness.h"
+#include "uncached.h"
 
 namespace zc::test {
 namespace {
@@ -98,6 +102,70 @@ TEST(Conditions, WithoutScatterGatherEvenWriteCopiesTwiceOnTheSendSide) {
   EXPECT_EQ(site_bytes(r.source, "tcp_sendmsg_locked", "user->kernel"), kSize);
   expect_linearized_once(v);
   EXPECT_EQ(*r.source.cpu_copy.bytes.value, kSize + rows_at(r.source, ZC_SITE_XMIT_LINEARIZE));
+}
+
+} // namespace
+} // namespace zc::test
+
+namespace zc::test {
+namespace {
+
+// The readahead window of the disk holding `dir`, in 4 KiB pages
+// (/sys/dev/block/MAJ:MIN/queue/read_ahead_kb, a partition's from its disk).
+std::uint64_t readahead_pages(const std::string &dir) {
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0)
+    return 0;
+  const std::string base =
+      "/sys/dev/block/" + std::to_string(major(st.st_dev)) + ":" + std::to_string(minor(st.st_dev));
+  for (const char *queue : {"/queue/read_ahead_kb", "/../queue/read_ahead_kb"}) {
+    std::ifstream in(base + queue);
+    std::uint64_t kb = 0;
+    if (in >> kb)
+      return kb / 4;
+  }
+  ADD_FAILURE() << "no read_ahead_kb for the disk of " << dir;
+  return 0;
+}
+
+// --uncached: read_write's reads become preadv2(RWF_DONTCACHE) (Linux 6.14).
+// The same copies, the file's pages gone from the cache once read; a cold
+// plain run leaves every page cached. What the disk moved is checked against
+// the source's /proc/PID/io read_bytes.
+TEST(Conditions, UncachedReadsCopyTheSameAndLeaveTheFileUncached) {
+  RunRequest req = request("read_write");
+  req.size = 16ull << 20;
+  req.cache = workloads::CacheMode::Cold;
+  req.uncached = true;
+  if (const std::string why = workloads::uncached_reads_unavailable(req.dir); !why.empty())
+    GTEST_SKIP() << why;
+  const RunResult u = run(req);
+  req.uncached = false;
+  const RunResult plain = run(req);
+  for (const RunResult *r : {&u, &plain}) {
+    SCOPED_TRACE(r->params.uncached ? "uncached" : "plain");
+    expect_intact(*r);
+    EXPECT_EQ(rows_at(r->source, ZC_SITE_FILEMAP_READ), req.size);
+    EXPECT_EQ(r->source.cpu_copy.passes.value, 2.0);
+    // The disk's bytes: zctrace's bios against the kernel's count for the process.
+    ASSERT_TRUE(r->source.device.storage_read_bytes.value.has_value());
+    EXPECT_EQ(r->source.device.storage_read_bytes.value, r->source.rusage.io_read_bytes.value);
+    EXPECT_GE(*r->source.device.storage_read_bytes.value, req.size);
+  }
+  EXPECT_TRUE(u.params.uncached);
+  EXPECT_EQ(calls(u.source, "preadv2"), req.size / req.chunk);
+  EXPECT_EQ(calls(u.source, "read"), 0u);
+  EXPECT_EQ(u.source.reported.at("calls.preadv2").value, req.size / req.chunk);
+  // Every page the plain run read stays cached; the uncached run drops the
+  // folios it brought in as each read finishes with them. A readahead folio
+  // no read reached would stay: at most one readahead window of the disk.
+  EXPECT_EQ(plain.cache.resident_after, plain.cache.file_pages);
+  EXPECT_LE(u.cache.resident_after, readahead_pages(req.dir));
+
+  // Only read_write reads so; a method that does not, or a kernel without it, says why.
+  RunRequest other = request("sendfile");
+  other.uncached = true;
+  EXPECT_THROW(check_request(other), UsageError);
 }
 
 } // namespace

@@ -17,7 +17,7 @@ RunResult sample_run() {
   RunResult r;
   r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
   r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1,
-              "127.0.0.1",  "",          "loopback",  true,   false,      {}};
+              "127.0.0.1",  "",          "loopback",  true,   false,      false,  {}};
   r.integrity = {true, 64ull << 20, 64ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
   r.events.submitted = 10;
   r.events.received = 10;

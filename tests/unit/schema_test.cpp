@@ -42,7 +42,7 @@ RunResult small_run() {
   RunResult r;
   r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
   r.params = {"mmap_write", 1ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1,
-              "127.0.0.1",  "",         "loopback",  true,   false,      {}};
+              "127.0.0.1",  "",         "loopback",  true,   false,      false,  {}};
   r.integrity = {true, 1ull << 20, 1ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
   ProbeReport p;
   p.name = "syscalls:sys_enter";

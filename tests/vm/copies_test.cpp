@@ -22,6 +22,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -288,6 +289,14 @@ TEST(Copies, InBothDebianKernels) {
 
 // The conditions, inside both kernels: a veth pair with scatter-gather off
 // and on, io_uring through io-wq workers, MSG_ZEROCOPY over loopback.
+// A file a guest left in /results ("" when there is none).
+std::string read_text(const fs::path &path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 json read_result(const fs::path &dir, const std::string &target, const std::string &name) {
   const json doc = zc::test::read_document(dir / target / (name + ".json"));
   return doc.is_null() ? json::object() : doc;
@@ -299,7 +308,9 @@ TEST(Conditions, InBothDebianKernels) {
       "zctrace run sendfile --size 16M --sg off --json /results/sg-off.json && "
       "zctrace run sendfile --size 16M --sg on --json /results/sg-on.json && "
       "zctrace run io_uring_rw --size 16M --io-wq --json /results/io-wq.json && "
-      "zctrace run msg_zerocopy --size 16M --json /results/zerocopy.json";
+      "zctrace run msg_zerocopy --size 16M --json /results/zerocopy.json && "
+      "{ zctrace run read_write --size 1M --uncached > /results/uncached.txt 2>&1; "
+      "echo $? > /results/uncached.rc; }";
   const fs::path cfg = s.dir / "conditions.toml";
   std::ofstream(cfg) << "[[target]]\nname = \"c-6.1\"\n"
                         "kernel_package = \"linux-image-6.1.0-*-cloud-amd64-unsigned\"\n"
@@ -349,6 +360,14 @@ TEST(Conditions, InBothDebianKernels) {
     EXPECT_EQ(src.at("reported").at("zerocopy.copied_sends"),
               src.at("reported").at("zerocopy.sends"));
     EXPECT_EQ(src.at("reported").at("zerocopy.copied_bytes"), kSize);
+
+    // Neither kernel has uncached buffered I/O (6.14): a skip, exit 4, with why.
+    EXPECT_EQ(read_text(out / target / "uncached.rc"), "4\n");
+    const std::string why = read_text(out / target / "uncached.txt");
+    EXPECT_NE(why.find("read_write --uncached cannot run here: preadv2(RWF_DONTCACHE)"),
+              std::string::npos)
+        << why;
+    EXPECT_NE(why.find("EOPNOTSUPP"), std::string::npos) << why;
   }
 }
 

@@ -180,6 +180,9 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
       ->check(CLI::IsMember({"on", "off"}));
   cmd.add_flag("--io-wq", c.io_wq,
                "io_uring methods: submit every request to io-wq workers (IOSQE_ASYNC)");
+  cmd.add_flag("--uncached", c.uncached,
+               "read_write: read with preadv2(RWF_DONTCACHE), uncached buffered I/O (Linux "
+               "6.14): the same copies, the file's pages dropped from the cache once read");
   cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
   cmd.add_option("--seed", c.seed,

@@ -19,6 +19,7 @@ struct Conditions {
   std::string cache = "warm";
   std::optional<bool> sg; // route over a veth pair with scatter-gather on/off
   bool io_wq = false;     // io_uring methods: every request through io-wq workers
+  bool uncached = false;  // read_write: preadv2 with RWF_DONTCACHE
   std::string dir = "/var/tmp";
   std::uint64_t seed = 1;
   double timeout_s = 300;

@@ -20,6 +20,7 @@ RunRequest request_for(const std::string &method, const Conditions &c) {
   req.timeout_s = c.timeout_s;
   req.scatter_gather = c.sg;
   req.io_wq = c.io_wq;
+  req.uncached = c.uncached;
   return req;
 }
 

@@ -73,6 +73,7 @@ nlohmann::json conditions_json(const Conditions &c, const Repeats &repeats) {
                          : std::string("loopback")},
           {"scatter_gather", c.sg ? nlohmann::json(*c.sg) : nlohmann::json(true)},
           {"io_wq", c.io_wq},
+          {"uncached", c.uncached},
           {"dir", c.dir},
           {"seed", c.seed},
           {"repeat", repeats.repeat},

@@ -22,6 +22,7 @@
 #include "processes.h"
 #include "signals.h"
 #include "transfer.h"
+#include "uncached.h"
 #include "units.h"
 #include "veth_route.h"
 #include "workload.h"
@@ -62,7 +63,7 @@ Prepared prepare(const RunRequest &req) {
                                  req.seed,
                                  req.address,
                                  req.sink_netns,
-                                 {req.io_wq}};
+                                 {req.io_wq, req.uncached}};
     if (req.scatter_gather) {
       p.route = std::make_unique<workloads::VethRoute>(*req.scatter_gather);
       spec.address = p.route->sink_address();
@@ -226,8 +227,15 @@ void check_request(const RunRequest &req) {
                                   "linear and there is no page to map");
   if (req.io_wq && !w.uses_io_uring())
     throw UsageError("--io-wq applies to the io_uring methods only, not to " + req.method);
+  if (req.uncached && !w.reads_uncached())
+    throw UsageError("--uncached applies to read_write only (its reads become preadv2 with "
+                     "RWF_DONTCACHE), not to " +
+                     req.method);
   if (const std::string why = w.unavailable_reason(); !why.empty())
     throw Unavailable(req.method + " cannot run here: " + why);
+  if (req.uncached)
+    if (const std::string why = workloads::uncached_reads_unavailable(req.dir); !why.empty())
+      throw Unavailable(req.method + " --uncached cannot run here: " + why);
 }
 
 RunResult run_traced(const RunRequest &req, Features &features, const EventSink &on_event) {
@@ -274,6 +282,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               route_name(req),
               route_scatter_gather(req),
               req.io_wq,
+              req.uncached,
               {}};
   for (const auto &setting : prepared.settings)
     r.params.kernel_settings.push_back(setting->describe());
@@ -286,7 +295,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
       r.deaths.push_back(
           {"network namespace holder (zc-netns)", static_cast<std::uint32_t>(holder), sig, false});
   }
-  r.cache = {o.file_pages, o.resident_before};
+  r.cache = {o.file_pages, o.resident_before, o.resident_after};
   r.probes = probes->reports();
   observe(r, counters, probes->events_received(), req.size);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},

@@ -28,7 +28,8 @@ struct RunRequest {
   // Route over a veth pair the run creates, with scatter-gather on or off
   // (replaces address and sink_netns); unset: as address and sink_netns say.
   std::optional<bool> scatter_gather;
-  bool io_wq = false; // io_uring methods: every request through io-wq workers
+  bool io_wq = false;    // io_uring methods: every request through io-wq workers
+  bool uncached = false; // read_write: preadv2 with RWF_DONTCACHE
   double timeout_s = 300;
   ProbeSetOptions probes;
   // Called once the probes are attached, just before the transfer starts.

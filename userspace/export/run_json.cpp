@@ -37,6 +37,7 @@ json to_json(const RunResult &r) {
       {"route", r.params.route},
       {"scatter_gather", r.params.scatter_gather ? json(*r.params.scatter_gather) : json(nullptr)},
       {"io_wq", r.params.io_wq},
+      {"uncached", r.params.uncached},
       {"kernel_settings", r.params.kernel_settings}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},
@@ -46,7 +47,8 @@ json to_json(const RunResult &r) {
                     {"received_checksum", hex32(r.integrity.received_crc32c)},
                     {"error", string_or_null(r.integrity.error)}};
   j["cache"] = {{"file_pages", r.cache.file_pages},
-                {"resident_pages_before", r.cache.resident_before}};
+                {"resident_pages_before", r.cache.resident_before},
+                {"resident_pages_after", r.cache.resident_after}};
   json deaths = json::array();
   for (const ProcessDeath &d : r.deaths)
     deaths.push_back({{"role", d.role},

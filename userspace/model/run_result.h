@@ -29,7 +29,8 @@ struct RunParams {
   // Whether the route offers scatter-gather: lo does, a veth the run made as
   // told; unknown for other routes.
   std::optional<bool> scatter_gather;
-  bool io_wq = false; // io_uring requests forced through io-wq workers
+  bool io_wq = false;    // io_uring requests forced through io-wq workers
+  bool uncached = false; // the file read with RWF_DONTCACHE (--uncached)
   // Kernel settings the method needed for the run (restored after).
   std::vector<std::string> kernel_settings;
 };
@@ -46,6 +47,7 @@ struct IntegrityReport {
 struct CacheReport {
   std::uint64_t file_pages = 0;
   std::uint64_t resident_before = 0; // pages of the file in the page cache at the start
+  std::uint64_t resident_after = 0;  // and once both processes had ended (mincore)
 };
 
 // A process of the run that a signal ended: a workload side, or a helper

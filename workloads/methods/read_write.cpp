@@ -1,5 +1,6 @@
 // read + write: the file is copied into a user buffer, then from it into the
-// socket's buffers.
+// socket's buffers. With --uncached the reads are preadv2(RWF_DONTCACHE):
+// the same copies, the page cache's folios dropped once read.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 
 #include "error.h"
 #include "io.h"
+#include "uncached.h"
 #include "workload.h"
 
 namespace zc::workloads {
@@ -19,6 +21,7 @@ public:
     return "read() the file into a user buffer, write() the buffer to the socket";
   }
   std::vector<std::string_view> claims() const override { return {"read_write"}; }
+  bool reads_uncached() const override { return true; }
   void send(const SourceContext &ctx) const override;
 };
 
@@ -27,9 +30,11 @@ void ReadWrite::send(const SourceContext &ctx) const {
   Fd sock = ctx.connect();
   std::vector<char> buf(ctx.chunk);
   std::uint64_t sent = 0;
+  const bool uncached = ctx.options.uncached;
   while (sent < ctx.size) {
-    note_call("read");
-    const ssize_t n = read(file.get(), buf.data(), buf.size());
+    note_call(uncached ? "preadv2" : "read");
+    const ssize_t n = uncached ? read_uncached(file.get(), buf.data(), buf.size())
+                               : read(file.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)

@@ -463,6 +463,7 @@ TransferOutcome Transfer::outcome() const {
   o.received_crc32c = s.shared->sink.crc32c;
   o.file_pages = page_count(s.spec.size);
   o.resident_before = s.resident_before;
+  o.resident_after = resident_pages(s.file->path(), s.spec.size);
   o.filesystem = s.file->filesystem();
   // Name the side that failed by itself, not the peer zctrace then stopped.
   if (!o.source.ok && s.source.stopped_because.empty())

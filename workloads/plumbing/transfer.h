@@ -72,6 +72,7 @@ struct TransferOutcome {
   std::string integrity_error; // empty when integrity_ok
   std::uint64_t file_pages = 0;
   std::uint64_t resident_before = 0;
+  std::uint64_t resident_after = 0; // once both processes had ended
   std::string filesystem;
 };
 
