@@ -72,6 +72,15 @@ std::string render_run(const RunResult &r) {
       << "; throughput " << throughput(r.throughput_bytes_per_s) << " over "
       << ms(r.transfer_wall_ns) << " ms; " << lost_text(r) << "\n"
       << overhead_text(r) << "\n";
+  if (const auto &d = r.destination)
+    out << "destination file: " << thousands(d->bytes) << " bytes, "
+        << (!d->shared_bytes ? "its extents unread: " + d->why_not
+            : *d->shared_bytes == 0
+                ? "none of it in extents shared with the data file: its bytes were written"
+                : thousands(*d->shared_bytes) +
+                      " of them in extents shared with the data file (FIEMAP): a reflink, "
+                      "no data moved")
+        << "\n";
   if (r.timed)
     out << timed_text(*r.timed) << "\n";
   for (const ProcessDeath &d : r.deaths)

@@ -11,7 +11,8 @@ apt-get update
 # report's HTML headless to check its charts), python3 (the bench scripts
 # read zctrace's JSON with it); and the programs nobody here wrote that the
 # tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds a small Java
-# program), python3, coreutils; man-db (the test of the installed manual page
+# program), python3, coreutils; xfsprogs and btrfs-progs (copy_file_range on
+# filesystems that share extents, on loop images the tests make); man-db (the test of the installed manual page
 # renders it); python3-jsonschema (every JSON document a test produces is
 # validated against its schema in schemas/).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
@@ -19,6 +20,7 @@ apt-get update
 apt-get install -y --no-install-recommends \
   bpftool \
   bpftrace \
+  btrfs-progs \
   busybox-static \
   ca-certificates \
   chromium \
@@ -49,6 +51,7 @@ apt-get install -y --no-install-recommends \
   python3-jsonschema \
   qemu-system-x86 \
   util-linux \
+  xfsprogs \
   xz-utils \
   zlib1g-dev \
   zstd

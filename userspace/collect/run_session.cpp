@@ -296,6 +296,16 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
           {"network namespace holder (zc-netns)", static_cast<std::uint32_t>(holder), sig, false});
   }
   r.cache = {o.file_pages, o.resident_before, o.resident_after};
+  if (workload_for(req.method).writes_file()) {
+    DestinationReport d;
+    if (o.destination) {
+      d.bytes = o.destination->file_bytes;
+      d.shared_bytes = o.destination->shared_bytes;
+    } else {
+      d.why_not = o.destination_why_not;
+    }
+    r.destination = d;
+  }
   r.probes = probes->reports();
   observe(r, counters, probes->events_received(), req.size);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},

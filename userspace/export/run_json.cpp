@@ -49,6 +49,15 @@ json to_json(const RunResult &r) {
   j["cache"] = {{"file_pages", r.cache.file_pages},
                 {"resident_pages_before", r.cache.resident_before},
                 {"resident_pages_after", r.cache.resident_after}};
+  // The written file's extents, by FIEMAP; null for methods that write none.
+  j["destination"] = nullptr;
+  if (const auto &d = r.destination)
+    j["destination"] = {
+        {"bytes", d->bytes},
+        {"shared_extent_bytes", d->shared_bytes ? json(*d->shared_bytes) : json()},
+        {"why_not", string_or_null(d->why_not)},
+        {"how", "FS_IOC_FIEMAP on the destination once the run was over: its extents flagged "
+                "FIEMAP_EXTENT_SHARED, shared with the data file (a reflink moves no data)"}};
   json deaths = json::array();
   for (const ProcessDeath &d : r.deaths)
     deaths.push_back({{"role", d.role},

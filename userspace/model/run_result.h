@@ -50,6 +50,14 @@ struct CacheReport {
   std::uint64_t resident_after = 0;  // and once both processes had ended (mincore)
 };
 
+// The file a method wrote (copy_file_range's destination), read by FIEMAP
+// once the run was over: how much of it shares extents with the data file.
+struct DestinationReport {
+  std::uint64_t bytes = 0;
+  std::optional<std::uint64_t> shared_bytes; // unset: why_not
+  std::string why_not;
+};
+
 // A process of the run that a signal ended: a workload side, or a helper
 // one of them started. Any such death fails the run.
 struct ProcessDeath {
@@ -64,6 +72,7 @@ struct RunResult : Observation {
   IntegrityReport integrity;
   std::vector<ProcessDeath> deaths;
   CacheReport cache;
+  std::optional<DestinationReport> destination; // methods that write a file
   // The role of each process by pid (descriptor flows are per process).
   std::map<std::uint32_t, std::string> process_roles;
   Account source;

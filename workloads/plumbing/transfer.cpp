@@ -464,6 +464,8 @@ TransferOutcome Transfer::outcome() const {
   o.file_pages = page_count(s.spec.size);
   o.resident_before = s.resident_before;
   o.resident_after = resident_pages(s.file->path(), s.spec.size);
+  if (s.dest)
+    o.destination = shared_extents(s.dest->fd(), o.destination_why_not);
   o.filesystem = s.file->filesystem();
   // Name the side that failed by itself, not the peer zctrace then stopped.
   if (!o.source.ok && s.source.stopped_because.empty())

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "data_file.h"
+#include "extents.h"
 #include "page_cache.h"
 #include "process_usage.h"
 #include "workload.h"
@@ -74,6 +75,10 @@ struct TransferOutcome {
   std::uint64_t resident_before = 0;
   std::uint64_t resident_after = 0; // once both processes had ended
   std::string filesystem;
+  // For a method that writes a file: its extents shared with the data file
+  // (a reflink), read once both processes had ended; why_not when unread.
+  std::optional<SharedExtents> destination;
+  std::string destination_why_not;
 };
 
 class Transfer {
