@@ -70,6 +70,11 @@ TEST(Cli, ListShowsEveryMethodWithItsClaims) {
   for (const char *m : {"read_write", "mmap_write", "sendfile", "splice"})
     EXPECT_NE(c.out.find(std::string(m) + "  "), std::string::npos) << m;
   EXPECT_NE(c.out.find("claimed (sendfile + DMA gather): 0 CPU copies"), std::string::npos);
+  // Each method's own conditions, in its block: --uncached for read_write alone.
+  const std::string read_write = c.out.substr(0, c.out.find("\nmmap_write  "));
+  EXPECT_NE(read_write.find("conditions: --uncached"), std::string::npos) << read_write;
+  EXPECT_EQ(c.out.find("--uncached", read_write.size()), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("conditions: --io-wq"), std::string::npos) << c.out;
 }
 
 TEST(Cli, ProbesReportsWhatAttachesAndWhyNot) {

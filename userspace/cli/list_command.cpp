@@ -26,6 +26,24 @@ std::string figures(const analysis::Claim &c) {
   return out;
 }
 
+// The conditions a method takes beyond those every method takes, and what
+// changes its answer.
+std::string conditions(const workloads::Workload &w) {
+  std::string out;
+  auto add = [&](const std::string &text) { out += (out.empty() ? "" : "; ") + text; };
+  if (w.uses_io_uring())
+    add("--io-wq: every request through io-wq workers");
+  if (w.reads_uncached())
+    add("--uncached: reads with preadv2(RWF_DONTCACHE), Linux 6.14");
+  if (w.sends_payload() && !w.loopback_only())
+    add("--sg on|off: over a veth pair with scatter-gather on or off");
+  if (w.loopback_only())
+    add("loopback or --sg on only (the sink maps the sender's pages)");
+  if (w.writes_file())
+    add("--dir on XFS or btrfs shares extents (a reflink); on ext4 the kernel copies");
+  return out;
+}
+
 } // namespace
 
 int list_command() {
@@ -45,6 +63,8 @@ int list_command() {
         std::cout << "; when " << *c->condition;
       std::cout << "\n";
     }
+    if (const std::string more = conditions(*w); !more.empty())
+      std::cout << "    conditions: " << more << "\n";
   }
   return 0;
 }
