@@ -69,8 +69,13 @@ TEST(Methods, VmsplicePassesTheUsersPages) {
 }
 
 // Over loopback every MSG_ZEROCOPY send is copied after all, later, and the
-// kernel's completions say so.
-void expect_deferred_copy(const RunResult &r, const char *send_syscall) {
+// kernel's completions say so. The zero-copy sends happen in `send_syscall`,
+// or with `outside_too` also outside any syscall: io_uring retries a send the
+// socket could not take yet from task_work once the socket is writable, and
+// the task runs that work on its way back to user mode, from an interrupt
+// too (seen: a SEND_ZC in the source's own thread, 65 us after its last
+// io_uring_enter returned and 4 us before the next began).
+void expect_deferred_copy(const RunResult &r, const char *send_syscall, bool outside_too) {
   expect_intact(r);
   const Account &src = r.source;
   EXPECT_EQ(site_bytes(src, "tcp_sendmsg_locked (MSG_ZEROCOPY)", "by reference"), kSize);
@@ -85,17 +90,18 @@ void expect_deferred_copy(const RunResult &r, const char *send_syscall) {
   EXPECT_LE(passes(src.cpu_copy.bytes), 1.01);
   for (const SiteRow &row : src.cpu_copy.by_site)
     if (row.site_id == ZC_SITE_TCP_ZEROCOPY) {
-      EXPECT_EQ(row.syscall, send_syscall);
+      EXPECT_TRUE(row.syscall == send_syscall || (outside_too && row.syscall == "(none)"))
+          << row.syscall;
     }
   EXPECT_DOUBLE_EQ(passes(r.sink.cpu_copy.bytes), 1.0);
 }
 
 TEST(Methods, MsgZerocopyOverLoopbackIsCopiedLaterAndTheKernelSaysSo) {
-  expect_deferred_copy(run("msg_zerocopy"), "sendto");
+  expect_deferred_copy(run("msg_zerocopy"), "sendto", false);
 }
 
 TEST(Methods, IoUringSendZcOverLoopbackIsCopiedLaterAndTheKernelSaysSo) {
-  expect_deferred_copy(run("io_uring_send_zc"), "io_uring_enter");
+  expect_deferred_copy(run("io_uring_send_zc"), "io_uring_enter", true);
 }
 
 TEST(Methods, IoUringRwCopiesInsideIoUringEnterOrInItsWorkers) {
@@ -103,10 +109,18 @@ TEST(Methods, IoUringRwCopiesInsideIoUringEnterOrInItsWorkers) {
   expect_intact(inline_run);
   EXPECT_DOUBLE_EQ(passes(inline_run.source.cpu_copy.bytes), 2.0);
   EXPECT_EQ(reported(inline_run.source, "uring.read_bytes"), kSize);
+  // Inline, the sends happen in io_uring_enter, where the source waits for
+  // each completion; a send retried from task_work once the socket drained
+  // can run on the way back to user mode instead, outside any syscall (see
+  // expect_deferred_copy), rarely: most of the bytes are sent in the syscall.
+  std::uint64_t in_enter = 0, outside = 0;
   for (const SiteRow &row : inline_run.source.cpu_copy.by_site)
     if (row.site_id == ZC_SITE_TCP_SENDMSG) {
-      EXPECT_EQ(row.syscall, "io_uring_enter");
+      EXPECT_TRUE(row.syscall == "io_uring_enter" || row.syscall == "(none)") << row.syscall;
+      (row.syscall == "io_uring_enter" ? in_enter : outside) += row.bytes;
     }
+  EXPECT_EQ(in_enter + outside, kSize);
+  EXPECT_GT(in_enter, outside);
   EXPECT_EQ(calls(inline_run.source, "read") + calls(inline_run.source, "write"), 0u);
 
   RunRequest req = request("io_uring_rw");
