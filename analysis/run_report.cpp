@@ -248,7 +248,7 @@ std::string render_run(const RunResult &r) {
   out << render_losses(r);
   if (!wide)
     out << "\n(--wide adds the evidence of each figure; the JSON always has it)\n";
-  return wrap_lines(out.str());
+  return out.str(); // standard output wraps its long lines (cli/wrapped_output)
 }
 
 } // namespace zc::analysis

@@ -22,23 +22,31 @@ std::size_t width(const std::string &s) {
 
 std::size_t g_text_width = 100;
 
-// `text` in lines of at most `room` columns, broken at spaces (a word longer
-// than that stays whole).
-std::vector<std::string> wrap(const std::string &text, std::size_t room) {
-  std::vector<std::string> lines;
-  std::string line;
+// The words of `text`, split at each space.
+std::vector<std::string> words_of(const std::string &text) {
+  std::vector<std::string> words;
   std::size_t at = 0;
   while (at < text.size()) {
     std::size_t end = text.find(' ', at);
     if (end == std::string::npos)
       end = text.size();
-    const std::string word = text.substr(at, end - at);
+    words.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return words;
+}
+
+// `text` in lines of at most `room` columns, broken at spaces (a word longer
+// than that stays whole).
+std::vector<std::string> wrap(const std::string &text, std::size_t room) {
+  std::vector<std::string> lines;
+  std::string line;
+  for (const std::string &word : words_of(text)) {
     if (!line.empty() && width(line) + 1 + width(word) > room) {
       lines.push_back(line);
       line.clear();
     }
     line += (line.empty() ? "" : " ") + word;
-    at = end + 1;
   }
   if (!line.empty() || lines.empty())
     lines.push_back(line);
@@ -128,14 +136,9 @@ bool is_section(const std::vector<std::string> &row) {
 
 // The longest word of `text`: a column can narrow to it and no further.
 std::size_t longest_word(const std::string &text) {
-  std::size_t longest = 0, at = 0;
-  while (at <= text.size()) {
-    std::size_t end = text.find(' ', at);
-    if (end == std::string::npos)
-      end = text.size();
-    longest = std::max(longest, width(text.substr(at, end - at)));
-    at = end + 1;
-  }
+  std::size_t longest = 0;
+  for (const std::string &word : words_of(text))
+    longest = std::max(longest, width(word));
   return longest;
 }
 

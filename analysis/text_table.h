@@ -17,8 +17,9 @@ std::string terminal_safe(const std::string &text);
 void set_text_width(std::size_t columns);
 std::size_t text_width();
 
-// Each line of `text` longer than the text width broken at spaces, its
-// continuation indented by two.
+// Each line of `text` longer than the text width broken at spaces: a term
+// and its description (two spaces or more between) continues under the
+// description, any other line two further in than its start.
 std::string wrap_lines(const std::string &text);
 
 // Every cell is made terminal_safe when it is added.

@@ -9,38 +9,12 @@
 #include "probe_catalog.h"
 #include "run_json.h"
 #include "run_session.h"
+#include "sample_run.h"
 
 namespace zc {
 namespace {
 
-RunResult sample_run() {
-  RunResult r;
-  r.kernel = {"6.18.0", "#1 SMP", "x86_64"};
-  r.params = {"mmap_write", 64ull << 20, 64ull << 10, "warm", "/var/tmp", "ext4", 1,
-              "127.0.0.1",  "",          "loopback",  true,   false,      false,  {}};
-  r.integrity = {true, 64ull << 20, 64ull << 20, 0xdeadbeef, 0xdeadbeef, ""};
-  r.events.submitted = 10;
-  r.events.received = 10;
-  r.events.lost = 3;
-  r.events.lost_by_kind = {{"syscall", 3}};
-  ProbeReport p;
-  p.name = "syscalls:sys_enter";
-  p.family = "syscalls";
-  p.attached = true;
-  p.via = "tp_btf:sys_enter";
-  p.alternatives = {{"tp_btf:sys_enter", true, ""}};
-  r.probes = {p};
-  r.source.role = "source";
-  r.source.cpu_copy.bytes = {64ull << 20,
-                             {EvidenceKind::Tracepoint, {"tp_btf:tcp_sendmsg_locked"}, "sum"}};
-  r.source.cpu_copy.passes = {1.0, {EvidenceKind::Derived, {}, "bytes / payload"}};
-  r.source.syscalls.by_name["write"] = {1024, 0, 5000, 64ull << 20};
-  r.source.syscalls.by_name["mmap"] = {1, 0, 10, std::nullopt};
-  r.source.page_faults.kernel_by_syscall["write"] = 80;
-  r.source.reported["zerocopy.sends"] = {1024u, {EvidenceKind::Reported, {}, "sends"}};
-  r.sink.role = "sink";
-  return r;
-}
+using test::sample_run;
 
 TEST(RunJson, HasTheSchemaFields) {
   const nlohmann::json j = to_json(sample_run());
@@ -120,6 +94,8 @@ TEST(JsonFile, WritesAtomicallyAndLeavesNoTemporary) {
 
 namespace zc {
 namespace {
+
+using test::sample_run;
 
 // A process a signal ended fails the run (exit 1) with its role and the
 // signal; a file that did not arrive intact fails it with exit 3.

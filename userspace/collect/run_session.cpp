@@ -295,14 +295,15 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
       r.deaths.push_back(
           {"network namespace holder (zc-netns)", static_cast<std::uint32_t>(holder), sig, false});
   }
-  r.cache = {o.file_pages, o.resident_before, o.resident_after};
+  const workloads::Transfer::FileState files = transfer->file_state();
+  r.cache = {o.file_pages, o.resident_before, files.resident_after};
   if (workload_for(req.method).writes_file()) {
     DestinationReport d;
-    if (o.destination) {
-      d.bytes = o.destination->file_bytes;
-      d.shared_bytes = o.destination->shared_bytes;
+    if (files.destination) {
+      d.bytes = files.destination->file_bytes;
+      d.shared_bytes = files.destination->shared_bytes;
     } else {
-      d.why_not = o.destination_why_not;
+      d.why_not = files.destination_why_not;
     }
     r.destination = d;
   }

@@ -452,6 +452,15 @@ void Transfer::kill_all() {
   }
 }
 
+Transfer::FileState Transfer::file_state() const {
+  const Impl &s = *impl_;
+  FileState f;
+  f.resident_after = resident_pages(s.file->path(), s.spec.size);
+  if (s.dest)
+    f.destination = shared_extents(s.dest->fd(), f.destination_why_not);
+  return f;
+}
+
 TransferOutcome Transfer::outcome() const {
   const Impl &s = *impl_;
   TransferOutcome o;
@@ -463,9 +472,6 @@ TransferOutcome Transfer::outcome() const {
   o.received_crc32c = s.shared->sink.crc32c;
   o.file_pages = page_count(s.spec.size);
   o.resident_before = s.resident_before;
-  o.resident_after = resident_pages(s.file->path(), s.spec.size);
-  if (s.dest)
-    o.destination = shared_extents(s.dest->fd(), o.destination_why_not);
   o.filesystem = s.file->filesystem();
   // Name the side that failed by itself, not the peer zctrace then stopped.
   if (!o.source.ok && s.source.stopped_because.empty())

@@ -73,12 +73,7 @@ struct TransferOutcome {
   std::string integrity_error; // empty when integrity_ok
   std::uint64_t file_pages = 0;
   std::uint64_t resident_before = 0;
-  std::uint64_t resident_after = 0; // once both processes had ended
   std::string filesystem;
-  // For a method that writes a file: its extents shared with the data file
-  // (a reflink), read once both processes had ended; why_not when unread.
-  std::optional<SharedExtents> destination;
-  std::string destination_why_not;
 };
 
 class Transfer {
@@ -104,6 +99,16 @@ public:
 
   // What happened; valid once poll() returned true.
   TransferOutcome outcome() const;
+
+  // The files once both processes ended: the data file's pages in the page
+  // cache, and for a method that writes a file, its extents shared with the
+  // data file (a reflink). Read on demand: the timed passes need neither.
+  struct FileState {
+    std::uint64_t resident_after = 0;
+    std::optional<SharedExtents> destination;
+    std::string destination_why_not; // when a written file's extents could not be read
+  };
+  FileState file_state() const;
 
 private:
   struct Impl;

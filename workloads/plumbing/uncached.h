@@ -16,8 +16,8 @@ namespace zc::workloads {
 inline constexpr int kRwfDontcache = 0x00000080;
 
 // Why a file in `dir` cannot be read uncached on this kernel; empty when it
-// can. Probed by trying: one page written to an unnamed file there, read back
-// with the flag.
+// can. Probed by trying, once per directory: one page written to an unnamed
+// file there, read back with the flag.
 std::string uncached_reads_unavailable(const std::string &dir);
 
 // read() with RWF_DONTCACHE at the file's current offset.
