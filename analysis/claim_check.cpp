@@ -1,6 +1,7 @@
 #include "claim_check.h"
 
 #include "copy_sites.h"
+#include "error.h"
 #include "text_table.h"
 
 namespace zc::analysis {
@@ -13,6 +14,48 @@ std::string bounds_text(const Expectation &e) {
   if (e.min_passes)
     return "at least " + fixed(*e.min_passes, 2);
   return "at most " + fixed(*e.max_passes, 2);
+}
+
+std::string count_bounds_text(const Expectation &e) {
+  if (e.min_count && e.max_count)
+    return "between " + std::to_string(*e.min_count) + " and " + std::to_string(*e.max_count);
+  if (e.min_count)
+    return "at least " + std::to_string(*e.min_count);
+  return "at most " + std::to_string(*e.max_count);
+}
+
+// What the source's writes did instead, where the method reports it
+// (mmap_truncate): "1 short write, then EFAULT".
+std::string writes_text(const Account &a) {
+  const auto figure = [&](const char *name) -> std::optional<std::uint64_t> {
+    const auto it = a.reported.find(name);
+    return it == a.reported.end() ? std::nullopt : it->second.value;
+  };
+  const auto err = figure("write.failed_errno");
+  const auto shorts = figure("write.short_returns");
+  if (!err || !shorts)
+    return {};
+  std::string out = "; its writes: " + std::to_string(*shorts) + " returned short";
+  out += *err ? ", then one failed: " + errno_text(static_cast<int>(*err)) : ", none failed";
+  return out;
+}
+
+// The signals of one kind the kernel generated for the role.
+Verdict check_signal(const Expectation &e, const Account &a) {
+  Verdict v;
+  v.expectation = &e;
+  const std::string what = e.signal + " to the " + e.role;
+  if (!a.signals.generated.value) {
+    v.text = what + ": cannot be told here (" + a.signals.generated.evidence.how + ")";
+    return v;
+  }
+  const auto it = a.signals.by_signal.find(e.signal);
+  const std::uint64_t n = it == a.signals.by_signal.end() ? 0 : it->second.generated;
+  v.count = n;
+  v.holds = (!e.min_count || n >= *e.min_count) && (!e.max_count || n <= *e.max_count);
+  v.text = what + ": " + std::to_string(n) + " generated (signal:signal_generate), claimed " +
+           count_bounds_text(e) + ": " + (*v.holds ? "holds" : "does NOT hold") + writes_text(a);
+  return v;
 }
 
 const CopySite *site_named(const std::string &name) {
@@ -32,6 +75,10 @@ std::vector<Verdict> check_claim(const Claim &claim, const RunResult &run) {
     v.expectation = &e;
     const std::string what = e.site + " on the " + e.role;
     const Account &a = e.role == "sink" ? run.sink : run.source;
+    if (!e.signal.empty()) {
+      out.push_back(check_signal(e, a));
+      continue;
+    }
     const CopySite *site = site_named(e.site);
     if (!site) {
       v.text = what + ": no such copy site";
@@ -65,7 +112,7 @@ std::vector<Verdict> check_claim(const Claim &claim, const RunResult &run) {
 }
 
 std::vector<const Claim *> claims_for(const RunResult &run) {
-  return claims().for_run(run.params.method, run.params.scatter_gather);
+  return claims().for_run(run.params.method, run.params.scatter_gather, run.params.lease);
 }
 
 nlohmann::json claims_json(const RunResult &run) {
@@ -73,12 +120,20 @@ nlohmann::json claims_json(const RunResult &run) {
   for (const Claim *c : claims_for(run)) {
     nlohmann::json j = to_json(*c);
     nlohmann::json verdicts = nlohmann::json::array();
-    for (const Verdict &v : check_claim(*c, run))
-      verdicts.push_back({{"role", v.expectation->role},
-                          {"site", v.expectation->site},
-                          {"passes", v.passes ? nlohmann::json(*v.passes) : nlohmann::json()},
-                          {"holds", v.holds ? nlohmann::json(*v.holds) : nlohmann::json()},
-                          {"text", v.text}});
+    for (const Verdict &v : check_claim(*c, run)) {
+      nlohmann::json verdict = expectation_json(*v.expectation);
+      verdict.erase("min_passes");
+      verdict.erase("max_passes");
+      verdict.erase("min_count");
+      verdict.erase("max_count");
+      if (v.expectation->signal.empty())
+        verdict["passes"] = v.passes ? nlohmann::json(*v.passes) : nlohmann::json();
+      else
+        verdict["count"] = v.count ? nlohmann::json(*v.count) : nlohmann::json();
+      verdict["holds"] = v.holds ? nlohmann::json(*v.holds) : nlohmann::json();
+      verdict["text"] = v.text;
+      verdicts.push_back(std::move(verdict));
+    }
     j["verdicts"] = std::move(verdicts);
     out.push_back(std::move(j));
   }

@@ -4,6 +4,7 @@
 // told on this kernel (the site is not watched and nothing reported it).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +18,9 @@ namespace zc::analysis {
 
 struct Verdict {
   const Expectation *expectation = nullptr;
-  std::optional<bool> holds; // empty: cannot be told here
-  std::optional<double> passes;
+  std::optional<bool> holds;          // empty: cannot be told here
+  std::optional<double> passes;       // a site's expectation
+  std::optional<std::uint64_t> count; // a signal's
   std::string text; // "filemap_read on the source: 0.00 passes, expected at most 0: holds"
 };
 

@@ -38,11 +38,14 @@ std::vector<const Claim *> Claims::for_method(std::string_view method) const {
 }
 
 std::vector<const Claim *> Claims::for_run(std::string_view method,
-                                           std::optional<bool> scatter_gather) const {
+                                           std::optional<bool> scatter_gather,
+                                           std::optional<bool> lease) const {
+  auto fits = [](std::optional<bool> run, std::optional<bool> claim) {
+    return !run || !claim || *run == *claim;
+  };
   std::vector<const Claim *> out;
   for (const auto &c : claims)
-    if (c.method == method &&
-        (!scatter_gather || !c.scatter_gather || *c.scatter_gather == *scatter_gather))
+    if (c.method == method && fits(scatter_gather, c.scatter_gather) && fits(lease, c.lease))
       out.push_back(&c);
   return out;
 }
@@ -75,6 +78,7 @@ Claims parse_claims(const nlohmann::json &doc) {
         throw Error("claim " + claim.id + " needs either a method or methods");
       claim.condition = optional_string(c, "condition");
       claim.scatter_gather = optional_of<bool>(c, "scatter_gather");
+      claim.lease = optional_of<bool>(c, "lease");
       claim.cpu_copies = optional_of<int>(c, "cpu_copies");
       claim.dma_copies = optional_of<int>(c, "dma_copies");
       claim.context_switches = optional_of<int>(c, "context_switches");
@@ -83,12 +87,25 @@ Claims parse_claims(const nlohmann::json &doc) {
       if (!claim.cpu_copies && !claim.statement)
         throw Error("claim " + claim.id + " has neither figures nor a statement");
       for (const auto &e : c.value("expect", nlohmann::json::array())) {
-        Expectation x{e.at("role").get<std::string>(), e.at("site").get<std::string>(),
-                      optional_of<double>(e, "min_passes"), optional_of<double>(e, "max_passes")};
+        Expectation x;
+        x.role = e.at("role").get<std::string>();
         if (x.role != "source" && x.role != "sink")
           throw Error("claim " + claim.id + ": expectation role must be source or sink");
-        if (!x.min_passes && !x.max_passes)
-          throw Error("claim " + claim.id + ": expectation on " + x.site + " has no bound");
+        if (e.contains("signal") == e.contains("site"))
+          throw Error("claim " + claim.id + ": an expectation names a site or a signal");
+        if (e.contains("signal")) {
+          x.signal = e.at("signal").get<std::string>();
+          x.min_count = optional_of<std::uint64_t>(e, "min_count");
+          x.max_count = optional_of<std::uint64_t>(e, "max_count");
+          if (!x.min_count && !x.max_count)
+            throw Error("claim " + claim.id + ": expectation on " + x.signal + " has no bound");
+        } else {
+          x.site = e.at("site").get<std::string>();
+          x.min_passes = optional_of<double>(e, "min_passes");
+          x.max_passes = optional_of<double>(e, "max_passes");
+          if (!x.min_passes && !x.max_passes)
+            throw Error("claim " + claim.id + ": expectation on " + x.site + " has no bound");
+        }
         claim.expect.push_back(std::move(x));
       }
       for (const auto &w : c.value("winners", nlohmann::json::array())) {
@@ -123,16 +140,25 @@ const Claims &claims() {
   return parsed;
 }
 
+nlohmann::json expectation_json(const Expectation &e) {
+  if (!e.signal.empty())
+    return {{"role", e.role},
+            {"signal", e.signal},
+            {"min_count", nullable(e.min_count)},
+            {"max_count", nullable(e.max_count)}};
+  return {{"role", e.role},
+          {"site", e.site},
+          {"min_passes", nullable(e.min_passes)},
+          {"max_passes", nullable(e.max_passes)}};
+}
+
 nlohmann::json to_json(const Claim &c) {
   nlohmann::json sources = nlohmann::json::array();
   for (const auto &s : c.sources)
     sources.push_back({{"article", s.article}, {"line", s.line}, {"quote", s.quote}});
   nlohmann::json expect = nlohmann::json::array();
   for (const auto &e : c.expect)
-    expect.push_back({{"role", e.role},
-                      {"site", e.site},
-                      {"min_passes", nullable(e.min_passes)},
-                      {"max_passes", nullable(e.max_passes)}});
+    expect.push_back(expectation_json(e));
   nlohmann::json winners = nlohmann::json::array();
   for (const auto &w : c.winners)
     winners.push_back({{"metric", w.metric}, {"at", w.at}, {"method", w.method}});
@@ -142,6 +168,7 @@ nlohmann::json to_json(const Claim &c) {
           {"methods", c.methods},
           {"condition", nullable(c.condition)},
           {"scatter_gather", nullable(c.scatter_gather)},
+          {"lease", nullable(c.lease)},
           {"cpu_copies", nullable(c.cpu_copies)},
           {"dma_copies", nullable(c.dma_copies)},
           {"context_switches", nullable(c.context_switches)},

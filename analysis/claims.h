@@ -2,6 +2,7 @@
 // at build time): what each copy method is said to cost.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,13 +25,18 @@ struct Article {
   std::optional<std::string> url;
 };
 
-// A qualitative claim as bounds on the passes at one copy site of one
-// role's account ("direct I/O: no page-cache copy on the source").
+// A qualitative claim as bounds on one figure of one role's account: the
+// passes at one copy site ("direct I/O: no page-cache copy on the source"),
+// or the signals of one kind the kernel generated for it ("the writer gets
+// SIGBUS"). Exactly one of site and signal is set.
 struct Expectation {
-  std::string role; // "source" or "sink"
-  std::string site; // copy site name (copy_sites.cpp)
+  std::string role;   // "source" or "sink"
+  std::string site;   // copy site name (copy_sites.cpp)
+  std::string signal; // signal name ("SIGBUS", "SIGRTMIN+1")
   std::optional<double> min_passes;
   std::optional<double> max_passes;
+  std::optional<std::uint64_t> min_count; // signals
+  std::optional<std::uint64_t> max_count;
 };
 
 // A comparison's expected winner among its methods at some chunk sizes.
@@ -47,6 +53,7 @@ struct Claim {
   std::vector<std::string> methods; // the methods a comparison is about
   std::optional<std::string> condition;
   std::optional<bool> scatter_gather; // the route condition it is made for
+  std::optional<bool> lease;          // made with (true) or without a read lease (--lease)
   // Figures, where the article gives them.
   std::optional<int> cpu_copies;
   std::optional<int> dma_copies;
@@ -64,10 +71,10 @@ struct Claims {
 
   const Claim *find(std::string_view id) const;
   std::vector<const Claim *> for_method(std::string_view method) const;
-  // The method's claims that hold for a run over a route with scatter-gather
-  // on or off (unknown: all of them).
-  std::vector<const Claim *> for_run(std::string_view method,
-                                     std::optional<bool> scatter_gather) const;
+  // The method's claims made for a run over a route with scatter-gather on
+  // or off, with or without a lease (unknown: all of them).
+  std::vector<const Claim *> for_run(std::string_view method, std::optional<bool> scatter_gather,
+                                     std::optional<bool> lease = std::nullopt) const;
   // Comparisons whose methods are all among `methods`.
   std::vector<const Claim *> comparisons(const std::vector<std::string> &methods) const;
 };
@@ -79,5 +86,7 @@ const Claims &claims();
 Claims parse_claims(const nlohmann::json &doc);
 
 nlohmann::json to_json(const Claim &claim);
+// {role, site, min_passes, max_passes} or {role, signal, min_count, max_count}.
+nlohmann::json expectation_json(const Expectation &e);
 
 } // namespace zc::analysis

@@ -1,6 +1,9 @@
 #include "observation_text.h"
 
+#include <sstream>
+
 #include "figure_text.h"
+#include "signals.h"
 #include "text_table.h"
 
 namespace zc::analysis {
@@ -63,6 +66,31 @@ std::string render_losses(const Observation &o) {
                                  " were skipped by the kernel (an event arrived while it was "
                                  "already running on that CPU)");
   return out.empty() ? out : "\n" + out;
+}
+
+std::string render_signals(const std::vector<const Account *> &accounts) {
+  std::ostringstream out;
+  TextTable t({"  role", "signal", "generated", "queued", "not queued", "sent by"});
+  bool any = false;
+  for (const Account *a : accounts) {
+    if (!a->signals.generated.value) {
+      out << "\nsignals to the " << a->role << ": " << a->signals.generated.evidence.how << "\n";
+      continue;
+    }
+    for (const auto &[name, row] : a->signals.by_signal) {
+      const std::uint64_t others = row.generated - row.from_itself;
+      t.add({"  " + a->role, name, thousands(row.generated), thousands(row.queued),
+             thousands(row.not_queued),
+             row.from_itself == row.generated ? "itself"
+             : row.from_itself == 0           ? "another process"
+                                    : thousands(row.from_itself) + " itself, " + thousands(others) +
+                                          " another process"});
+      any = true;
+    }
+  }
+  if (any)
+    out << "\nsignals the kernel generated (signal:signal_generate)\n" << t.render();
+  return out.str();
 }
 
 } // namespace zc::analysis

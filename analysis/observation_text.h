@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "observation.h"
 
@@ -19,6 +20,11 @@ std::string overhead_text(const Observation &o);
 // belonged to no role (receive buffers, mappings outside any target).
 // Empty when no device was seen.
 std::string render_devices(const Observation &o, const std::vector<const Account *> &accounts);
+
+// The signals the kernel generated for each account's process
+// (signal:signal_generate): which signal, to whom, queued or not, sent by
+// the process itself or another; a line of why for an account without.
+std::string render_signals(const std::vector<const Account *> &accounts);
 
 // One WARNING line per kind of update the BPF side lost and per program the
 // kernel skipped runs of; empty when nothing was lost.

@@ -62,7 +62,8 @@ std::string render_run(const RunResult &r) {
       << " of " << r.cache.file_pages << " pages resident at start, " << r.cache.resident_after
       << " after), " << p.filesystem << " at " << p.dir << ", kernel " << r.kernel.release << "\n";
   out << "route: " << p.route << (p.io_wq ? "; io_uring requests through io-wq workers" : "")
-      << (p.uncached ? "; the file read uncached (preadv2 with RWF_DONTCACHE)" : "") << "\n";
+      << (p.uncached ? "; the file read uncached (preadv2 with RWF_DONTCACHE)" : "")
+      << (p.lease ? "; the source held a read lease on the file (F_SETLEASE)" : "") << "\n";
   for (const std::string &setting : p.kernel_settings)
     out << "for this run: " << setting << "\n";
   out << "integrity: "
@@ -222,6 +223,7 @@ std::string render_run(const RunResult &r) {
     }
   if (any_reported)
     out << "\nwhat the kernel told the workload\n" << told.render();
+  out << render_signals({&s, &k});
 
   if (const auto uses = method_uses(r.flows, r.process_roles); !uses.empty())
     out << "\ncopy methods seen, by descriptor\n" << render_method_uses(uses);

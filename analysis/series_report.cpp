@@ -405,7 +405,8 @@ std::string render_series(const json &doc) {
       << ": " << c.at("cache").get<std::string>() << " cache, route "
       << c.at("route").get<std::string>()
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "")
-      << (c.value("uncached", false) ? ", read uncached (RWF_DONTCACHE)" : "") << ", kernel "
+      << (c.value("uncached", false) ? ", read uncached (RWF_DONTCACHE)" : "")
+      << (c.value("lease", false) ? ", under a read lease" : "") << ", kernel "
       << c.at("kernel").get<std::string>() << "\n\n";
   // Copies, then calls and switches: one table would pass 100 columns.
   using Columns = std::initializer_list<std::pair<const char *, int>>;

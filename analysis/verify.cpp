@@ -188,7 +188,7 @@ json claim_header(const Claim &c) {
 
 } // namespace
 
-VerifyRun run_for(const Claim &c) { return {c.method, c.scatter_gather}; }
+VerifyRun run_for(const Claim &c) { return {c.method, c.scatter_gather, c.lease}; }
 
 std::vector<VerifyRun> verify_runs(const Claims &claims) {
   std::vector<VerifyRun> out;
@@ -216,14 +216,16 @@ json verify_claim(const Claim &c, const RunResult &r) {
     checks.push_back(syscalls(c, r));
   for (const Verdict &v : check_claim(c, r)) {
     const Expectation &e = *v.expectation;
-    json claimed = {{"role", e.role},
-                    {"site", e.site},
-                    {"min_passes", e.min_passes ? json(*e.min_passes) : json()},
-                    {"max_passes", e.max_passes ? json(*e.max_passes) : json()}};
     const std::string verdict = !v.holds ? kUnmeasured : *v.holds ? kHolds : kDiffers;
-    checks.push_back(check(e.site + " on the " + e.role, std::move(claimed),
-                           v.passes ? json(*v.passes) : json(), verdict,
-                           verdict == kHolds ? "" : v.text, "passes at the copy site"));
+    if (!e.signal.empty())
+      checks.push_back(check(e.signal + " to the " + e.role, expectation_json(e),
+                             v.count ? json(*v.count) : json(), verdict,
+                             verdict == kHolds ? "" : v.text,
+                             "signals the kernel generated for the process"));
+    else
+      checks.push_back(check(e.site + " on the " + e.role, expectation_json(e),
+                             v.passes ? json(*v.passes) : json(), verdict,
+                             verdict == kHolds ? "" : v.text, "passes at the copy site"));
   }
   const std::string failed =
       !r.deaths.empty() ? "the " + r.deaths.front().role + " was killed by " +
@@ -330,6 +332,12 @@ std::string render_verify(const json &doc) {
       if (!v.at("max_passes").is_null())
         s += (s.empty() ? "" : ", ") + std::string("<= ") + v.at("max_passes").dump();
       return s + " passes";
+    }
+    if (v.is_object() && v.contains("signal")) {
+      std::string s = v.at("min_count").is_null() ? "" : ">= " + v.at("min_count").dump();
+      if (!v.at("max_count").is_null())
+        s += (s.empty() ? "" : ", ") + std::string("<= ") + v.at("max_count").dump();
+      return s;
     }
     return v.is_string() ? v.get<std::string>() : v.dump();
   };

@@ -36,8 +36,9 @@ inline constexpr double kDeviceTolerance = 0.1;
 struct VerifyRun {
   std::string method;
   std::optional<bool> scatter_gather;
+  std::optional<bool> lease;
   bool operator==(const VerifyRun &o) const {
-    return method == o.method && scatter_gather == o.scatter_gather;
+    return method == o.method && scatter_gather == o.scatter_gather && lease == o.lease;
   }
 };
 

@@ -12,3 +12,4 @@
 #include "copies.bpf.c"
 #include "block.bpf.c"
 #include "net.bpf.c"
+#include "signals.bpf.c"

@@ -39,6 +39,8 @@ enum zc_kind {
 	ZC_KIND_SOCK = 11,	  /* site=zc_sock; bytes the socket layer moved   */
 	ZC_KIND_STREAM = 12,	  /* site=zc_stream; ring buffer bookkeeping      */
 	ZC_KIND_ASYNC = 13,	  /* site=zc_async, id=nr; asynchronous I/O done */
+	ZC_KIND_SIGNAL = 14,	  /* site=signal, dir=zc_signal_result,
+				     id=zc_signal_sender; count=generated     */
 };
 
 /* Where payload bytes moved (ZC_KIND_PAYLOAD site). */
@@ -182,6 +184,25 @@ enum zc_sock {
 	ZC_SOCK_SEND = 0, /* sock:sock_send_length ret */
 	ZC_SOCK_RECV = 1, /* sock:sock_recv_length ret */
 };
+
+/* What became of a generated signal (the kernel's enum trace_signal_result,
+ * include/trace/events/signal.h). */
+enum zc_signal_result {
+	ZC_SIGNAL_DELIVERED = 0,       /* queued for the task              */
+	ZC_SIGNAL_IGNORED = 1,	       /* the task ignores it              */
+	ZC_SIGNAL_ALREADY_PENDING = 2, /* a legacy signal already pending  */
+	ZC_SIGNAL_OVERFLOW_FAIL = 3,   /* the queue was full: lost         */
+	ZC_SIGNAL_LOSE_INFO = 4,       /* queued without its siginfo       */
+};
+
+/* Who sent a signal (ZC_KIND_SIGNAL id). */
+enum zc_signal_sender {
+	ZC_SIGNAL_FROM_ITSELF = 0, /* the target process (a fault, raise)  */
+	ZC_SIGNAL_FROM_OTHER = 1,  /* another process, or an interrupt     */
+};
+
+/* Signals counted: 1 .. _NSIG - 1 (64 on x86_64). */
+#define ZC_SIGNAL_MAX 65
 
 enum zc_stream {
 	ZC_STREAM_SUBMITTED = 0, /* events written to the ring buffer   */

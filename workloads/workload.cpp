@@ -28,6 +28,23 @@ std::string_view reported_meaning(std::string_view name) {
       {"cow.child_private_bytes",
        "Anonymous bytes of the child's private mapping after its writes (/proc/self/smaps)"},
       {"copy_file_range.bytes", "bytes the source's copy_file_range calls returned"},
+      {"sent_bytes", "bytes the source's writes returned in all: what the sink must receive"},
+      {"truncate.length", "the length the truncating process cut the file to"},
+      {"truncate.sent_first", "bytes the source wrote before it let the truncating process go"},
+      {"truncate.held_ns",
+       "nanoseconds the truncating process spent in truncate() (held while the lease stood)"},
+      {"write.short_returns", "writes that returned fewer bytes than they asked for"},
+      {"write.short_return_bytes", "what the last short write returned"},
+      {"write.eintr", "writes that failed with EINTR (a signal came before any byte moved)"},
+      {"write.faulted", "writes a page fault on the cut mapping stopped (short, or EFAULT)"},
+      {"write.failed_errno", "the errno of the write that failed and ended the sending, 0: none"},
+      {"lease.signals", "lease-break signals the source's handler saw"},
+      {"lease.sent_at_signal", "bytes the source had sent when it saw the lease-break signal"},
+      {"lease.signal_ns",
+       "nanoseconds from the truncating process's truncate() call to the lease-break signal's "
+       "handler (CLOCK_MONOTONIC in both)"},
+      {"lease.released_ns",
+       "nanoseconds from the lease-break signal to the source giving the lease up"},
   };
   for (const auto &[n, meaning] : meanings)
     if (n == name)

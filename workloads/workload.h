@@ -37,6 +37,7 @@ void note_call(const char *syscall);
 struct MethodOptions {
   bool io_wq = false;    // io_uring methods: punt every request to io-wq workers (IOSQE_ASYNC)
   bool uncached = false; // reads_uncached methods: read with RWF_DONTCACHE
+  bool lease = false;    // takes_lease methods: hold a read lease on the file (F_SETLEASE)
 };
 
 // A kernel setting (a /proc/sys file) a method needs for the length of a
@@ -98,6 +99,12 @@ public:
   // Reads the file with read(), which --uncached turns into preadv2 with
   // RWF_DONTCACHE.
   virtual bool reads_uncached() const { return false; }
+  // Can hold a read lease on the file while it sends (so --lease applies).
+  virtual bool takes_lease() const { return false; }
+  // The source may send only part of the file (the file is cut under it):
+  // the sink must then receive exactly the bytes the source reports as
+  // sent ("sent_bytes"), the file's first ones.
+  virtual bool sends_part() const { return false; }
   // The source forks a process that does part of the work (traced too).
   virtual bool forks() const { return false; }
   // Works only where the sink receives the sender's own pages (loopback,

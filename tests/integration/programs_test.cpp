@@ -169,6 +169,31 @@ TEST(Trace, ProcessThatExitsLeavesAPartialTrace) {
   EXPECT_TRUE(trace.at("traceEvents").is_array());
 }
 
+// The signals of a traced program, from the kernel, against what the
+// program itself sent: the shell ignores SIGUSR1 and sends it to itself
+// three times (never queued), and its child's exit sends it SIGCHLD.
+TEST(Trace, SignalsTheProgramWasSentAreCountedByFate) {
+  const fs::path out = temp("signals.json");
+  const ToolResult c = run_tool(zctrace(
+      {"trace", "--json", out.string(), "--", "sh", "-c",
+       "trap '' USR1; kill -USR1 $$; kill -USR1 $$; kill -USR1 $$; /bin/true; echo sent 3"}));
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("sent 3"), std::string::npos) << c.out;
+  const json doc = read_json(out);
+  const json &signals = doc.at("program").at("signals");
+  ASSERT_FALSE(signals.at("generated").is_null());
+  const json &usr1 = signals.at("by_signal").at("SIGUSR1");
+  EXPECT_EQ(usr1.at("number"), SIGUSR1);
+  EXPECT_EQ(usr1.at("generated"), 3);
+  EXPECT_EQ(usr1.at("not_queued"), 3); // ignored: the kernel drops it at once
+  EXPECT_EQ(usr1.at("from_itself"), 3);
+  const json &chld = signals.at("by_signal").at("SIGCHLD");
+  EXPECT_EQ(chld.at("generated"), 1); // /bin/true's exit
+  EXPECT_EQ(chld.at("from_itself"), 0);
+  EXPECT_NE(c.out.find("signals the kernel generated"), std::string::npos) << c.out;
+  fs::remove(out);
+}
+
 TEST(Trace, BadTargetsAreOneLineErrors) {
   expect_one_line_error(run_tool(zctrace({"trace", "--", "zctrace-no-such-command"})), 2,
                         "command not found: zctrace-no-such-command");

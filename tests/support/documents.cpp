@@ -49,4 +49,13 @@ nlohmann::json parse_document(const std::string &text) {
   return nlohmann::json::parse(text);
 }
 
+std::map<std::string, std::string> verdicts_of(const nlohmann::json &verify) {
+  std::map<std::string, std::string> out;
+  for (const auto &claim : verify.at("kernels").at(0).at("claims"))
+    for (const auto &check : claim.at("checks"))
+      out[claim.at("id").get<std::string>() + " " + check.at("figure").get<std::string>()] =
+          check.at("verdict");
+  return out;
+}
+
 } // namespace zc::test

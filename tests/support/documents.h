@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,5 +25,9 @@ struct Validation {
   std::string output;
 };
 Validation validate_document(const std::filesystem::path &path);
+
+// A zctrace.verify/1 document's verdicts in its first kernel, by
+// "<claim id> <figure>" ("mmap_truncate SIGBUS to the source").
+std::map<std::string, std::string> verdicts_of(const nlohmann::json &verify);
 
 } // namespace zc::test

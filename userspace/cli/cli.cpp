@@ -183,6 +183,11 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
   cmd.add_flag("--uncached", c.uncached,
                "read_write: read with preadv2(RWF_DONTCACHE), uncached buffered I/O (Linux "
                "6.14): the same copies, the file's pages dropped from the cache once read");
+  cmd.add_option_function<std::string>(
+         "--lease", [&c](const std::string &v) { c.lease = v == "on"; },
+         "mmap_truncate: take a read lease on the file before mapping it (F_SETLEASE), so that "
+         "the truncating process waits for the writer (default off)")
+      ->check(CLI::IsMember({"on", "off"}));
   cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
   cmd.add_option("--seed", c.seed,

@@ -20,6 +20,7 @@ struct Conditions {
   std::optional<bool> sg; // route over a veth pair with scatter-gather on/off
   bool io_wq = false;     // io_uring methods: every request through io-wq workers
   bool uncached = false;  // read_write: preadv2 with RWF_DONTCACHE
+  bool lease = false;     // mmap_truncate: the source holds a read lease on the file
   std::string dir = "/var/tmp";
   std::uint64_t seed = 1;
   double timeout_s = 300;

@@ -39,6 +39,8 @@ std::string conditions(const workloads::Workload &w) {
     add("--sg on|off: over a veth pair with scatter-gather on or off");
   if (w.loopback_only())
     add("loopback or --sg on only (the sink maps the sender's pages)");
+  if (w.takes_lease())
+    add("--lease on|off: the source holds a read lease on the file (F_SETLEASE) or not");
   if (w.writes_file())
     add("--dir on XFS or btrfs shares extents (a reflink); on ext4 the kernel copies");
   return out;
@@ -58,10 +60,13 @@ int list_command() {
         continue;
       std::cout << "    claimed (" << c->label << "): ";
       const std::string f = figures(*c);
-      std::cout << (f.empty() ? *c->statement : f);
-      if (c->condition)
-        std::cout << "; when " << *c->condition;
-      std::cout << "\n";
+      std::string said = f.empty() ? *c->statement : f;
+      if (c->condition) {
+        if (!said.empty() && said.back() == '.')
+          said.pop_back();
+        said += "; when " + *c->condition;
+      }
+      std::cout << said << "\n";
     }
     if (const std::string more = conditions(*w); !more.empty())
       std::cout << "    conditions: " << more << "\n";

@@ -21,6 +21,7 @@ RunRequest request_for(const std::string &method, const Conditions &c) {
   req.scatter_gather = c.sg;
   req.io_wq = c.io_wq;
   req.uncached = c.uncached;
+  req.lease = c.lease;
   return req;
 }
 

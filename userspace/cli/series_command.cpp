@@ -74,6 +74,7 @@ nlohmann::json conditions_json(const Conditions &c, const Repeats &repeats) {
           {"scatter_gather", c.sg ? nlohmann::json(*c.sg) : nlohmann::json(true)},
           {"io_wq", c.io_wq},
           {"uncached", c.uncached},
+          {"lease", c.lease},
           {"dir", c.dir},
           {"seed", c.seed},
           {"repeat", repeats.repeat},

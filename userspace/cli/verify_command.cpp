@@ -26,7 +26,8 @@ using nlohmann::json;
 const std::vector<std::uint64_t> kComparisonChunks = {4ull << 10, 1ull << 20};
 
 std::string key_of(const analysis::VerifyRun &r) {
-  return r.method + (r.scatter_gather ? (*r.scatter_gather ? "/sg-on" : "/sg-off") : "");
+  return r.method + (r.scatter_gather ? (*r.scatter_gather ? "/sg-on" : "/sg-off") : "") +
+         (r.lease ? (*r.lease ? "/lease-on" : "/lease-off") : "");
 }
 
 // The claims --claim names, or every claim.
@@ -55,6 +56,7 @@ json verify_here(const VerifyOptions &o) {
       throw Interrupted();
     RunRequest req = request_for(vr.method, o.conditions);
     req.scatter_gather = vr.scatter_gather;
+    req.lease = vr.lease.value_or(false);
     if (!vr.scatter_gather) {
       req.address = o.address;
       req.sink_netns = o.sink_netns;

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "copy_sites.h"
+#include "signals.h"
 #include "syscall_names.h"
 
 namespace zc {
@@ -711,6 +712,26 @@ void build_sched_and_faults(Account &a, std::uint8_t role, const RawCounters &co
                                      "file faults that reached filemap_fault");
 }
 
+void build_signals(Account &a, std::uint8_t role, const RawCounters &counters,
+                   const ProbeIndex &probes) {
+  std::uint64_t total = 0;
+  for (const auto &s : counters.samples) {
+    if (s.key.role != role || s.key.kind != ZC_KIND_SIGNAL)
+      continue;
+    SignalRow &row = a.signals.by_signal[signal_name(s.key.site)];
+    row.number = s.key.site;
+    row.generated += s.val.count;
+    (s.key.dir == ZC_SIGNAL_DELIVERED ? row.queued : row.not_queued) += s.val.count;
+    if (s.key.id == ZC_SIGNAL_FROM_ITSELF)
+      row.from_itself += s.val.count;
+    total += s.val.count;
+  }
+  a.signals.generated =
+      count_of(total, all_of(probes, {"signals:signal_generate"},
+                             "signals the kernel generated for the process, whoever sent them "
+                             "(a fault's SIGBUS, a lease break, kill())"));
+}
+
 void build_process(Account &a, const ProcessObservation &p) {
   if (p.wall_ns) {
     a.time.wall_ns.value = static_cast<std::uint64_t>(*p.wall_ns);
@@ -758,6 +779,7 @@ Account build_account(std::uint8_t role, const RawCounters &counters, const Prob
   build_device(a, role, counters, probes, payload_bytes);
   build_syscalls(a, role, counters, probes);
   build_sched_and_faults(a, role, counters, probes);
+  build_signals(a, role, counters, probes);
   build_process(a, process);
   return a;
 }

@@ -63,7 +63,7 @@ Prepared prepare(const RunRequest &req) {
                                  req.seed,
                                  req.address,
                                  req.sink_netns,
-                                 {req.io_wq, req.uncached}};
+                                 {req.io_wq, req.uncached, req.lease}};
     if (req.scatter_gather) {
       p.route = std::make_unique<workloads::VethRoute>(*req.scatter_gather);
       spec.address = p.route->sink_address();
@@ -231,6 +231,10 @@ void check_request(const RunRequest &req) {
     throw UsageError("--uncached applies to read_write only (its reads become preadv2 with "
                      "RWF_DONTCACHE), not to " +
                      req.method);
+  if (req.lease && !w.takes_lease())
+    throw UsageError("--lease applies to mmap_truncate only (the source holds a read lease on "
+                     "the file it maps), not to " +
+                     req.method);
   if (const std::string why = w.unavailable_reason(); !why.empty())
     throw Unavailable(req.method + " cannot run here: " + why);
   if (req.uncached)
@@ -283,6 +287,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               route_scatter_gather(req),
               req.io_wq,
               req.uncached,
+              req.lease,
               {}};
   for (const auto &setting : prepared.settings)
     r.params.kernel_settings.push_back(setting->describe());
@@ -312,8 +317,12 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
                      {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
   const ProbeIndex index(r.probes);
-  r.source = build_account(ZC_ROLE_SOURCE, counters, index, observed(o.source), req.size);
-  r.sink = build_account(ZC_ROLE_SINK, counters, index, observed(o.sink), req.size);
+  // A method that sends part of the file (mmap_truncate) has that part as
+  // its payload: passes are of the bytes that moved.
+  const std::uint64_t payload_bytes =
+      workload_for(req.method).sends_part() ? o.expected_bytes : req.size;
+  r.source = build_account(ZC_ROLE_SOURCE, counters, index, observed(o.source), payload_bytes);
+  r.sink = build_account(ZC_ROLE_SINK, counters, index, observed(o.sink), payload_bytes);
   if (auto wall = transfer_wall(o); wall && *wall > 0) {
     r.transfer_wall_ns.value = static_cast<std::uint64_t>(*wall);
     r.transfer_wall_ns.evidence = {

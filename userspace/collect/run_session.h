@@ -30,6 +30,7 @@ struct RunRequest {
   std::optional<bool> scatter_gather;
   bool io_wq = false;    // io_uring methods: every request through io-wq workers
   bool uncached = false; // read_write: preadv2 with RWF_DONTCACHE
+  bool lease = false;    // mmap_truncate: the source holds a read lease (F_SETLEASE)
   double timeout_s = 300;
   ProbeSetOptions probes;
   // Called once the probes are attached, just before the transfer starts.

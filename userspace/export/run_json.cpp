@@ -38,6 +38,7 @@ json to_json(const RunResult &r) {
       {"scatter_gather", r.params.scatter_gather ? json(*r.params.scatter_gather) : json(nullptr)},
       {"io_wq", r.params.io_wq},
       {"uncached", r.params.uncached},
+      {"lease", r.params.lease},
       {"kernel_settings", r.params.kernel_settings}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},

@@ -50,6 +50,15 @@ struct SyscallRow {
   std::optional<std::uint64_t> bytes; // only for syscalls whose return counts bytes
 };
 
+// One signal the kernel generated for the process, by what became of it.
+struct SignalRow {
+  int number = 0;
+  std::uint64_t generated = 0;   // signal:signal_generate events for the process
+  std::uint64_t queued = 0;      // of them, queued for it (TRACE_SIGNAL_DELIVERED)
+  std::uint64_t not_queued = 0;  // ignored, already pending, or lost (queue full)
+  std::uint64_t from_itself = 0; // sent by the process itself (a fault, raise())
+};
+
 struct Account {
   std::string role; // "source" or "sink"
 
@@ -134,6 +143,14 @@ struct Account {
     Count io_read_bytes; // /proc/PID/io read_bytes: read bios it submitted
   } rusage;
 
+  // Signals the kernel generated for the process (and its followed
+  // children), by name ("SIGBUS"); empty with `generated` null when the
+  // signals probe did not attach.
+  struct {
+    Count generated;
+    std::map<std::string, SignalRow> by_signal;
+  } signals;
+
   // What the kernel told the workload process about its own work, by name
   // ("zerocopy.copied_bytes"): evidence "reported".
   std::map<std::string, Count> reported;
@@ -176,6 +193,7 @@ template <typename F> void for_each_figure(Account &a, F &&f) {
   f("rusage.voluntary_switches", a.rusage.voluntary_switches);
   f("rusage.involuntary_switches", a.rusage.involuntary_switches);
   f("rusage.io_read_bytes", a.rusage.io_read_bytes);
+  f("signals.generated", a.signals.generated);
 }
 
 template <typename F> void for_each_figure(const Account &a, F &&f) {

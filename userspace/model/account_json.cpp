@@ -62,6 +62,14 @@ json to_json(const Account &a) {
                      {"bytes", row.bytes ? json(*row.bytes) : json(nullptr)}};
   j["syscalls"]["by_name"] = std::move(by_name);
   j["page_faults"]["kernel_by_syscall"] = a.page_faults.kernel_by_syscall;
+  json signals = json::object();
+  for (const auto &[name, row] : a.signals.by_signal)
+    signals[name] = {{"number", row.number},
+                     {"generated", row.generated},
+                     {"queued", row.queued},
+                     {"not_queued", row.not_queued},
+                     {"from_itself", row.from_itself}};
+  j["signals"]["by_signal"] = std::move(signals);
   json reported = json::object();
   for (const auto &[name, fig] : a.reported) {
     reported[name] = value_json(fig);

@@ -31,6 +31,7 @@ struct RunParams {
   std::optional<bool> scatter_gather;
   bool io_wq = false;    // io_uring requests forced through io-wq workers
   bool uncached = false; // the file read with RWF_DONTCACHE (--uncached)
+  bool lease = false;    // the source held a read lease on the file (--lease on)
   // Kernel settings the method needed for the run (restored after).
   std::vector<std::string> kernel_settings;
 };

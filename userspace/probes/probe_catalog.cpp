@@ -220,6 +220,10 @@ const std::vector<ProbeDef> &probe_catalog() {
     // sched
     c.push_back(tracepoint("sched", "sched_switch", "zc_sched_switch",
                            "scheduler switches, voluntary and involuntary", true));
+    // signals
+    c.push_back(tracepoint("signals", "signal_generate", "zc_signal_generate",
+                           "signals the kernel generated for a traced process, by what became "
+                           "of them"));
     // faults
     c.push_back(
         tracepoint("faults", "page_fault_user", "zc_fault_user", "page faults taken in user mode"));
@@ -337,8 +341,8 @@ const ProbeDef *find_probe(std::string_view name) {
 }
 
 const std::vector<std::string> &probe_families() {
-  static const std::vector<std::string> families = {"syscalls", "sched", "faults",
-                                                    "copies",   "block", "net"};
+  static const std::vector<std::string> families = {"syscalls", "sched", "faults", "copies",
+                                                    "block",    "net",   "signals"};
   return families;
 }
 

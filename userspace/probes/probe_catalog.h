@@ -41,7 +41,7 @@ struct ProbeAlternative {
 
 struct ProbeDef {
   std::string name;      // "copies:filemap_read"
-  std::string family;    // BPF object: syscalls, sched, faults, copies, block, net
+  std::string family;    // BPF object: syscalls, sched, faults, copies, block, net, signals
   std::string measures;  // one line, for `zctrace probes`
   bool required = false; // a run cannot give an account without it
   std::vector<ProbeAlternative> alternatives;

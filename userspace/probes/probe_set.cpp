@@ -29,6 +29,7 @@
 #include "net.skel.h"
 #include "probes.skel.h"
 #include "sched.skel.h"
+#include "signals.skel.h"
 #include "syscalls.skel.h"
 
 namespace zc {
@@ -74,6 +75,7 @@ std::unique_ptr<Family> open_family(const std::string &family) {
   ZC_FAMILY(copies)
   ZC_FAMILY(block)
   ZC_FAMILY(net)
+  ZC_FAMILY(signals)
   ZC_FAMILY(probes) // every family in one object
   throw Error("unknown probe family " + family);
 }

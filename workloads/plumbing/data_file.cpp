@@ -83,10 +83,20 @@ FileId UnnamedFile::id() const {
   return {(major(st.st_dev) << 20) | minor(st.st_dev), st.st_ino};
 }
 
-DataFile::DataFile(const std::string &dir, std::uint64_t size, std::uint64_t seed)
-    : file_(dir, "data file"), size_(size) {
+void UnnamedFile::make_read_only() {
+  const int ro = open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (ro < 0)
+    throw_errno("reopen " + path_ + " read-only");
+  const Fd reopened(ro);
+  if (dup3(ro, fd_.get(), O_CLOEXEC) < 0)
+    throw_errno("reopen " + path_ + " read-only");
+}
+
+namespace {
+
+// The file's bytes, a megabyte at a time: `each(block, n)` for every block.
+template <typename Each> void generate(std::uint64_t seed, std::uint64_t size, Each &&each) {
   Random rng(seed);
-  Crc32c crc;
   std::vector<std::uint64_t> block(1 << 17); // 1 MiB: about a millisecond a block
   std::uint64_t left = size;
   while (left > 0) {
@@ -95,13 +105,34 @@ DataFile::DataFile(const std::string &dir, std::uint64_t size, std::uint64_t see
     for (auto &w : block)
       w = rng.next();
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, block.size() * 8));
-    crc.update(block.data(), n);
-    write_all(file_.fd(), block.data(), n, "write the data file");
+    each(block.data(), n);
     left -= n;
   }
+}
+
+} // namespace
+
+DataFile::DataFile(const std::string &dir, std::uint64_t size, std::uint64_t seed)
+    : file_(dir, "data file"), size_(size), seed_(seed) {
+  Crc32c crc;
+  generate(seed, size, [&](const void *block, std::size_t n) {
+    crc.update(block, n);
+    write_all(file_.fd(), block, n, "write the data file");
+  });
   if (fsync(file_.fd()) != 0)
     throw_errno("fsync the data file");
   crc_ = crc.value();
+  // Nothing writes it from here on, and an open writer would make the
+  // kernel refuse a workload a read lease (F_SETLEASE: EAGAIN).
+  file_.make_read_only();
+}
+
+std::uint32_t DataFile::crc32c_of_first(std::uint64_t n) const {
+  if (n >= size_)
+    return crc_;
+  Crc32c crc;
+  generate(seed_, n, [&](const void *block, std::size_t len) { crc.update(block, len); });
+  return crc.value();
 }
 
 } // namespace zc::workloads

@@ -36,6 +36,9 @@ public:
   const std::string &path() const { return path_; }
   std::string filesystem() const; // "ext4", "tmpfs", ... of the file's filesystem
   FileId id() const;
+  // Keeps the file open read-only from now on, under the same descriptor
+  // number (so path() still names it).
+  void make_read_only();
 
 private:
   Fd fd_;
@@ -51,12 +54,16 @@ public:
   const std::string &path() const { return file_.path(); }
   std::uint64_t size() const { return size_; }
   std::uint32_t crc32c() const { return crc_; }
+  // The CRC32C of the file's first `n` bytes as it was written (generated
+  // again from the seed: the file itself may have been cut since).
+  std::uint32_t crc32c_of_first(std::uint64_t n) const;
   std::string filesystem() const { return file_.filesystem(); }
   FileId id() const { return file_.id(); }
 
 private:
   UnnamedFile file_;
   std::uint64_t size_;
+  std::uint64_t seed_;
   std::uint32_t crc_ = 0;
 };
 

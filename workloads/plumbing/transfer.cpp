@@ -468,6 +468,17 @@ TransferOutcome Transfer::outcome() const {
   o.sink = s.result_of(s.sink);
   o.expected_bytes = s.spec.size;
   o.expected_crc32c = s.file->crc32c();
+  std::string unreported;
+  if (s.spec.workload->sends_part()) {
+    // The file's first bytes, as many as the source's writes returned.
+    const auto sent = std::find_if(o.source.figures.begin(), o.source.figures.end(),
+                                   [](const auto &f) { return f.first == "sent_bytes"; });
+    if (sent == o.source.figures.end())
+      unreported = "the source did not report the bytes it sent";
+    else
+      o.expected_bytes = std::min(sent->second, s.spec.size);
+    o.expected_crc32c = s.file->crc32c_of_first(o.expected_bytes);
+  }
   o.received_bytes = s.shared->sink.bytes;
   o.received_crc32c = s.shared->sink.crc32c;
   o.file_pages = page_count(s.spec.size);
@@ -480,11 +491,17 @@ TransferOutcome Transfer::outcome() const {
     o.integrity_error = "the sink failed: " + o.sink.error;
   else if (!o.source.ok)
     o.integrity_error = "the source failed: " + o.source.error;
+  else if (!unreported.empty())
+    o.integrity_error = unreported;
   else if (o.received_bytes != o.expected_bytes)
     o.integrity_error = "the sink received " + std::to_string(o.received_bytes) + " bytes of " +
-                        std::to_string(o.expected_bytes);
+                        std::to_string(o.expected_bytes) +
+                        (s.spec.workload->sends_part() ? " the source sent" : "");
   else if (o.received_crc32c != o.expected_crc32c)
-    o.integrity_error = "the received bytes differ from the file (CRC32C mismatch)";
+    o.integrity_error = o.expected_bytes == s.spec.size
+                            ? "the received bytes differ from the file (CRC32C mismatch)"
+                            : "the received bytes differ from the file's first " +
+                                  std::to_string(o.expected_bytes) + " (CRC32C mismatch)";
   o.integrity_ok = o.integrity_error.empty();
   return o;
 }
