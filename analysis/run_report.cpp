@@ -63,7 +63,11 @@ std::string render_run(const RunResult &r) {
       << " after), " << p.filesystem << " at " << p.dir << ", kernel " << r.kernel.release << "\n";
   out << "route: " << p.route << (p.io_wq ? "; io_uring requests through io-wq workers" : "")
       << (p.uncached ? "; the file read uncached (preadv2 with RWF_DONTCACHE)" : "")
-      << (p.lease ? "; the source held a read lease on the file (F_SETLEASE)" : "") << "\n";
+      << (p.lease ? "; the source held a read lease on the file (F_SETLEASE)" : "")
+      << (p.sink == "read_write_file" ? "; the sink read() the stream and write() it to a file"
+          : p.sink == "splice_file"   ? "; the sink spliced the stream socket -> pipe -> file"
+                                      : "")
+      << "\n";
   for (const std::string &setting : p.kernel_settings)
     out << "for this run: " << setting << "\n";
   out << "integrity: "

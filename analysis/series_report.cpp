@@ -406,8 +406,11 @@ std::string render_series(const json &doc) {
       << c.at("route").get<std::string>()
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "")
       << (c.value("uncached", false) ? ", read uncached (RWF_DONTCACHE)" : "")
-      << (c.value("lease", false) ? ", under a read lease" : "") << ", kernel "
-      << c.at("kernel").get<std::string>() << "\n\n";
+      << (c.value("lease", false) ? ", under a read lease" : "")
+      << (c.value("sink", std::string("read")) != "read"
+              ? ", sink " + c.value("sink", std::string("read"))
+              : "")
+      << ", kernel " << c.at("kernel").get<std::string>() << "\n\n";
   // Copies, then calls and switches: one table would pass 100 columns.
   using Columns = std::initializer_list<std::pair<const char *, int>>;
   const Columns copies = {{"source_cpu_passes", 2},

@@ -626,6 +626,41 @@ int zc_iomap_dio_rw_fexit(__u64 *ctx)
 	return 0;
 }
 
+/* skb_splice_bits(skb, sk, offset, pipe, tlen, flags) hands a received skb
+ * to a pipe (tcp_splice_read): __skb_splice_bits() copies the bytes in its
+ * linear part into a page (linear_to_page) and passes its page fragments by
+ * reference. Its return is what it spliced, from `offset` on: the part
+ * before the end of the linear data was copied. Bytes beyond it are the
+ * fragments' unless the skb has a frag_list, whose skbs have linear parts
+ * of their own: those stay undetermined. */
+SEC("fexit/skb_splice_bits")
+int zc_skb_splice_bits_fexit(__u64 *ctx)
+{
+	const struct sk_buff *skb = (const struct sk_buff *)arg(ctx, 0);
+	__u32 offset = (__u32)arg(ctx, 2);
+	__s64 ret = (__s64)ret_int(ctx);
+	struct zc_task_ctx *tc;
+	__u16 nr;
+	__u8 role = zc_site_context(&tc, &nr);
+	__u32 headlen;
+	__u64 linear = 0, rest;
+
+	if (!role || ret <= 0)
+		return 0;
+	headlen = BPF_CORE_READ(skb, len) - BPF_CORE_READ(skb, data_len);
+	if (offset < headlen)
+		linear = headlen - offset < (__u64)ret ? headlen - offset : (__u64)ret;
+	rest = (__u64)ret - linear;
+	if (linear)
+		zc_payload(role, ZC_SITE_SKB_SPLICE, ZC_DIR_KERNEL_TO_KERNEL, nr, linear);
+	if (rest)
+		zc_payload(role, ZC_SITE_SKB_SPLICE,
+			   BPF_CORE_READ(skb_shinfo_of(skb), frag_list) ? ZC_DIR_UNKNOWN
+									: ZC_DIR_REFERENCE,
+			   nr, rest);
+	return 0;
+}
+
 /* do_tee(in, out, len, flags) duplicates pipe buffers: page references. */
 SEC("fexit/do_tee")
 int zc_do_tee_fexit(__u64 *ctx)

@@ -176,6 +176,12 @@ __noinline int zc_syscall_copies(struct zc_task_ctx *tc, long ret)
 			derive(tc, ZC_SITE_COPY_SPLICE_READ, ZC_DIR_DEVICE, bytes);
 		else if (tc->fd_src == ZC_FD_OTHER && zc_cfg.derive_splice_copy)
 			derive(tc, ZC_SITE_COPY_SPLICE_READ, ZC_DIR_KERNEL_TO_KERNEL, bytes);
+		/* From a TCP socket (tcp_splice_read -> skb_splice_bits): the
+		 * skb's page fragments go by reference, its linear bytes are
+		 * copied into a page (linear_to_page); the return does not
+		 * say which were which. */
+		else if (tc->fd_src == ZC_FD_SOCK && zc_cfg.derive_splice_sock)
+			derive(tc, ZC_SITE_SKB_SPLICE, ZC_DIR_UNKNOWN, bytes);
 		/* The send side: copied or passed by reference, the syscall does
 		 * not say. */
 		if (tc->fd_dst == ZC_FD_SOCK && zc_cfg.derive_sock_send && bytes > tc->send_seen)

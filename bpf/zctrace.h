@@ -65,7 +65,8 @@ enum zc_site {
 	ZC_SITE_TCP_ZC_RECEIVE = 18,   /* received pages mapped into user memory    */
 	ZC_SITE_SHARED_EXTENTS = 19,   /* copy_file_range bytes no copy site saw    */
 	ZC_SITE_XMIT_LINEARIZE = 20,   /* paged bytes made linear before transmit   */
-	ZC_SITE_MAX = 21,
+	ZC_SITE_SKB_SPLICE = 21,       /* socket buffers -> pipe (splice from TCP)  */
+	ZC_SITE_MAX = 22,
 };
 
 /* Direction of a payload movement. ZC_DIR_REFERENCE: the bytes changed hands
@@ -111,7 +112,8 @@ struct zc_config {
 					the file-write site saw             */
 	__u8 derive_async_reads;     /* size page-cache lookups of io_uring and
 					libaio by their requests' bytes      */
-	__u8 pad[2];
+	__u8 derive_splice_sock;     /* splice from a socket into a pipe       */
+	__u8 pad[1];
 	/* The payload file (stat's st_dev in the kernel's encoding, and
 	 * st_ino): copy-on-write of its private mappings is payload. */
 	__u32 payload_dev;

@@ -1,6 +1,28 @@
 #include "workload.h"
 
+#include "error.h"
+
 namespace zc::workloads {
+
+std::string_view sink_mode_name(SinkMode mode) {
+  switch (mode) {
+  case SinkMode::ReadWriteFile:
+    return "read_write_file";
+  case SinkMode::SpliceFile:
+    return "splice_file";
+  case SinkMode::Read:
+    break;
+  }
+  return "read";
+}
+
+SinkMode parse_sink_mode(std::string_view name) {
+  for (SinkMode m : {SinkMode::Read, SinkMode::ReadWriteFile, SinkMode::SpliceFile})
+    if (sink_mode_name(m) == name)
+      return m;
+  throw UsageError("unknown sink '" + std::string(name) +
+                   "': choose read, read_write_file or splice_file");
+}
 
 Fd SourceContext::connect() const { return connect_to(address, port, tune); }
 
@@ -44,7 +66,7 @@ std::string_view reported_meaning(std::string_view name) {
        "nanoseconds from the truncating process's truncate() call to the lease-break signal's "
        "handler (CLOCK_MONOTONIC in both)"},
       {"lease.released_ns",
-       "nanoseconds from the lease-break signal to the source giving the lease up"},
+       "nanoseconds from the lease-break signal to the source's call that gave the lease up"},
   };
   for (const auto &[n, meaning] : meanings)
     if (n == name)

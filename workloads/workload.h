@@ -33,6 +33,15 @@ public:
 // noting a call costs no syscall; outside a workload process it does nothing.
 void note_call(const char *syscall);
 
+// How the sink consumes the stream (--sink): read() it into a buffer (the
+// default), read() it and write() it to a file, or splice() it socket ->
+// pipe -> file, as a broker's receiving side does.
+enum class SinkMode { Read, ReadWriteFile, SpliceFile };
+
+std::string_view sink_mode_name(SinkMode mode); // "read", "read_write_file", "splice_file"
+// Throws zc::UsageError naming the choices for an unknown name.
+SinkMode parse_sink_mode(std::string_view name);
+
 // Conditions a method may honour.
 struct MethodOptions {
   bool io_wq = false;    // io_uring methods: punt every request to io-wq workers (IOSQE_ASYNC)
@@ -68,6 +77,8 @@ struct SinkContext {
   std::uint64_t chunk;
   std::string dest_path; // for methods that write a file: what to check
   Reporter *reporter;
+  SinkMode mode = SinkMode::Read;
+  int file_fd = -1; // where a read_write_file or splice_file sink writes
 };
 
 struct Received {
@@ -96,6 +107,9 @@ public:
   virtual bool sends_payload() const { return true; }
   // Submits through io_uring (so --io-wq applies).
   virtual bool uses_io_uring() const { return false; }
+  // Its sink is the default one, which --sink can make write a file (false
+  // for a method whose sink is part of the method).
+  virtual bool default_sink() const { return true; }
   // Reads the file with read(), which --uncached turns into preadv2 with
   // RWF_DONTCACHE.
   virtual bool reads_uncached() const { return false; }
@@ -117,7 +131,8 @@ public:
   // Moves the file; runs in the source process. Throws zc::Error on failure.
   virtual void send(const SourceContext &ctx) const = 0;
   // Accepts the source's connection and receives until EOF; runs in the sink
-  // process. By default read() into a buffer of `chunk` bytes (at most 1 MiB).
+  // process. By default read() into a buffer of `chunk` bytes (at most 1 MiB),
+  // and as ctx.mode says, written on to a file.
   virtual Received receive(const SinkContext &ctx) const;
 };
 

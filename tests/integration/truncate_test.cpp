@@ -141,8 +141,9 @@ TEST(Truncate, UnderALeaseTheTruncaterWaitsForTheWriterAndNoWriteFails) {
   // How long the truncater was held, two ways. Its own clock brackets the
   // syscall (read before the call, after the return), so the probes' enter
   // to exit time is no longer. The truncate() entered before the signal
-  // was sent and returned after the lease was given up, so it is longer
-  // than the time from the signal's handler to the release.
+  // was sent and returned after the lease was given up, which was after the
+  // source read its clock to call F_UNLCK: so it is longer than the time
+  // from the signal's handler to that reading.
   const std::uint64_t in_kernel = src.syscalls.by_name.at("truncate").time_ns;
   EXPECT_LE(in_kernel, reported(src, "truncate.held_ns"));
   EXPECT_GT(in_kernel, reported(src, "lease.released_ns"));

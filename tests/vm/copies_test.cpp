@@ -365,7 +365,9 @@ TEST(Conditions, InBothDebianKernels) {
       "zctrace run mmap_truncate --size 16M --lease on --json /results/lease.json && "
       "{ zctrace verify --claim mmap_truncate --claim mmap_truncate_lease --size 16M "
       "--json /results/verify-truncate.json > /results/verify-truncate.txt 2>&1; "
-      "echo $? > /results/verify-truncate.rc; }";
+      "echo $? > /results/verify-truncate.rc; } && "
+      "zctrace run read_write --size 16M --sink read_write_file --json /results/sink-rw.json && "
+      "zctrace run read_write --size 16M --sink splice_file --json /results/sink-splice.json";
   const fs::path cfg = s.dir / "conditions.toml";
   std::ofstream(cfg) << "[[target]]\nname = \"c-6.1\"\n"
                         "kernel_package = \"linux-image-6.1.0-*-cloud-amd64-unsigned\"\n"
@@ -434,6 +436,28 @@ TEST(Conditions, InBothDebianKernels) {
     EXPECT_EQ(verdicts["mmap_truncate SIGBUS to the source"], "differs");
     EXPECT_EQ(verdicts["mmap_truncate_lease SIGRTMIN+1 to the source"], "holds");
     EXPECT_EQ(verdicts["mmap_truncate_lease SIGBUS to the source"], "differs");
+
+    // The broker's receiving side: read + write copies twice at the sink;
+    // splice copies once into the page cache, and skb_splice_bits (fexit
+    // here) splits the socket -> pipe step into page references and the
+    // linear bytes it copied.
+    const json rw = read_result(out, target, "sink-rw");
+    ASSERT_EQ(rw.at("integrity").at("ok"), true) << rw.dump();
+    EXPECT_EQ(rw.at("params").at("sink"), "read_write_file");
+    EXPECT_EQ(site_bytes(rw.at("sink"), "skb_copy_datagram_iter", "kernel->user"), kSize);
+    EXPECT_EQ(site_bytes(rw.at("sink"), "file_write", "user->kernel"), kSize);
+    expect_passes(rw.at("sink"), "read_write_file sink", 2.0, 0);
+    const json sp = read_result(out, target, "sink-splice");
+    ASSERT_EQ(sp.at("integrity").at("ok"), true) << sp.dump();
+    const json &ssink = sp.at("sink");
+    EXPECT_EQ(site_bytes(ssink, "skb_copy_datagram_iter", "kernel->user"), 0u);
+    EXPECT_EQ(site_bytes(ssink, "file_write", "kernel->kernel"), kSize);
+    EXPECT_EQ(site_bytes(ssink, "skb_splice_bits", "by reference") +
+                  site_bytes(ssink, "skb_splice_bits", "kernel->kernel"),
+              kSize);
+    EXPECT_EQ(ssink.at("cpu_copy").at("undetermined_bytes"), 0u);
+    EXPECT_EQ(ssink.at("cpu_copy").at("bytes"),
+              kSize + site_bytes(ssink, "skb_splice_bits", "kernel->kernel"));
   }
 }
 

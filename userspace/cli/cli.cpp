@@ -188,6 +188,11 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
          "mmap_truncate: take a read lease on the file before mapping it (F_SETLEASE), so that "
          "the truncating process waits for the writer (default off)")
       ->check(CLI::IsMember({"on", "off"}));
+  cmd.add_option("--sink", c.sink,
+                 "how the sink consumes the stream: read() it (read, the default), read() it and "
+                 "write() it to a file (read_write_file), or splice() it socket -> pipe -> file "
+                 "(splice_file), as a broker's receiving side does")
+      ->check(CLI::IsMember({"read", "read_write_file", "splice_file"}));
   cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
       ->check(CLI::ExistingDirectory);
   cmd.add_option("--seed", c.seed,

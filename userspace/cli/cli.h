@@ -17,10 +17,11 @@ struct Conditions {
   std::uint64_t size = 64ull << 20;
   std::uint64_t chunk = 64ull << 10;
   std::string cache = "warm";
-  std::optional<bool> sg; // route over a veth pair with scatter-gather on/off
-  bool io_wq = false;     // io_uring methods: every request through io-wq workers
-  bool uncached = false;  // read_write: preadv2 with RWF_DONTCACHE
-  bool lease = false;     // mmap_truncate: the source holds a read lease on the file
+  std::optional<bool> sg;    // route over a veth pair with scatter-gather on/off
+  bool io_wq = false;        // io_uring methods: every request through io-wq workers
+  bool uncached = false;     // read_write: preadv2 with RWF_DONTCACHE
+  bool lease = false;        // mmap_truncate: the source holds a read lease on the file
+  std::string sink = "read"; // how the sink consumes the stream (--sink)
   std::string dir = "/var/tmp";
   std::uint64_t seed = 1;
   double timeout_s = 300;

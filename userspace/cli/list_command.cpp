@@ -39,6 +39,8 @@ std::string conditions(const workloads::Workload &w) {
     add("--sg on|off: over a veth pair with scatter-gather on or off");
   if (w.loopback_only())
     add("loopback or --sg on only (the sink maps the sender's pages)");
+  if (w.default_sink())
+    add("--sink read|read_write_file|splice_file: how the sink consumes the stream");
   if (w.takes_lease())
     add("--lease on|off: the source holds a read lease on the file (F_SETLEASE) or not");
   if (w.writes_file())

@@ -22,6 +22,7 @@ RunRequest request_for(const std::string &method, const Conditions &c) {
   req.io_wq = c.io_wq;
   req.uncached = c.uncached;
   req.lease = c.lease;
+  req.sink = workloads::parse_sink_mode(c.sink);
   return req;
 }
 

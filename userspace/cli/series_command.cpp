@@ -75,6 +75,7 @@ nlohmann::json conditions_json(const Conditions &c, const Repeats &repeats) {
           {"io_wq", c.io_wq},
           {"uncached", c.uncached},
           {"lease", c.lease},
+          {"sink", c.sink},
           {"dir", c.dir},
           {"seed", c.seed},
           {"repeat", repeats.repeat},

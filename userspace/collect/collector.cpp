@@ -322,6 +322,7 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
             [](const SiteRow &x, const SiteRow &y) { return x.bytes > y.bytes; });
 
   std::uint64_t copied = 0, referenced = 0;
+  std::string undetermined_at;
   Evidence copy_ev, ref_ev;
   for (const SiteRow &row : a.cpu_copy.by_site) {
     const CopySite *site = find_copy_site(row.site_id);
@@ -333,6 +334,10 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
       merge_into(ref_ev, row.evidence);
     } else if (row.dir == ZC_DIR_UNKNOWN) {
       a.cpu_copy.undetermined_bytes += row.bytes;
+      // The sites whose own probe could have told, not attached here.
+      const std::string at = site ? site->name + " (" + site->probe + ")" : row.site;
+      if (undetermined_at.find(at) == std::string::npos)
+        undetermined_at += (undetermined_at.empty() ? "" : ", ") + at;
     }
   }
 
@@ -344,9 +349,9 @@ void build_payload(Account &a, std::uint8_t role, const RawCounters &counters,
     missing = "incomplete on this kernel, not watched: " + unwatched + "; " + seen;
   else if (undetermined)
     missing = std::to_string(undetermined) +
-              " bytes moved where copy or reference could not be told (tcp_sendmsg_locked is not "
-              "watched); " +
-              seen;
+              " bytes moved where copy or reference could not be told from what is watched "
+              "here, at " +
+              undetermined_at + "; " + seen;
   else if (!unsized.empty())
     missing = unsized + " through " + filemap->via + "; " + seen;
   const std::string incidental_note =

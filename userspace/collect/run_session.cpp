@@ -63,7 +63,8 @@ Prepared prepare(const RunRequest &req) {
                                  req.seed,
                                  req.address,
                                  req.sink_netns,
-                                 {req.io_wq, req.uncached, req.lease}};
+                                 {req.io_wq, req.uncached, req.lease},
+                                 req.sink};
     if (req.scatter_gather) {
       p.route = std::make_unique<workloads::VethRoute>(*req.scatter_gather);
       spec.address = p.route->sink_address();
@@ -197,12 +198,14 @@ void check_space(const RunRequest &req, const workloads::Workload &w) {
   const std::uint64_t total = static_cast<std::uint64_t>(st.f_blocks) * st.f_frsize;
   const std::uint64_t spare = std::max<std::uint64_t>(64ull << 20, total / 100);
   const auto mib = [](std::uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
-  const std::uint64_t files = w.writes_file() ? 2 : 1;
+  const std::uint64_t files =
+      1 + (w.writes_file() ? 1 : 0) + (req.sink != workloads::SinkMode::Read ? 1 : 0);
   if (req.size > (free_bytes > spare ? (free_bytes - spare) / files : 0))
     throw UsageError("--size " + format_size(req.size) + " does not fit in " + req.dir + ": " +
                      mib(free_bytes) + " free, and a run needs " +
-                     (files == 2 ? "two copies of its data file" : "its data file") + " plus " +
-                     mib(spare) + " to spare");
+                     (files > 1 ? std::to_string(files) + " copies of its data file"
+                                : std::string("its data file")) +
+                     " plus " + mib(spare) + " to spare");
 }
 
 } // namespace
@@ -231,6 +234,9 @@ void check_request(const RunRequest &req) {
     throw UsageError("--uncached applies to read_write only (its reads become preadv2 with "
                      "RWF_DONTCACHE), not to " +
                      req.method);
+  if (req.sink != workloads::SinkMode::Read && !w.default_sink())
+    throw UsageError("--sink " + std::string(workloads::sink_mode_name(req.sink)) +
+                     " does not apply to " + req.method + ": its sink is part of the method");
   if (req.lease && !w.takes_lease())
     throw UsageError("--lease applies to mmap_truncate only (the source holds a read lease on "
                      "the file it maps), not to " +
@@ -288,6 +294,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               req.io_wq,
               req.uncached,
               req.lease,
+              std::string(workloads::sink_mode_name(req.sink)),
               {}};
   for (const auto &setting : prepared.settings)
     r.params.kernel_settings.push_back(setting->describe());

@@ -13,6 +13,7 @@
 #include "page_cache.h"
 #include "probe_set.h"
 #include "run_result.h"
+#include "workload.h"
 
 namespace zc {
 
@@ -31,6 +32,7 @@ struct RunRequest {
   bool io_wq = false;    // io_uring methods: every request through io-wq workers
   bool uncached = false; // read_write: preadv2 with RWF_DONTCACHE
   bool lease = false;    // mmap_truncate: the source holds a read lease (F_SETLEASE)
+  workloads::SinkMode sink = workloads::SinkMode::Read; // how the sink consumes the stream
   double timeout_s = 300;
   ProbeSetOptions probes;
   // Called once the probes are attached, just before the transfer starts.

@@ -39,6 +39,7 @@ json to_json(const RunResult &r) {
       {"io_wq", r.params.io_wq},
       {"uncached", r.params.uncached},
       {"lease", r.params.lease},
+      {"sink", r.params.sink},
       {"kernel_settings", r.params.kernel_settings}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},

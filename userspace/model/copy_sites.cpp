@@ -99,6 +99,13 @@ const std::vector<CopySite> &copy_sites() {
        .direction = "between the device and user memory (O_DIRECT)",
        .zero_copy = "the device moves the bytes (DMA): no CPU copy, no page cache",
        .may_copy = false},
+      {.id = ZC_SITE_SKB_SPLICE,
+       .name = "skb_splice_bits",
+       .probe = "copies:skb_splice_bits",
+       .direction = "socket buffers into a pipe (splice from a TCP socket)",
+       .zero_copy = "page fragments by reference, linear bytes copied into a page "
+                    "(linear_to_page), told apart at fexit; from the syscall's return alone "
+                    "it stays undetermined"},
       {.id = ZC_SITE_TEE,
        .name = "tee",
        .probe = "copies:tee",

@@ -29,9 +29,10 @@ struct RunParams {
   // Whether the route offers scatter-gather: lo does, a veth the run made as
   // told; unknown for other routes.
   std::optional<bool> scatter_gather;
-  bool io_wq = false;    // io_uring requests forced through io-wq workers
-  bool uncached = false; // the file read with RWF_DONTCACHE (--uncached)
-  bool lease = false;    // the source held a read lease on the file (--lease on)
+  bool io_wq = false;        // io_uring requests forced through io-wq workers
+  bool uncached = false;     // the file read with RWF_DONTCACHE (--uncached)
+  bool lease = false;        // the source held a read lease on the file (--lease on)
+  std::string sink = "read"; // how the sink consumed the stream (--sink)
   // Kernel settings the method needed for the run (restored after).
   std::vector<std::string> kernel_settings;
 };

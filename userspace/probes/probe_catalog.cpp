@@ -167,6 +167,16 @@ std::vector<ProbeDef> copy_site_probes() {
   c.push_back(site("tee", "pipe buffers duplicated into another pipe by reference", {},
                    {fexit("do_tee", "zc_do_tee_fexit", "do_tee's return"),
                     derived("derive_tee", "tee's return")}));
+  // No tracepoint sits in skb_splice_bits, and how much of an skb was
+  // linear (copied) is only known inside it: without fexit, the syscall's
+  // return, copy or reference undetermined.
+  c.push_back(site("skb_splice_bits",
+                   "socket buffers into a pipe (splice from TCP): page fragments by reference, "
+                   "linear bytes copied",
+                   {"skb_splice_bits"},
+                   {fexit("skb_splice_bits", "zc_skb_splice_bits_fexit",
+                          "skb_splice_bits's return, split at the end of the skb's linear data"),
+                    derived("derive_splice_sock", "splice's return, from a socket")}));
   c.push_back(
       site("vmsplice", "user pages into a pipe by reference (or out of one, copied)", {},
            {derived("derive_vmsplice", "vmsplice's return, by the pipe end it was given")}));
@@ -361,6 +371,7 @@ const std::vector<ConfigFlag> &config_flags() {
       {"derive_vmsplice", &zc_config::derive_vmsplice},
       {"derive_copy_file_range", &zc_config::derive_copy_file_range},
       {"derive_async_reads", &zc_config::derive_async_reads},
+      {"derive_splice_sock", &zc_config::derive_splice_sock},
   };
   return flags;
 }

@@ -29,6 +29,7 @@ public:
   bool writes_file() const override { return true; }
   bool sends_payload() const override { return false; }
   void send(const SourceContext &ctx) const override;
+  bool default_sink() const override { return false; }
   Received receive(const SinkContext &ctx) const override;
 };
 

@@ -263,8 +263,10 @@ void MmapTruncate::send(const SourceContext &ctx) const {
     while (g_lease_signals.load() == 0 && w.failed_errno == 0)
       sigsuspend(&wait_mask);
     sigprocmask(SIG_SETMASK, &before, nullptr);
-    set_lease(file.get(), F_UNLCK);
+    // Read before the call: the lease cannot go before it, while the
+    // truncater may finish before a reading after it.
     const std::int64_t released = monotonic_ns();
+    set_lease(file.get(), F_UNLCK);
     reaper.wait();
     ctx.reporter->report("lease.signals", static_cast<std::uint64_t>(g_lease_signals.load()));
     const std::int64_t signalled = g_lease_signal_ns.load();
@@ -277,8 +279,7 @@ void MmapTruncate::send(const SourceContext &ctx) const {
   for (int i = 0; i < truncater->calls; ++i)
     note_call("truncate");
   if (reaper.reaped && WIFSIGNALED(reaper.status)) {
-    ctx.reporter->died("source's child", child, WTERMSIG(reaper.status),
-                       WCOREDUMP(reaper.status));
+    ctx.reporter->died("source's child", child, WTERMSIG(reaper.status), WCOREDUMP(reaper.status));
     throw Error("the truncating process (pid " + std::to_string(child) + ") was killed by " +
                 signal_name(WTERMSIG(reaper.status)));
   }

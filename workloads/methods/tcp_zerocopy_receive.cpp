@@ -44,6 +44,7 @@ public:
   std::vector<KernelSetting> kernel_settings() const override;
   bool loopback_only() const override { return true; }
   void send(const SourceContext &ctx) const override;
+  bool default_sink() const override { return false; }
   Received receive(const SinkContext &ctx) const override;
 };
 

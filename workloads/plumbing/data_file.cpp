@@ -135,4 +135,23 @@ std::uint32_t DataFile::crc32c_of_first(std::uint64_t n) const {
   return crc.value();
 }
 
+FileDigest digest_of(int fd) {
+  std::vector<char> block(1 << 20);
+  Crc32c crc;
+  FileDigest d;
+  while (true) {
+    const ssize_t n = pread(fd, block.data(), block.size(), static_cast<off_t>(d.bytes));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      throw_errno("read the file back");
+    if (n == 0)
+      break;
+    crc.update(block.data(), static_cast<std::size_t>(n));
+    d.bytes += static_cast<std::uint64_t>(n);
+  }
+  d.crc32c = crc.value();
+  return d;
+}
+
 } // namespace zc::workloads

@@ -45,6 +45,13 @@ private:
   std::string path_;
 };
 
+// The length and CRC32C of what an open file holds, read with pread().
+struct FileDigest {
+  std::uint64_t bytes = 0;
+  std::uint32_t crc32c = 0;
+};
+FileDigest digest_of(int fd);
+
 class DataFile {
 public:
   // An interrupt (SIGINT, SIGTERM, SIGHUP) is honoured between megabytes

@@ -230,6 +230,7 @@ struct Transfer::Impl {
   Child sink{"sink"};
   std::unique_ptr<UnnamedFile> dest; // for methods that write a file
   std::string dest_path;
+  std::unique_ptr<UnnamedFile> sink_file; // where a --sink *_file sink writes
   std::uint64_t resident_before = 0;
 
   // Also runs when the constructor throws half way: nothing is left behind.
@@ -379,6 +380,12 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
     s.dest_path = s.dest->path();
   }
 
+  if (spec.sink != SinkMode::Read) {
+    if (!w->default_sink())
+      throw Error(std::string(w->name()) + " has a sink of its own: --sink does not apply");
+    s.sink_file = std::make_unique<UnnamedFile>(spec.dir, "sink's file");
+  }
+
   s.sink.pid = fork();
   if (s.sink.pid < 0)
     throw_errno("fork the sink");
@@ -386,16 +393,19 @@ Transfer::Transfer(const TransferSpec &spec) : impl_(std::make_unique<Impl>()) {
     ChildReport *rep = s.sink.report;
     SharedReporter reporter(rep);
     Fd listener;
+    Fd sink_file;
     child_main(
         "zc-sink", parent, s.gate_r, {}, rep,
         [&] {
           if (!spec.sink_netns.empty())
             enter_netns(spec.sink_netns);
           listener = listen_on(spec.address, rep->port, [&](int fd) { w->tune_socket(fd); });
+          if (s.sink_file)
+            sink_file = open_file(s.sink_file->path(), O_WRONLY);
         },
         [&] {
-          const Received got =
-              w->receive(SinkContext{listener.get(), spec.chunk, s.dest_path, &reporter});
+          const Received got = w->receive(SinkContext{listener.get(), spec.chunk, s.dest_path,
+                                                      &reporter, spec.sink, sink_file.get()});
           rep->bytes = got.bytes;
           rep->crc32c = got.crc32c;
         });
@@ -481,6 +491,20 @@ TransferOutcome Transfer::outcome() const {
   }
   o.received_bytes = s.shared->sink.bytes;
   o.received_crc32c = s.shared->sink.crc32c;
+  std::string unread;
+  if (s.sink_file) {
+    // What the sink wrote, read back here once it is gone: the splice sink
+    // never saw the bytes, and the file is what a broker would keep.
+    try {
+      const FileDigest d = digest_of(s.sink_file->fd());
+      if (d.bytes != o.received_bytes)
+        unread = "the sink received " + std::to_string(o.received_bytes) +
+                 " bytes but its file holds " + std::to_string(d.bytes);
+      o.received_crc32c = d.crc32c;
+    } catch (const std::exception &e) {
+      unread = "cannot read the sink's file back: " + describe(e).message;
+    }
+  }
   o.file_pages = page_count(s.spec.size);
   o.resident_before = s.resident_before;
   o.filesystem = s.file->filesystem();
@@ -493,6 +517,8 @@ TransferOutcome Transfer::outcome() const {
     o.integrity_error = "the source failed: " + o.source.error;
   else if (!unreported.empty())
     o.integrity_error = unreported;
+  else if (!unread.empty())
+    o.integrity_error = unread;
   else if (o.received_bytes != o.expected_bytes)
     o.integrity_error = "the sink received " + std::to_string(o.received_bytes) + " bytes of " +
                         std::to_string(o.expected_bytes) +

@@ -36,6 +36,7 @@ struct TransferSpec {
   std::string address = "127.0.0.1";
   std::string sink_netns; // path of a network namespace file; empty: zctrace's own
   MethodOptions options;
+  SinkMode sink = SinkMode::Read; // a method with the default sink only
 };
 
 // What a workload process reported from the kernel's own answers, and its
