@@ -1,7 +1,11 @@
 #include "claim_check.h"
 
+#include <map>
+#include <set>
+
 #include "copy_sites.h"
 #include "error.h"
+#include "method_use.h"
 #include "text_table.h"
 
 namespace zc::analysis {
@@ -58,6 +62,50 @@ Verdict check_signal(const Expectation &e, const Account &a) {
   return v;
 }
 
+// The payload passes the role's processes moved from a file to a socket
+// with one copy method, by the descriptor flows.
+Verdict check_method_seen(const Expectation &e, const RunResult &run) {
+  Verdict v;
+  v.expectation = &e;
+  const std::string what = e.method_seen + " on the " + e.role + " (file -> socket)";
+  std::uint64_t bytes = 0;
+  std::map<std::string, std::uint64_t> calls;
+  std::set<std::string> methods;
+  for (const MethodUse &u : method_uses(run.flows, run.process_roles)) {
+    if (u.role != e.role || !u.to || u.to->kind != ZC_FD_SOCK || !u.from ||
+        (u.from->kind != ZC_FD_REG && u.from->kind != ZC_FD_MAPPED))
+      continue;
+    methods.insert(u.method);
+    if (u.method != e.method_seen)
+      continue;
+    bytes += u.bytes;
+    for (const auto &[name, n] : u.calls)
+      calls[name] += n;
+  }
+  const double passes = run.params.size ? bytes / static_cast<double>(run.params.size) : 0;
+  v.passes = passes;
+  const double shown = std::stod(fixed(passes, 2));
+  v.holds = (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
+  std::string used;
+  for (const auto &[name, n] : calls)
+    used += (used.empty() ? "" : ", ") + name + " x" + std::to_string(n);
+  std::string seen;
+  for (const std::string &m : methods)
+    seen += (seen.empty() ? "" : ", ") + m;
+  v.text = what + ": " + fixed(passes, 2) + " passes" + (used.empty() ? "" : " (" + used + ")") +
+           ", claimed " + bounds_text(e) + ": " + (*v.holds ? "holds" : "does NOT hold") +
+           "; methods seen from a file to a socket: " + (seen.empty() ? "none" : seen);
+  // A write whose buffer could not be looked up (another thread held
+  // mmap_lock) may have come from the mapping: below the bound, that
+  // cannot be told.
+  if (!*v.holds && run.lost.buffer_lookups) {
+    v.holds.reset();
+    v.text += "; cannot be told: " + std::to_string(run.lost.buffer_lookups) +
+              " writes' buffers could not be looked up (their mapping was busy)";
+  }
+  return v;
+}
+
 const CopySite *site_named(const std::string &name) {
   for (const CopySite &s : copy_sites())
     if (s.name == name)
@@ -77,6 +125,10 @@ std::vector<Verdict> check_claim(const Claim &claim, const RunResult &run) {
     const Account &a = e.role == "sink" ? run.sink : run.source;
     if (!e.signal.empty()) {
       out.push_back(check_signal(e, a));
+      continue;
+    }
+    if (!e.method_seen.empty()) {
+      out.push_back(check_method_seen(e, run));
       continue;
     }
     const CopySite *site = site_named(e.site);

@@ -91,9 +91,17 @@ Claims parse_claims(const nlohmann::json &doc) {
         x.role = e.at("role").get<std::string>();
         if (x.role != "source" && x.role != "sink")
           throw Error("claim " + claim.id + ": expectation role must be source or sink");
-        if (e.contains("signal") == e.contains("site"))
-          throw Error("claim " + claim.id + ": an expectation names a site or a signal");
-        if (e.contains("signal")) {
+        if (e.contains("signal") + e.contains("site") + e.contains("method_seen") != 1)
+          throw Error("claim " + claim.id +
+                      ": an expectation names one of a site, a signal and a method seen");
+        if (e.contains("method_seen")) {
+          x.method_seen = e.at("method_seen").get<std::string>();
+          x.min_passes = optional_of<double>(e, "min_passes");
+          x.max_passes = optional_of<double>(e, "max_passes");
+          if (!x.min_passes && !x.max_passes)
+            throw Error("claim " + claim.id + ": expectation on " + x.method_seen +
+                        " has no bound");
+        } else if (e.contains("signal")) {
           x.signal = e.at("signal").get<std::string>();
           x.min_count = optional_of<std::uint64_t>(e, "min_count");
           x.max_count = optional_of<std::uint64_t>(e, "max_count");
@@ -141,6 +149,11 @@ const Claims &claims() {
 }
 
 nlohmann::json expectation_json(const Expectation &e) {
+  if (!e.method_seen.empty())
+    return {{"role", e.role},
+            {"method_seen", e.method_seen},
+            {"min_passes", nullable(e.min_passes)},
+            {"max_passes", nullable(e.max_passes)}};
   if (!e.signal.empty())
     return {{"role", e.role},
             {"signal", e.signal},

@@ -28,11 +28,14 @@ struct Article {
 // A qualitative claim as bounds on one figure of one role's account: the
 // passes at one copy site ("direct I/O: no page-cache copy on the source"),
 // or the signals of one kind the kernel generated for it ("the writer gets
-// SIGBUS"). Exactly one of site and signal is set.
+// SIGBUS"), or the payload passes a copy method moved from a file to a
+// socket, as the descriptor flows show it ("transferTo is sendfile").
+// Exactly one of site, signal and method_seen is set.
 struct Expectation {
-  std::string role;   // "source" or "sink"
-  std::string site;   // copy site name (copy_sites.cpp)
-  std::string signal; // signal name ("SIGBUS", "SIGRTMIN+1")
+  std::string role;        // "source" or "sink"
+  std::string site;        // copy site name (copy_sites.cpp)
+  std::string signal;      // signal name ("SIGBUS", "SIGRTMIN+1")
+  std::string method_seen; // method_use's name ("sendfile", "mmap+write")
   std::optional<double> min_passes;
   std::optional<double> max_passes;
   std::optional<std::uint64_t> min_count; // signals

@@ -58,6 +58,8 @@ std::string render_losses(const Observation &o) {
   warn(l.task_contexts, "thread contexts could not be created");
   warn(l.fault_lookups,
        "write faults could not be told copy-on-write or not (their mapping was busy)");
+  warn(l.buffer_lookups, "writes' buffers could not be looked up (their mapping was busy): "
+                         "mmap+write or not is undecided for them");
   warn(l.flows, "descriptor flows could not be recorded");
   warn(l.devices, "device counters or names could not be recorded");
   warn(l.processes, "forked processes could not be followed (zc_targets was full)");

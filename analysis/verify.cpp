@@ -217,7 +217,13 @@ json verify_claim(const Claim &c, const RunResult &r) {
   for (const Verdict &v : check_claim(c, r)) {
     const Expectation &e = *v.expectation;
     const std::string verdict = !v.holds ? kUnmeasured : *v.holds ? kHolds : kDiffers;
-    if (!e.signal.empty())
+    if (!e.method_seen.empty())
+      checks.push_back(check(e.method_seen + " on the " + e.role, expectation_json(e),
+                             v.passes ? json(*v.passes) : json(), verdict,
+                             verdict == kHolds ? "" : v.text,
+                             "payload passes the method moved from a file to a socket, by the "
+                             "descriptor flows"));
+    else if (!e.signal.empty())
       checks.push_back(check(e.signal + " to the " + e.role, expectation_json(e),
                              v.count ? json(*v.count) : json(), verdict,
                              verdict == kHolds ? "" : v.text,
@@ -327,7 +333,7 @@ std::string render_verify(const json &doc) {
         s += (s.empty() ? "" : " / ") + (x.is_string() ? x.get<std::string>() : x.dump());
       return s;
     }
-    if (v.is_object() && v.contains("site")) {
+    if (v.is_object() && (v.contains("site") || v.contains("method_seen"))) {
       std::string s = v.at("min_passes").is_null() ? "" : ">= " + v.at("min_passes").dump();
       if (!v.at("max_passes").is_null())
         s += (s.empty() ? "" : ", ") + std::string("<= ") + v.at("max_passes").dump();

@@ -170,7 +170,15 @@ static __always_inline void buffer_source(struct zc_task_ctx *tc, unsigned long 
 	if (tc->fd_dst != ZC_FD_REG && tc->fd_dst != ZC_FD_REG_DIRECT && tc->fd_dst != ZC_FD_FIFO &&
 	    tc->fd_dst != ZC_FD_SOCK)
 		return;
-	if (!buf || bpf_find_vma(bpf_get_current_task_btf(), buf, buffer_vma, &m, 0) || !m.file)
+	if (!buf)
+		return;
+	/* -EBUSY when another thread holds mmap_lock (the helper only tries
+	 * it): the write's source is then unknown, and counted so. */
+	if (bpf_find_vma(bpf_get_current_task_btf(), buf, buffer_vma, &m, 0) == -16 /* EBUSY */) {
+		zc_health_inc(ZC_HEALTH_BUFFER_UNKNOWN);
+		return;
+	}
+	if (!m.file)
 		return;
 	tc->fd_src = ZC_FD_MAPPED;
 	tc->src_fd = -1;

@@ -213,16 +213,18 @@ enum zc_stream {
 
 /* Slots of the zc_health per-CPU array: updates that could not be made. */
 enum zc_health_slot {
-	ZC_HEALTH_COUNTERS_FULL = 0, /* a counter update found zc_counters full */
-	ZC_HEALTH_OWNERS_FULL = 1,   /* a socket/bio owner could not be recorded */
-	ZC_HEALTH_TASKS_FULL = 2,    /* a task context could not be created     */
-	ZC_HEALTH_VMA_UNKNOWN = 3,   /* a write fault whose mapping could not be
-					looked up (copy-on-write undecided)    */
-	ZC_HEALTH_FLOWS_FULL = 4,    /* a descriptor flow could not be recorded */
-	ZC_HEALTH_DEVICES_FULL = 5,  /* a device counter or name could not be
-					recorded                                */
-	ZC_HEALTH_TARGETS_FULL = 6,  /* a forked child could not be followed  */
-	ZC_HEALTH_MAX = 7,
+	ZC_HEALTH_COUNTERS_FULL = 0,  /* a counter update found zc_counters full */
+	ZC_HEALTH_OWNERS_FULL = 1,    /* a socket/bio owner could not be recorded */
+	ZC_HEALTH_TASKS_FULL = 2,     /* a task context could not be created     */
+	ZC_HEALTH_VMA_UNKNOWN = 3,    /* a write fault whose mapping could not be
+					 looked up (copy-on-write undecided)    */
+	ZC_HEALTH_FLOWS_FULL = 4,     /* a descriptor flow could not be recorded */
+	ZC_HEALTH_DEVICES_FULL = 5,   /* a device counter or name could not be
+					 recorded                                */
+	ZC_HEALTH_TARGETS_FULL = 6,   /* a forked child could not be followed  */
+	ZC_HEALTH_BUFFER_UNKNOWN = 7, /* a write whose buffer's mapping could not
+					 be looked up (mmap+write undecided)    */
+	ZC_HEALTH_MAX = 8,
 };
 
 /* Syscall number used when an event happened outside any syscall. */

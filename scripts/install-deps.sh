@@ -10,8 +10,9 @@ apt-get update
 # independent route for zctrace crosscheck), chromium (renders zctrace
 # report's HTML headless to check its charts), python3 (the bench scripts
 # read zctrace's JSON with it); and the programs nobody here wrote that the
-# tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds a small Java
-# program), python3, coreutils; xfsprogs and btrfs-progs (copy_file_range on
+# tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds the Java
+# methods' program, and a JVM runs it; also a test program), python3,
+# coreutils; xfsprogs and btrfs-progs (copy_file_range on
 # filesystems that share extents, on loop images the tests make); man-db (the test of the installed manual page
 # renders it); python3-jsonschema (every JSON document a test produces is
 # validated against its schema in schemas/).

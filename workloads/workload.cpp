@@ -51,6 +51,7 @@ std::string_view reported_meaning(std::string_view name) {
        "Anonymous bytes of the child's private mapping after its writes (/proc/self/smaps)"},
       {"copy_file_range.bytes", "bytes the source's copy_file_range calls returned"},
       {"sent_bytes", "bytes the source's writes returned in all: what the sink must receive"},
+      {"java.sent_bytes", "bytes the Java program says it sent (its own count, printed)"},
       {"truncate.length", "the length the truncating process cut the file to"},
       {"truncate.sent_first", "bytes the source wrote before it let the truncating process go"},
       {"truncate.held_ns",

@@ -361,7 +361,7 @@ TEST(Cli, CompareAllRunsEveryMethodUnderTheSameConditions) {
   EXPECT_EQ(doc.at("schema"), "zctrace.compare/1");
   EXPECT_EQ(doc.at("conditions").at("route"), "loopback");
   const auto &points = doc.at("points");
-  ASSERT_EQ(points.size(), 14u);
+  ASSERT_EQ(points.size(), 16u);
   for (const auto &p : points) {
     EXPECT_EQ(p.at("status"), "ok") << p.at("method") << ": " << p.at("reason");
     EXPECT_EQ(p.at("size"), 4u << 20);
@@ -539,6 +539,8 @@ TEST(Install, BinaryManPageAndCompletion) {
   const ToolResult v = run_tool({bin, "--version"});
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out, run_tool(zctrace({"--version"})).out);
+  // The Java methods' program, where the installed binary looks for it.
+  EXPECT_TRUE(std::filesystem::exists(prefix / "share/zctrace/java/ZcJavaSource.class"));
   // The schemas, as the source tree has them.
   const ToolResult schemas = run_tool({ZCTRACE_SOURCE_DIR "/scripts/validate-json.py", "--schemas",
                                        (prefix / "share/zctrace/schemas").string(),

@@ -82,9 +82,8 @@ TEST(Sink, SpliceFileCopiesOnceIntoThePageCache) {
 }
 
 TEST(Sink, AMethodWithItsOwnSinkRefusesSink) {
-  expect_one_line_error(
-      run_tool(zctrace({"run", "copy_file_range", "--sink", "splice_file"})), 2,
-      "--sink splice_file does not apply to copy_file_range");
+  expect_one_line_error(run_tool(zctrace({"run", "copy_file_range", "--sink", "splice_file"})), 2,
+                        "--sink splice_file does not apply to copy_file_range");
   expect_one_line_error(run_tool(zctrace({"run", "read_write", "--sink", "mmap"})), 2, "--sink");
 }
 

@@ -367,7 +367,9 @@ TEST(Conditions, InBothDebianKernels) {
       "--json /results/verify-truncate.json > /results/verify-truncate.txt 2>&1; "
       "echo $? > /results/verify-truncate.rc; } && "
       "zctrace run read_write --size 16M --sink read_write_file --json /results/sink-rw.json && "
-      "zctrace run read_write --size 16M --sink splice_file --json /results/sink-splice.json";
+      "zctrace run read_write --size 16M --sink splice_file --json /results/sink-splice.json && "
+      "{ zctrace run java_transfer_to --size 1M > /results/java.txt 2>&1; "
+      "echo $? > /results/java.rc; }";
   const fs::path cfg = s.dir / "conditions.toml";
   std::ofstream(cfg) << "[[target]]\nname = \"c-6.1\"\n"
                         "kernel_package = \"linux-image-6.1.0-*-cloud-amd64-unsigned\"\n"
@@ -458,6 +460,12 @@ TEST(Conditions, InBothDebianKernels) {
     EXPECT_EQ(ssink.at("cpu_copy").at("undetermined_bytes"), 0u);
     EXPECT_EQ(ssink.at("cpu_copy").at("bytes"),
               kSize + site_bytes(ssink, "skb_splice_bits", "kernel->kernel"));
+
+    // The guests have no JVM: the Java methods are skipped (exit 4), with why.
+    EXPECT_EQ(read_text(out / target / "java.rc"), "4\n");
+    EXPECT_NE(read_text(out / target / "java.txt").find("java_transfer_to cannot run here: no JVM"),
+              std::string::npos)
+        << read_text(out / target / "java.txt");
   }
 }
 

@@ -832,9 +832,14 @@ void observe(Observation &o, const RawCounters &counters, std::uint64_t events_r
              std::uint64_t payload_bytes) {
   const ProbeIndex probes(o.probes);
   o.events = stream_stats(counters, events_received);
-  o.lost = {counters.counters_full, counters.owners_full, counters.tasks_full,
-            counters.vma_unknown,   counters.flows_full,  counters.devices_full,
-            counters.targets_full};
+  o.lost.counter_updates = counters.counters_full;
+  o.lost.owner_records = counters.owners_full;
+  o.lost.task_contexts = counters.tasks_full;
+  o.lost.fault_lookups = counters.vma_unknown;
+  o.lost.buffer_lookups = counters.buffer_unknown;
+  o.lost.flows = counters.flows_full;
+  o.lost.devices = counters.devices_full;
+  o.lost.processes = counters.targets_full;
   o.programs = counters.programs;
   o.probe_runs_missed = 0;
   for (const ProgramStat &p : counters.programs)

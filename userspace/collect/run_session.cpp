@@ -323,6 +323,11 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
   observe(r, counters, probes->events_received(), req.size);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
                      {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
+  // And every process the source forked (cow's writer, mmap_truncate's
+  // truncater, the Java methods' JVM): followed with the source's role.
+  for (const auto &[tgid, target] : probes->targets())
+    if (target.role == ZC_ROLE_SOURCE || target.role == ZC_ROLE_SINK)
+      r.process_roles.emplace(tgid, target.role == ZC_ROLE_SOURCE ? "source" : "sink");
   const ProbeIndex index(r.probes);
   // A method that sends part of the file (mmap_truncate) has that part as
   // its payload: passes are of the bytes that moved.

@@ -122,6 +122,7 @@ json observation_json(const Observation &o) {
                  {"owner_records_lost", o.lost.owner_records},
                  {"task_contexts_lost", o.lost.task_contexts},
                  {"fault_lookups_failed", o.lost.fault_lookups},
+                 {"buffer_lookups_failed", o.lost.buffer_lookups},
                  {"flows_lost", o.lost.flows},
                  {"device_records_lost", o.lost.devices},
                  {"processes_not_followed", o.lost.processes}};

@@ -47,10 +47,11 @@ struct ProgramStat {
 // Everything read back from the maps after a run (per-CPU values summed).
 struct RawCounters {
   std::vector<CounterSample> samples;
-  std::uint64_t counters_full = 0; // counter updates that found the map full
-  std::uint64_t owners_full = 0;   // owners that could not be recorded
-  std::uint64_t tasks_full = 0;    // thread contexts that could not be created
-  std::uint64_t vma_unknown = 0;   // write faults whose mapping could not be looked up
+  std::uint64_t counters_full = 0;  // counter updates that found the map full
+  std::uint64_t owners_full = 0;    // owners that could not be recorded
+  std::uint64_t tasks_full = 0;     // thread contexts that could not be created
+  std::uint64_t vma_unknown = 0;    // write faults whose mapping could not be looked up
+  std::uint64_t buffer_unknown = 0; // writes whose buffer's mapping could not be looked up
   std::vector<FlowSample> flows;
   std::uint64_t flows_full = 0; // descriptor flows that could not be recorded
   std::vector<DeviceSample> devices;

@@ -31,13 +31,16 @@ struct UpdatesLost {
   std::uint64_t owner_records = 0;
   std::uint64_t task_contexts = 0;
   std::uint64_t fault_lookups = 0; // write faults whose mapping was not found
+  // Writes whose buffer's mapping could not be looked up (mmap_lock busy):
+  // mmap+write or not undecided for them.
+  std::uint64_t buffer_lookups = 0;
   std::uint64_t flows = 0;
   std::uint64_t devices = 0;
   std::uint64_t processes = 0; // forked children zc_targets could not hold: not followed
 
   std::uint64_t total() const {
-    return counter_updates + owner_records + task_contexts + fault_lookups + flows + devices +
-           processes;
+    return counter_updates + owner_records + task_contexts + fault_lookups + buffer_lookups +
+           flows + devices + processes;
   }
 };
 

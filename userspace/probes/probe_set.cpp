@@ -610,6 +610,7 @@ RawCounters ProbeSet::read_counters() const {
   out.owners_full = slot_sum(ZC_HEALTH_OWNERS_FULL);
   out.tasks_full = slot_sum(ZC_HEALTH_TASKS_FULL);
   out.vma_unknown = slot_sum(ZC_HEALTH_VMA_UNKNOWN);
+  out.buffer_unknown = slot_sum(ZC_HEALTH_BUFFER_UNKNOWN);
   out.flows_full = slot_sum(ZC_HEALTH_FLOWS_FULL);
   out.devices_full = slot_sum(ZC_HEALTH_DEVICES_FULL);
   out.targets_full = slot_sum(ZC_HEALTH_TARGETS_FULL);
