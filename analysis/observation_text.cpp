@@ -95,4 +95,23 @@ std::string render_signals(const std::vector<const Account *> &accounts) {
   return out.str();
 }
 
+std::string render_zerocopy(const std::vector<const Account *> &accounts) {
+  TextTable t({"  role", "asked sends", "asked bytes", "completions cover", "copied anyway",
+               "bytes copied later"});
+  bool any = false;
+  for (const Account *a : accounts) {
+    const auto &z = a->zerocopy;
+    if (!z.asked_sends.value.value_or(0) && !z.completed_sends.value.value_or(0))
+      continue;
+    t.add({"  " + a->role, show(z.asked_sends), show(z.asked_bytes), show(z.completed_sends),
+           show(z.copied_sends), show(z.copied_bytes)});
+    any = true;
+  }
+  if (!any)
+    return {};
+  return "\nzero-copy sends, and what the kernel said of them (whether or not the program "
+         "looked)\n" +
+         t.render();
+}
+
 } // namespace zc::analysis

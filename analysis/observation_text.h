@@ -26,6 +26,11 @@ std::string render_devices(const Observation &o, const std::vector<const Account
 // the process itself or another; a line of why for an account without.
 std::string render_signals(const std::vector<const Account *> &accounts);
 
+// Zero-copy sends (MSG_ZEROCOPY, io_uring SEND_ZC) per account: asked,
+// covered by the completions the kernel handed out, copied anyway, and the
+// bytes copied later (skb_copy_ubufs); empty when no account made one.
+std::string render_zerocopy(const std::vector<const Account *> &accounts);
+
 // One WARNING line per kind of update the BPF side lost and per program the
 // kernel skipped runs of; empty when nothing was lost.
 std::string render_losses(const Observation &o);

@@ -227,6 +227,7 @@ std::string render_run(const RunResult &r) {
     }
   if (any_reported)
     out << "\nwhat the kernel told the workload\n" << told.render();
+  out << render_zerocopy({&s, &k});
   out << render_signals({&s, &k});
 
   if (const auto uses = method_uses(r.flows, r.process_roles); !uses.empty())

@@ -110,6 +110,7 @@ std::string render_trace(const TraceResult &t) {
                thousands(row.errors)});
   out << calls.render();
   out << render_devices(t, {&t.account});
+  out << render_zerocopy({&t.account});
   out << render_signals({&t.account});
   out << render_losses(t);
   return out.str();

@@ -100,6 +100,9 @@ struct zc_task_ctx {
 	__u64 rchar_enter;
 	__u32 aio_n; /* iocbs read at io_submit's entry */
 	__u32 pad3;
+	/* recvmsg(MSG_ERRQUEUE)'s struct user_msghdr (a user address), read
+	 * back at the exit for zero-copy completions; 0: none. */
+	__u64 errqueue_msg;
 	/* The page (address >> 12, plus 1) of the thread's last counted
 	 * copy-on-write fault since it entered the kernel by a syscall. */
 	__u64 cow_page;

@@ -936,10 +936,50 @@ static __always_inline void uring_done(const struct io_kiocb *req, int res)
 /* io_uring:io_uring_complete passes (ctx, req, user_data, res, cflags,
  * extra1, extra2) in Debian's 6.1 and 6.12 and (ctx, req, cqe) in 6.18: one
  * program each, chosen by the tracepoint's arguments in this kernel's BTF. */
+/* A SEND_ZC's notification (IORING_CQE_F_NOTIF): its buffers are free.
+ * res carries IORING_NOTIF_USAGE_ZC_COPIED when the kernel copied them, but
+ * only for requests that asked (IORING_SEND_ZC_REPORT_USAGE, 6.2). */
+#define ZC_IORING_CQE_F_NOTIF		(1U << 3)
+#define ZC_IORING_NOTIF_USAGE_ZC_COPIED (1U << 31)
+
+static __always_inline void uring_notif(const struct io_kiocb *req, int res)
+{
+	struct task_struct *task = uring_submitter(req);
+	__u32 tgid = task ? BPF_CORE_READ(task, tgid) : 0;
+	__u8 role = tgid ? zc_role_of_tgid(tgid) : ZC_ROLE_NONE;
+
+	if (!role)
+		return;
+	zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS, 0, 0, 0);
+	if ((__u32)res & ZC_IORING_NOTIF_USAGE_ZC_COPIED)
+		zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED, 0, 0, 0);
+}
+
+/* A completion that found the CQ ring full goes on the overflow list
+ * instead (io_cqring_event_overflow), and io_uring_complete does not fire
+ * for it: this does, with no request to find the submitter by. A
+ * notification overflows as it is posted, in the submitter's task work
+ * (io_notif_tw_complete): the current task is the submitter. */
+SEC("tp_btf/io_uring_cqe_overflow")
+int BPF_PROG(zc_io_uring_cqe_overflow, void *ctx_, u64 user_data, s32 res, u32 cflags, void *ocqe)
+{
+	__u8 role = zc_current_role();
+
+	if (!role || !(cflags & ZC_IORING_CQE_F_NOTIF))
+		return 0;
+	zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS, 0, 0, 0);
+	if ((__u32)res & ZC_IORING_NOTIF_USAGE_ZC_COPIED)
+		zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED, 0, 0, 0);
+	return 0;
+}
+
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(zc_io_uring_complete, void *ctx_, void *req, struct io_uring_cqe *cqe)
 {
-	uring_done(req, BPF_CORE_READ(cqe, res));
+	if (BPF_CORE_READ(cqe, flags) & ZC_IORING_CQE_F_NOTIF)
+		uring_notif(req, BPF_CORE_READ(cqe, res));
+	else
+		uring_done(req, BPF_CORE_READ(cqe, res));
 	return 0;
 }
 
@@ -947,6 +987,9 @@ SEC("tp_btf/io_uring_complete")
 int BPF_PROG(zc_io_uring_complete_args, void *ctx_, void *req, u64 user_data, int res,
 	     unsigned cflags, u64 extra1, u64 extra2)
 {
-	uring_done(req, res);
+	if (cflags & ZC_IORING_CQE_F_NOTIF)
+		uring_notif(req, res);
+	else
+		uring_done(req, res);
 	return 0;
 }

@@ -33,6 +33,7 @@
 
 /* include/linux/socket.h; a #define, so not in vmlinux.h. */
 #define ZC_MSG_ZEROCOPY 0x4000000
+#define ZC_MSG_ERRQUEUE 0x2000
 
 static __always_inline bool zc_read_family(__u32 nr)
 {

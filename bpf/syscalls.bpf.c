@@ -296,6 +296,50 @@ __noinline int zc_read_iocbs(struct zc_task_ctx *tc, long nr, unsigned long iocb
 	return 0;
 }
 
+/* What a recvmsg(MSG_ERRQUEUE) dequeued, read back from the process's
+ * memory as the syscall returns: a zero-copy completion is one cmsg
+ * (IP_RECVERR / IPV6_RECVERR) holding a struct sock_extended_err of origin
+ * SO_EE_ORIGIN_ZEROCOPY, whose [ee_info, ee_data] range names the sends it
+ * completes and whose ee_code says the kernel copied them after all
+ * (Documentation/networking/msg_zerocopy.rst). Counted whether or not the
+ * process looks at the code. A global function, checked once. */
+#define ZC_SO_EE_ORIGIN_ZEROCOPY      5
+#define ZC_SO_EE_CODE_ZEROCOPY_COPIED 1
+
+struct zc_cmsghdr {
+	__u64 len;
+	__s32 level;
+	__s32 type;
+};
+
+__noinline int zc_errqueue_completions(struct zc_task_ctx *tc, long ret)
+{
+	struct user_msghdr m = {};
+	struct zc_cmsghdr cm = {};
+	struct sock_extended_err ee = {};
+	__u64 msg;
+	__u32 sends;
+
+	if (!tc)
+		return 0;
+	msg = tc->errqueue_msg;
+	tc->errqueue_msg = 0;
+	if (ret < 0 || !msg || bpf_probe_read_user(&m, sizeof(m), (void *)msg))
+		return 0;
+	if (!m.msg_control || m.msg_controllen < sizeof(cm) + sizeof(ee))
+		return 0;
+	if (bpf_probe_read_user(&cm, sizeof(cm), m.msg_control) ||
+	    bpf_probe_read_user(&ee, sizeof(ee), (char *)m.msg_control + sizeof(cm)))
+		return 0;
+	if (ee.ee_origin != ZC_SO_EE_ORIGIN_ZEROCOPY)
+		return 0;
+	sends = ee.ee_data - ee.ee_info + 1;
+	zc_count_n(tc->role, ZC_KIND_ZEROCOPY, ZC_ZC_ERRQUEUE_SENDS, 0, 0, sends, 0);
+	if (ee.ee_code & ZC_SO_EE_CODE_ZEROCOPY_COPIED)
+		zc_count_n(tc->role, ZC_KIND_ZEROCOPY, ZC_ZC_ERRQUEUE_COPIED, 0, 0, sends, 0);
+	return 0;
+}
+
 /* A syscall's arguments, as classify_fds reads them. */
 struct sys_args {
 	long a0, a1, a2, a3, a4; /* di, si, dx, r10, r8 */
@@ -314,6 +358,7 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id,
 	tc->src_ino = 0;
 	tc->dst_ino = 0;
 	tc->flow_flags = 0;
+	tc->errqueue_msg = 0;
 	switch (id) {
 	case ZC_NR_READ:
 	case ZC_NR_PREAD64:
@@ -321,8 +366,12 @@ static __always_inline void classify_fds(struct zc_task_ctx *tc, long id,
 	case ZC_NR_PREADV:
 	case ZC_NR_PREADV2:
 	case ZC_NR_RECVFROM:
-	case ZC_NR_RECVMSG:
 		set_src(tc, a0, cast);
+		break;
+	case ZC_NR_RECVMSG: /* (fd, msg, flags) */
+		set_src(tc, a0, cast);
+		if (a2 & ZC_MSG_ERRQUEUE)
+			tc->errqueue_msg = a1;
 		break;
 	case ZC_NR_WRITE:
 	case ZC_NR_PWRITE64: /* (fd, buf, ...) */
@@ -582,6 +631,8 @@ int BPF_PROG(zc_sys_exit, struct pt_regs *regs, long ret)
 	zc_emit(ZC_EV_SYSCALL, tc->role, 0, 0, nr, ret, took, tc->enter_ns);
 	zc_count_flow(tc, id_tgid >> 32, nr, ret);
 	zc_syscall_copies(tc, ret);
+	if (tc->errqueue_msg)
+		zc_errqueue_completions(tc, ret);
 	tc->in_syscall = 0;
 	return 0;
 }

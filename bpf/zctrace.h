@@ -41,6 +41,17 @@ enum zc_kind {
 	ZC_KIND_ASYNC = 13,	  /* site=zc_async, id=nr; asynchronous I/O done */
 	ZC_KIND_SIGNAL = 14,	  /* site=signal, dir=zc_signal_result,
 				     id=zc_signal_sender; count=generated     */
+	ZC_KIND_ZEROCOPY = 15,	  /* site=zc_zerocopy; count=sends            */
+};
+
+/* Zero-copy sends' completions as the kernel hands them to the process
+ * (ZC_KIND_ZEROCOPY site), whether or not it looks at them. */
+enum zc_zerocopy {
+	ZC_ZC_ERRQUEUE_SENDS = 0,  /* MSG_ZEROCOPY sends the error-queue
+				      completions it dequeued cover        */
+	ZC_ZC_ERRQUEUE_COPIED = 1, /* of them, SO_EE_CODE_ZEROCOPY_COPIED  */
+	ZC_ZC_URING_NOTIFS = 2,	   /* io_uring SEND_ZC notifications posted */
+	ZC_ZC_URING_COPIED = 3,	   /* of them, IORING_NOTIF_USAGE_ZC_COPIED */
 };
 
 /* Where payload bytes moved (ZC_KIND_PAYLOAD site). */

@@ -419,6 +419,14 @@ TEST(Conditions, InBothDebianKernels) {
     EXPECT_EQ(src.at("reported").at("zerocopy.copied_sends"),
               src.at("reported").at("zerocopy.sends"));
     EXPECT_EQ(src.at("reported").at("zerocopy.copied_bytes"), kSize);
+    // The kernel's side of it, whether or not the workload looked: the
+    // completions it dequeued cover every send and say each was copied, and
+    // skb_copy_ubufs (fexit here) copied what the site rows say.
+    const json &z = src.at("zerocopy");
+    EXPECT_EQ(z.at("asked_sends"), src.at("reported").at("zerocopy.sends"));
+    EXPECT_EQ(z.at("completed_sends"), z.at("asked_sends"));
+    EXPECT_EQ(z.at("copied_sends"), src.at("reported").at("zerocopy.copied_sends"));
+    EXPECT_EQ(z.at("copied_bytes"), site_bytes(src, "skb_copy_ubufs", "kernel->kernel"));
 
     // Neither kernel has uncached buffered I/O (6.14): a skip, exit 4, with why.
     EXPECT_EQ(read_text(out / target / "uncached.rc"), "4\n");

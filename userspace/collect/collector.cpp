@@ -737,6 +737,58 @@ void build_signals(Account &a, std::uint8_t role, const RawCounters &counters,
                              "(a fault's SIGBUS, a lease break, kill())"));
 }
 
+void build_zerocopy(Account &a, std::uint8_t role, const RawCounters &counters,
+                    const ProbeIndex &probes) {
+  auto sum = [&](std::uint8_t kind, std::uint16_t site) {
+    return counters.sum([&](const zc_counter_key &k) {
+      return k.role == role && k.kind == kind && k.site == site;
+    });
+  };
+  std::uint64_t asked = 0, asked_bytes = 0, copied_bytes = 0;
+  for (const SiteRow &row : a.cpu_copy.by_site) {
+    if (row.site_id == ZC_SITE_TCP_ZEROCOPY) {
+      asked += row.events;
+      asked_bytes += row.bytes;
+    } else if (row.site_id == ZC_SITE_SKB_COPY_UBUFS && row.evidence.kind == EvidenceKind::Site) {
+      copied_bytes += row.bytes;
+    }
+  }
+  Evidence zc_site = all_of(probes, {"copies:tcp_sendmsg_locked"},
+                            "sends that took tcp_sendmsg_locked's zero-copy path (MSG_ZEROCOPY, or "
+                            "an io_uring SEND_ZC's buffer), and their bytes");
+  a.zerocopy.asked_sends = count_of(asked, zc_site);
+  a.zerocopy.asked_bytes = count_of(asked_bytes, zc_site);
+  const auto errq = sum(ZC_KIND_ZEROCOPY, ZC_ZC_ERRQUEUE_SENDS);
+  const auto errq_copied = sum(ZC_KIND_ZEROCOPY, ZC_ZC_ERRQUEUE_COPIED);
+  const auto notifs = sum(ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS);
+  const auto notifs_copied = sum(ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED);
+  a.zerocopy.completed_sends = count_of(
+      errq.count + notifs.count,
+      all_of(probes,
+             {"syscalls:sys_exit", "copies:io_uring_complete", "copies:io_uring_cqe_overflow"},
+             "sends the completions the kernel handed the process cover: MSG_ZEROCOPY "
+             "error-queue completions it dequeued (recvmsg(MSG_ERRQUEUE), read back "
+             "from its memory), plus io_uring SEND_ZC notifications posted (to the "
+             "ring, or to its overflow list when the ring was full)"));
+  a.zerocopy.copied_sends = count_of(
+      errq_copied.count + notifs_copied.count,
+      all_of(probes,
+             {"syscalls:sys_exit", "copies:io_uring_complete", "copies:io_uring_cqe_overflow"},
+             "of those, the ones the kernel said it copied anyway (SO_EE_CODE_ZEROCOPY_COPIED; "
+             "IORING_NOTIF_USAGE_ZC_COPIED, set only for requests that asked for usage reports)"));
+  const ProbeReport *ubufs = probes.attached("copies:skb_copy_ubufs");
+  if (ubufs && ubufs->evidence == EvidenceKind::Site)
+    a.zerocopy.copied_bytes = count_of(
+        copied_bytes, all_of(probes, {"copies:skb_copy_ubufs"},
+                             "bytes of zero-copy sends the kernel copied later (skb_copy_ubufs)"));
+  else
+    a.zerocopy.copied_bytes.evidence = {
+        EvidenceKind::Unavailable,
+        {},
+        "skb_copy_ubufs, where the kernel copies a zero-copy send's pages after all, cannot be "
+        "watched on this kernel (no tracepoint there, and fexit does not attach)"};
+}
+
 void build_process(Account &a, const ProcessObservation &p) {
   if (p.wall_ns) {
     a.time.wall_ns.value = static_cast<std::uint64_t>(*p.wall_ns);
@@ -785,6 +837,7 @@ Account build_account(std::uint8_t role, const RawCounters &counters, const Prob
   build_syscalls(a, role, counters, probes);
   build_sched_and_faults(a, role, counters, probes);
   build_signals(a, role, counters, probes);
+  build_zerocopy(a, role, counters, probes);
   build_process(a, process);
   return a;
 }

@@ -143,6 +143,20 @@ struct Account {
     Count io_read_bytes; // /proc/PID/io read_bytes: read bios it submitted
   } rusage;
 
+  // Zero-copy sends (MSG_ZEROCOPY, io_uring SEND_ZC) and what the kernel
+  // said of them, whether or not the process looked: sends and bytes asked
+  // for zero-copy (tcp_sendmsg_locked's zero-copy path), the sends the
+  // completions it was handed cover (error-queue completions it dequeued,
+  // io_uring notifications posted), those of them the kernel said it copied
+  // anyway, and the bytes copied at skb_copy_ubufs where that is watched.
+  struct {
+    Count asked_sends;
+    Count asked_bytes;
+    Count completed_sends;
+    Count copied_sends;
+    Count copied_bytes;
+  } zerocopy;
+
   // Signals the kernel generated for the process (and its followed
   // children), by name ("SIGBUS"); empty with `generated` null when the
   // signals probe did not attach.
@@ -194,6 +208,11 @@ template <typename F> void for_each_figure(Account &a, F &&f) {
   f("rusage.involuntary_switches", a.rusage.involuntary_switches);
   f("rusage.io_read_bytes", a.rusage.io_read_bytes);
   f("signals.generated", a.signals.generated);
+  f("zerocopy.asked_sends", a.zerocopy.asked_sends);
+  f("zerocopy.asked_bytes", a.zerocopy.asked_bytes);
+  f("zerocopy.completed_sends", a.zerocopy.completed_sends);
+  f("zerocopy.copied_sends", a.zerocopy.copied_sends);
+  f("zerocopy.copied_bytes", a.zerocopy.copied_bytes);
 }
 
 template <typename F> void for_each_figure(const Account &a, F &&f) {

@@ -270,6 +270,8 @@ const std::vector<ProbeDef> &probe_catalog() {
         "copies", "io_uring_complete", "io_uring requests' bytes as they complete, by kind",
         {{"zc_io_uring_complete", 3, "the completion's res (its cqe)"},
          {"zc_io_uring_complete_args", 7, "the completion's res argument"}}));
+    c.push_back(tracepoint("copies", "io_uring_cqe_overflow", "zc_io_uring_cqe_overflow",
+                           "io_uring SEND_ZC notifications that found the completion ring full"));
     // block and dma
     c.push_back(tracepoint("block", "block_bio_queue", "zc_block_bio_queue",
                            "bytes of the bios a target queued for a disk (storage bytes)"));

@@ -76,17 +76,9 @@ void run_java_source(const SourceContext &ctx, const char *mode) {
   const std::string chunk = std::to_string(ctx.chunk);
   // -XX:-UsePerfData: no /tmp/hsperfdata_USER/PID file, which a JVM
   // killed by a signal would leave behind.
-  std::vector<const char *> argv = {"java",
-                                    "-XX:-UsePerfData",
-                                    "-cp",
-                                    dir.c_str(),
-                                    "ZcJavaSource",
-                                    mode,
-                                    ctx.path.c_str(),
-                                    ctx.address.c_str(),
-                                    port.c_str(),
-                                    chunk.c_str(),
-                                    nullptr};
+  std::vector<const char *> argv = {
+      "java",           "-XX:-UsePerfData",  "-cp",        dir.c_str(),   "ZcJavaSource", mode,
+      ctx.path.c_str(), ctx.address.c_str(), port.c_str(), chunk.c_str(), nullptr};
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0)
     throw_errno("pipe2");
@@ -121,7 +113,8 @@ void run_java_source(const SourceContext &ctx, const char *mode) {
   }
   while (!said.empty() && said.back() == '\n')
     said.pop_back();
-  const std::string last = said.substr(said.rfind('\n') == std::string::npos ? 0 : said.rfind('\n') + 1);
+  const std::string last =
+      said.substr(said.rfind('\n') == std::string::npos ? 0 : said.rfind('\n') + 1);
   if (WIFSIGNALED(status)) {
     ctx.reporter->died("source's child (java)", child, WTERMSIG(status), WCOREDUMP(status));
     throw Error("the JVM (pid " + std::to_string(child) + ") was killed by " +
@@ -129,8 +122,9 @@ void run_java_source(const SourceContext &ctx, const char *mode) {
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw Error("the JVM failed (" +
-                (WEXITSTATUS(status) == 127 ? "cannot run " + java
-                                            : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                (WEXITSTATUS(status) == 127
+                     ? "cannot run " + java
+                     : "exit status " + std::to_string(WEXITSTATUS(status))) +
                 "): " + last);
   if (last.rfind("sent ", 0) != 0)
     throw Error("the JVM did not say what it sent: " + last);

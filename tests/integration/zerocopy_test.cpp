@@ -1,0 +1,68 @@
+// Zero-copy fallback seen without the application's help: what the kernel
+// handed a process about its MSG_ZEROCOPY and io_uring SEND_ZC sends (the
+// error-queue completions it dequeued, read back from its memory as
+// recvmsg returns; the io_uring notifications posted, overflowed ones
+// included), checked against what the workload itself read from those
+// completions. Over loopback every such send is copied later
+// (skb_copy_ubufs), and the kernel says so in each completion.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+#include "probe_report.h"
+
+namespace zc::test {
+namespace {
+
+constexpr std::uint64_t kZcSize = 16ull << 20;
+
+std::uint64_t reported(const Account &a, const std::string &name) {
+  auto it = a.reported.find(name);
+  EXPECT_NE(it, a.reported.end()) << name;
+  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
+}
+
+void expect_kernel_agrees_with_the_workload(const std::string &method) {
+  RunRequest req = request(method);
+  req.size = kZcSize;
+  const RunResult r = run(req);
+  expect_intact(r);
+  const auto &z = r.source.zerocopy;
+  ASSERT_TRUE(z.asked_sends.value && z.asked_bytes.value && z.completed_sends.value &&
+              z.copied_sends.value)
+      << z.completed_sends.evidence.how;
+  // Asked: every send took the zero-copy path, as many as the workload made.
+  EXPECT_EQ(*z.asked_bytes.value, kZcSize);
+  EXPECT_EQ(*z.asked_sends.value, reported(r.source, "zerocopy.sends"));
+  // The completions cover every send, and the kernel's "copied" verdicts are
+  // the ones the workload read.
+  EXPECT_EQ(*z.completed_sends.value, *z.asked_sends.value);
+  EXPECT_EQ(*z.copied_sends.value, reported(r.source, "zerocopy.copied_sends"));
+  EXPECT_EQ(*z.copied_sends.value, *z.asked_sends.value); // loopback: all copied
+  // The bytes copied later: at skb_copy_ubufs where it can be watched, else
+  // null with the reason.
+  const ProbeIndex probes(r.probes);
+  const ProbeReport *ubufs = probes.attached("copies:skb_copy_ubufs");
+  if (ubufs && ubufs->evidence == EvidenceKind::Site) {
+    ASSERT_TRUE(z.copied_bytes.value);
+    EXPECT_EQ(*z.copied_bytes.value, site_bytes(r.source, "skb_copy_ubufs", "kernel->kernel"));
+  } else {
+    EXPECT_FALSE(z.copied_bytes.value);
+    EXPECT_NE(z.copied_bytes.evidence.how.find("skb_copy_ubufs"), std::string::npos);
+  }
+  // The sink made no zero-copy send and was handed no completion.
+  EXPECT_EQ(r.sink.zerocopy.asked_sends.value.value_or(1), 0u);
+  EXPECT_EQ(r.sink.zerocopy.completed_sends.value.value_or(1), 0u);
+}
+
+TEST(Zerocopy, MsgZerocopyCompletionsAsTheProcessDequeuedThem) {
+  expect_kernel_agrees_with_the_workload("msg_zerocopy");
+}
+
+// The ring overflows now and then (the workload reaps completions in
+// batches): notifications posted to the overflow list count too.
+TEST(Zerocopy, IoUringSendZcNotificationsOverflowedOnesIncluded) {
+  expect_kernel_agrees_with_the_workload("io_uring_send_zc");
+}
+
+} // namespace
+} // namespace zc::test
