@@ -43,6 +43,12 @@ void expect_intact(const RunResult &r, bool every_event) {
   }
 }
 
+std::uint64_t reported(const Account &a, const std::string &name) {
+  auto it = a.reported.find(name);
+  EXPECT_NE(it, a.reported.end()) << name;
+  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
+}
+
 std::uint64_t rows_at(const Account &a, std::uint16_t site) {
   std::uint64_t total = 0;
   for (const SiteRow &r : a.cpu_copy.by_site)

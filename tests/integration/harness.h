@@ -35,6 +35,8 @@ std::uint64_t rows_at(const Account &a, std::uint16_t site);
 // Bytes of the account's by_site rows at `site` going `direction`.
 std::uint64_t site_bytes(const Account &a, const std::string &site, const std::string &direction);
 std::uint64_t calls(const Account &a, const std::string &syscall);
+// A figure the workload reported (0, and a failure, when it did not).
+std::uint64_t reported(const Account &a, const std::string &name);
 
 // The zctrace binary under test, with arguments (for vmtest::run_tool).
 std::vector<std::string> zctrace(std::vector<std::string> args);

@@ -21,12 +21,6 @@ RunResult run_java(const std::string &method) {
   return run(req);
 }
 
-std::uint64_t reported(const Account &a, const std::string &name) {
-  auto it = a.reported.find(name);
-  EXPECT_NE(it, a.reported.end()) << name;
-  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
-}
-
 // Bytes the source's processes moved from a file to a socket, by method.
 std::map<std::string, std::uint64_t> to_sockets(const RunResult &r) {
   std::map<std::string, std::uint64_t> out;

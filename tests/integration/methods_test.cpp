@@ -19,12 +19,6 @@ double passes(const Count &bytes, std::uint64_t size = kSize) {
   return bytes.value ? static_cast<double>(*bytes.value) / static_cast<double>(size) : -1;
 }
 
-std::uint64_t reported(const Account &a, const std::string &name) {
-  auto it = a.reported.find(name);
-  EXPECT_NE(it, a.reported.end()) << name;
-  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
-}
-
 void expect_claims_hold(const RunResult &r) {
   for (const analysis::Claim *c : analysis::claims_for(r))
     for (const analysis::Verdict &v : analysis::check_claim(*c, r)) {

@@ -22,12 +22,6 @@ namespace {
 constexpr std::uint64_t kTruncSize = 16ull << 20;
 constexpr std::uint64_t kPage = 4096;
 
-std::uint64_t reported(const Account &a, const std::string &name) {
-  auto it = a.reported.find(name);
-  EXPECT_NE(it, a.reported.end()) << name;
-  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
-}
-
 RunResult run_truncate(bool lease) {
   RunRequest req = request("mmap_truncate");
   req.size = kTruncSize;

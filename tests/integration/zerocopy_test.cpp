@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::uint64_t kZcSize = 16ull << 20;
 
-std::uint64_t reported(const Account &a, const std::string &name) {
-  auto it = a.reported.find(name);
-  EXPECT_NE(it, a.reported.end()) << name;
-  return it == a.reported.end() ? 0 : it->second.value.value_or(0);
-}
-
 void expect_kernel_agrees_with_the_workload(const std::string &method) {
   RunRequest req = request(method);
   req.size = kZcSize;
