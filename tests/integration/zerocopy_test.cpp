@@ -7,6 +7,12 @@
 // (skb_copy_ubufs), and the kernel says so in each completion.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "documents.h"
 #include "harness.h"
 #include "probe_report.h"
 
@@ -56,6 +62,42 @@ TEST(Zerocopy, MsgZerocopyCompletionsAsTheProcessDequeuedThem) {
 // batches): notifications posted to the overflow list count too.
 TEST(Zerocopy, IoUringSendZcNotificationsOverflowedOnesIncluded) {
   expect_kernel_agrees_with_the_workload("io_uring_send_zc");
+}
+
+// A program nobody here wrote the workload of: Python's sockets with
+// MSG_ZEROCOPY, traced. When it reads its completions, zctrace's counts are
+// the program's own; when it ignores them, nothing was dequeued to read,
+// and the sends asked for stay counted.
+TEST(Zerocopy, ATracedProgramsCompletionsAreItsOwnCounts) {
+  const std::filesystem::path out = std::filesystem::temp_directory_path() /
+                                    ("zctrace-zerocopy-" + std::to_string(getpid()) + ".json");
+  for (const std::string mode : {"read", "ignore"}) {
+    SCOPED_TRACE(mode);
+    const ToolResult c =
+        run_tool(zctrace({"trace", "--json", out.string(), "--", "python3",
+                          ZCTRACE_SOURCE_DIR "/tests/programs/py_zerocopy.py", "64", mode}));
+    ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        c.out, m, std::regex("sends 64 completions (\\d+) copied (\\d+) received (\\d+)")))
+        << c.out;
+    EXPECT_EQ(std::stoull(m[3]), 64u << 16);
+    const auto doc = read_document(out);
+    const auto &z = doc.at("program").at("zerocopy");
+    EXPECT_EQ(z.at("asked_bytes"), 64u << 16);
+    EXPECT_EQ(z.at("completed_sends").get<std::uint64_t>(), std::stoull(m[1]));
+    EXPECT_EQ(z.at("copied_sends").get<std::uint64_t>(), std::stoull(m[2]));
+    if (mode == "read") {
+      EXPECT_EQ(z.at("completed_sends"), z.at("asked_sends"));
+      EXPECT_EQ(z.at("copied_sends"), z.at("asked_sends")); // loopback: every send copied
+    } else {
+      EXPECT_GE(z.at("asked_sends").get<std::uint64_t>(), 64u);
+      EXPECT_EQ(z.at("completed_sends"), 0u);
+    }
+    EXPECT_NE(c.out.find("zero-copy sends, and what the kernel said of them"), std::string::npos)
+        << c.out;
+  }
+  std::filesystem::remove(out);
 }
 
 } // namespace
