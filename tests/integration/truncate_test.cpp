@@ -63,6 +63,11 @@ void expect_common(const RunResult &r) {
   ASSERT_EQ(src.syscalls.by_name.count("truncate"), 1u);
   EXPECT_EQ(src.syscalls.by_name.at("truncate").count, 1u);
   EXPECT_EQ(src.syscalls.by_name.at("truncate").errors, 0u);
+  // Throughput is of the bytes that moved, not of the whole file.
+  ASSERT_TRUE(r.throughput_bytes_per_s.value && r.transfer_wall_ns.value);
+  EXPECT_DOUBLE_EQ(*r.throughput_bytes_per_s.value,
+                   static_cast<double>(sent) * 1e9 /
+                       static_cast<double>(*r.transfer_wall_ns.value));
   // Every byte sent was copied once from the mapping into the socket.
   EXPECT_EQ(site_bytes(src, "tcp_sendmsg_locked", "user->kernel"), sent);
 }

@@ -320,7 +320,11 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     r.destination = d;
   }
   r.probes = probes->reports();
-  observe(r, counters, probes->events_received(), req.size);
+  // A method that sends part of the file (mmap_truncate) has that part as
+  // its payload: passes and throughput are of the bytes that moved.
+  const std::uint64_t payload_bytes =
+      workload_for(req.method).sends_part() ? o.expected_bytes : req.size;
+  observe(r, counters, probes->events_received(), payload_bytes);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
                      {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
   // And every process the source forked (cow's writer, mmap_truncate's
@@ -329,10 +333,6 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     if (target.role == ZC_ROLE_SOURCE || target.role == ZC_ROLE_SINK)
       r.process_roles.emplace(tgid, target.role == ZC_ROLE_SOURCE ? "source" : "sink");
   const ProbeIndex index(r.probes);
-  // A method that sends part of the file (mmap_truncate) has that part as
-  // its payload: passes are of the bytes that moved.
-  const std::uint64_t payload_bytes =
-      workload_for(req.method).sends_part() ? o.expected_bytes : req.size;
   r.source = build_account(ZC_ROLE_SOURCE, counters, index, observed(o.source), payload_bytes);
   r.sink = build_account(ZC_ROLE_SINK, counters, index, observed(o.sink), payload_bytes);
   if (auto wall = transfer_wall(o); wall && *wall > 0) {
@@ -340,9 +340,12 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     r.transfer_wall_ns.evidence = {
         EvidenceKind::Clock, {}, "first process start to last process end, CLOCK_MONOTONIC"};
     r.throughput_bytes_per_s.value =
-        static_cast<double>(req.size) * 1e9 / static_cast<double>(*wall);
+        static_cast<double>(payload_bytes) * 1e9 / static_cast<double>(*wall);
     r.throughput_bytes_per_s.evidence = {
-        EvidenceKind::Derived, {}, "params.size / transfer.wall_ns"};
+        EvidenceKind::Derived,
+        {},
+        "params.size (for a method that sends part of the file, integrity.expected_bytes) / "
+        "transfer.wall_ns"};
   } else {
     r.transfer_wall_ns.evidence.how = "a workload process did not report its times";
     r.throughput_bytes_per_s.evidence.how = r.transfer_wall_ns.evidence.how;
@@ -382,6 +385,8 @@ TimedPass run_untraced(const RunRequest &req) {
     throw Error("a workload process did not report its times");
   TimedPass p;
   p.wall_ns = static_cast<std::uint64_t>(*wall);
+  if (workload_for(req.method).sends_part())
+    p.bytes = o.expected_bytes;
   auto cpu = [](const workloads::ProcessResult &r) -> std::optional<std::uint64_t> {
     if (!r.usage)
       return std::nullopt;

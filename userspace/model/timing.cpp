@@ -10,7 +10,8 @@ namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
-std::optional<double> figure_of(const TimedPass &p, std::uint64_t size, const char *key) {
+std::optional<double> figure_of(const TimedPass &p, std::uint64_t file_size, const char *key) {
+  const std::uint64_t size = p.bytes ? p.bytes : file_size;
   auto per_gib = [&](const std::optional<std::uint64_t> &ns) -> std::optional<double> {
     if (!ns || !size)
       return std::nullopt;
