@@ -20,6 +20,12 @@ std::string bounds_text(const Expectation &e) {
   return "at most " + fixed(*e.max_passes, 2);
 }
 
+// Passes are compared at the precision they are shown with.
+bool passes_within(const Expectation &e, double passes) {
+  const double shown = std::stod(fixed(passes, 2));
+  return (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
+}
+
 std::string count_bounds_text(const Expectation &e) {
   if (e.min_count && e.max_count)
     return "between " + std::to_string(*e.min_count) + " and " + std::to_string(*e.max_count);
@@ -84,8 +90,7 @@ Verdict check_method_seen(const Expectation &e, const RunResult &run) {
   }
   const double passes = run.params.size ? bytes / static_cast<double>(run.params.size) : 0;
   v.passes = passes;
-  const double shown = std::stod(fixed(passes, 2));
-  v.holds = (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
+  v.holds = passes_within(e, passes);
   std::string used;
   for (const auto &[name, n] : calls)
     used += (used.empty() ? "" : ", ") + name + " x" + std::to_string(n);
@@ -152,10 +157,7 @@ std::vector<Verdict> check_claim(const Claim &claim, const RunResult &run) {
     }
     const double passes = run.params.size ? bytes / static_cast<double>(run.params.size) : 0;
     v.passes = passes;
-    // Passes are compared at the precision they are shown with.
-    const double shown = std::stod(fixed(passes, 2));
-    v.holds =
-        (!e.min_passes || shown >= *e.min_passes) && (!e.max_passes || shown <= *e.max_passes);
+    v.holds = passes_within(e, passes);
     v.text = what + ": " + fixed(passes, 2) + " passes, claimed " + bounds_text(e) + ": " +
              (*v.holds ? "holds" : "does NOT hold");
     out.push_back(std::move(v));

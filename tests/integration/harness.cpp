@@ -9,6 +9,8 @@
 
 #include <bpf/bpf.h>
 
+#include "workload.h"
+
 namespace zc::test {
 
 Features &features() {
@@ -31,8 +33,10 @@ void expect_intact(const RunResult &r, bool every_event) {
   ASSERT_TRUE(r.integrity.ok) << r.integrity.error;
   // All of the file, but for a method that sends part of it (mmap_truncate):
   // its source says how much, and its tests check that figure.
+  const workloads::Workload *w = workloads::find_workload(r.params.method);
+  ASSERT_NE(w, nullptr) << r.params.method;
   EXPECT_EQ(r.integrity.received_bytes,
-            r.params.method == "mmap_truncate" ? r.integrity.expected_bytes : r.params.size);
+            w->sends_part() ? r.integrity.expected_bytes : r.params.size);
   EXPECT_EQ(r.integrity.received_crc32c, r.integrity.expected_crc32c);
   EXPECT_EQ(r.lost.total(), 0u);
   EXPECT_EQ(r.probe_runs_missed, 0u);
