@@ -136,7 +136,7 @@ std::vector<CrossCheck> crosscheck(const RunResult &r, const BpftraceCounts &bpf
   const std::uint64_t received = r.integrity.received_bytes; // the sink's own count
   auto add = [&](std::string figure, std::uint64_t measured, std::uint64_t independent,
                  std::string route) {
-    out.push_back({m, std::move(figure), measured, independent, std::move(route)});
+    out.push_back({m, std::move(figure), measured, independent, std::move(route), {}, 0});
   };
 
   auto reported = [](const Account &a, const char *name) -> std::optional<std::uint64_t> {

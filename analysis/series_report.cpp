@@ -61,11 +61,6 @@ const char *metric_key(const std::string &metric) {
   return metric == "fastest" ? "throughput_bytes_per_s" : "source_cpu_ms_per_gib";
 }
 
-std::string metric_value(const std::string &metric, double v) {
-  return metric == "fastest" ? fixed(v / (1024.0 * 1024.0), 0) + " MiB/s"
-                             : fixed(v, 0) + " source CPU ms/GiB";
-}
-
 // A figure's spread over a point's timed passes (n = 1, no interval, for a
 // point timed by its traced run alone).
 Spread spread_at(const json &point, const char *key) {
