@@ -60,7 +60,11 @@ std::string render_run(const RunResult &r) {
   out << "zctrace run " << p.method << ": " << format_size(p.size) << " in " << format_size(p.chunk)
       << " chunks (" << chunks << "), " << p.cache << " cache (" << r.cache.resident_before
       << " of " << r.cache.file_pages << " pages resident at start, " << r.cache.resident_after
-      << " after), " << p.filesystem << " at " << p.dir << ", kernel " << r.kernel.release << "\n";
+      << " after), "
+      << (p.fs ? p.filesystem + " made for the run (--fs: a " + format_size(p.fs->image_bytes) +
+                     " image on " + p.fs->loop_device + ", removed after)"
+               : p.filesystem + " at " + p.dir)
+      << ", kernel " << r.kernel.release << "\n";
   out << "route: " << p.route << (p.io_wq ? "; io_uring requests through io-wq workers" : "")
       << (p.uncached ? "; the file read uncached (preadv2 with RWF_DONTCACHE)" : "")
       << (p.lease ? "; the source held a read lease on the file (F_SETLEASE)" : "")

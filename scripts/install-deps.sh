@@ -12,13 +12,15 @@ apt-get update
 # read zctrace's JSON with it); and the programs nobody here wrote that the
 # tests trace: nginx, curl, fio, iperf3, OpenJDK (javac builds the Java
 # methods' program, and a JVM runs it; also a test program), python3,
-# coreutils; xfsprogs and btrfs-progs (copy_file_range on
-# filesystems that share extents, on loop images the tests make); man-db (the test of the installed manual page
-# renders it); python3-jsonschema (every JSON document a test produces is
+# coreutils; xfsprogs, btrfs-progs and e2fsprogs (the mkfs programs of
+# run --fs, and of the loop images the tests make; copied into the vmtest
+# guests too); binutils (readelf checks the libraries a guest's program is
+# given); man-db (the test of the installed manual page renders it); python3-jsonschema (every JSON document a test produces is
 # validated against its schema in schemas/).
 # vmtest: qemu, a static busybox for the guests, mkfs.ext4 for their disks,
 # modinfo/xz/zstd for the kernel modules they load.
 apt-get install -y --no-install-recommends \
+  binutils \
   bpftool \
   bpftrace \
   btrfs-progs \

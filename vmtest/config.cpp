@@ -28,6 +28,24 @@ std::optional<T> get(const toml::table &t, const char *key, const std::string &c
   throw UsageError(where(context, n->source()) + ": " + key + " has the wrong type");
 }
 
+// An array of strings, or nothing when the key is absent.
+std::vector<std::string> strings(const toml::table &t, const char *key, const std::string &source) {
+  std::vector<std::string> out;
+  const toml::node *n = t.get(key);
+  if (!n)
+    return out;
+  const toml::array *arr = n->as_array();
+  if (!arr)
+    throw UsageError(where(source, n->source()) + ": " + key + " must be an array of strings");
+  for (const auto &e : *arr) {
+    auto s = e.value<std::string>();
+    if (!s)
+      throw UsageError(where(source, e.source()) + ": " + key + " must be an array of strings");
+    out.push_back(*s);
+  }
+  return out;
+}
+
 std::filesystem::path resolve(const std::filesystem::path &base, const std::string &p) {
   const std::filesystem::path path(p);
   return path.is_absolute() ? path : base / path;
@@ -63,6 +81,13 @@ Target parse_target(const toml::table &t, const std::filesystem::path &base,
   }
   target.nics = get<bool>(t, "nics", context).value_or(true);
   target.disk_size = get<std::string>(t, "disk_size", context).value_or("1G");
+  target.modules = strings(t, "modules", context);
+  for (const std::string &program : strings(t, "programs", context)) {
+    if (program.empty() || program[0] != '/')
+      throw UsageError(where(source, t.source()) + ": programs must be absolute paths, not '" +
+                       program + "'");
+    target.programs.emplace_back(program);
+  }
   if (const toml::node *vm = t.get("vm")) {
     const toml::table *vt = vm->as_table();
     if (!vt)
@@ -73,18 +98,7 @@ Target parse_target(const toml::table &t, const std::filesystem::path &base,
       target.vm.num_cpus = static_cast<int>(*cpus);
     }
     target.vm.memory = get<std::string>(*vt, "memory", context).value_or(target.vm.memory);
-    if (const toml::node *extra = vt->get("extra_args")) {
-      const toml::array *arr = extra->as_array();
-      if (!arr)
-        throw UsageError(where(source, extra->source()) +
-                         ": extra_args must be an array of strings");
-      for (const auto &e : *arr) {
-        auto s = e.value<std::string>();
-        if (!s)
-          throw UsageError(where(source, e.source()) + ": extra_args must be an array of strings");
-        target.vm.extra_args.push_back(*s);
-      }
-    }
+    target.vm.extra_args = strings(*vt, "extra_args", context);
   }
   return target;
 }

@@ -10,6 +10,11 @@
 //   timeout         seconds of wall clock before the VM is killed (default 600)
 //   nics            two emulated NICs joined to each other (default true)
 //   disk_size       size of the ext4 NVMe disk (default "1G")
+//   modules         kernel modules the guest loads besides its own (the
+//                   PCI transport, the NICs, veth), e.g. ["loop", "xfs"]
+//   programs        host programs copied into the guest at the same paths,
+//                   with the shared libraries ldd finds for them, e.g.
+//                   ["/usr/sbin/mkfs.xfs"] for zctrace run --fs
 #pragma once
 
 #include <filesystem>
@@ -37,6 +42,8 @@ struct Target {
   double timeout_s = 600;
   bool nics = true;
   std::string disk_size = "1G";
+  std::vector<std::string> modules;
+  std::vector<std::filesystem::path> programs; // absolute
 };
 
 struct Config {

@@ -87,6 +87,44 @@ std::vector<std::string> depends_of(const fs::path &file) {
   return deps;
 }
 
+// The shared libraries a dynamic program loads, and its interpreter, as
+// the host's ldd resolves them (absolute paths); none for a static one.
+std::vector<std::string> libraries_of(const fs::path &program) {
+  const ToolResult r = run_tool({"ldd", program.string()});
+  std::vector<std::string> libs;
+  if (r.exit_code != 0) {
+    if (is_static_executable(program))
+      return libs;
+    throw Error("cannot list the libraries of " + program.string() + " (ldd): " + r.last_line());
+  }
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    // "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or
+    // "\t/lib64/ld-linux-x86-64.so.2 (0x...)"; "linux-vdso.so.1 (0x...)" is
+    // the kernel's.
+    const auto arrow = line.find("=> ");
+    std::string path = arrow != std::string::npos ? line.substr(arrow + 3) : line;
+    path.erase(0, path.find_first_not_of(" \t"));
+    path = path.substr(0, path.find(' '));
+    if (path.rfind("/", 0) == 0)
+      libs.push_back(path);
+    else if (arrow != std::string::npos)
+      throw Error(program.string() + " needs a library ldd cannot find: " + line);
+  }
+  return libs;
+}
+
+// A file placed at its own absolute path in the archive, its folders first.
+void place_at_own_path(CpioWriter &cpio, std::set<std::string> &placed, const std::string &path,
+                       std::uint32_t mode) {
+  const std::string rel = path.substr(1);
+  for (auto slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', slash + 1))
+    if (placed.insert(rel.substr(0, slash)).second)
+      cpio.directory(rel.substr(0, slash));
+  if (placed.insert(rel).second)
+    cpio.file(rel, read_file(path), mode);
+}
+
 } // namespace
 
 bool is_static_executable(const fs::path &path) {
@@ -116,29 +154,40 @@ InitramfsContents build_initramfs(const GuestImage &image, const fs::path &out) 
                   (std::string(what) == "busybox" ? ": install Debian's busybox-static" : ""));
 
   CpioWriter cpio;
+  std::set<std::string> placed; // paths in the archive
   for (const char *dir : {"bin", "usr", "usr/bin", "proc", "sys", "dev", "tmp", "run", "var", "etc",
-                          "etc/zctrace", "boot", "lib", "lib/modules", "results", "mnt"})
+                          "etc/zctrace", "boot", "lib", "lib/modules", "results", "mnt"}) {
     cpio.directory(dir);
+    placed.insert(dir);
+  }
   cpio.file("bin/busybox", read_file(image.busybox), 0755);
   cpio.file("usr/bin/zctrace", read_file(image.zctrace), 0755);
   cpio.file("init", kGuestInit, 0755);
   cpio.file("etc/zctrace/command", image.command);
   if (image.kernel.config)
     cpio.file("boot/config-" + image.kernel.release, read_file(*image.kernel.config));
+  placed.insert({"bin/busybox", "usr/bin/zctrace", "init"});
+  for (const fs::path &program : image.programs) {
+    if (!fs::is_regular_file(program))
+      throw Error("the guest's program " + program.string() + " is not on this machine");
+    place_at_own_path(cpio, placed, program.string(), 0755);
+    for (const std::string &lib : libraries_of(program))
+      place_at_own_path(cpio, placed, lib, 0755);
+  }
 
   InitramfsContents contents;
   if (image.kernel.modules) {
     const ModuleIndex idx = index_modules(*image.kernel.modules);
-    std::set<std::string> placed;
+    std::set<std::string> modules_placed;
     std::function<void(const std::string &)> place = [&](const std::string &name) {
-      if (placed.count(name) || idx.builtin.count(name))
+      if (modules_placed.count(name) || idx.builtin.count(name))
         return;
       auto it = idx.files.find(name);
       if (it == idx.files.end()) {
         contents.missing.push_back(name);
         return;
       }
-      placed.insert(name);
+      modules_placed.insert(name);
       for (const auto &dep : depends_of(it->second))
         place(dep);
       const std::string file = name + ".ko";

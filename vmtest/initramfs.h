@@ -1,6 +1,7 @@
 // The guest's initramfs: static busybox, a static zctrace, the kernel
 // modules the guest needs (with their dependencies, decompressed, in load
-// order), /boot/config-<release>, the target's command and /init.
+// order), any host programs it asks for with their shared libraries,
+// /boot/config-<release>, the target's command and /init.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,8 @@ struct GuestImage {
   std::filesystem::path zctrace; // must be statically linked
   KernelFiles kernel;
   std::vector<std::string> modules; // wanted, by name; built-in ones are skipped
+  // Host programs placed at the same paths, with the libraries ldd names.
+  std::vector<std::filesystem::path> programs;
   std::string command;
 };
 

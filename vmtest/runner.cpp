@@ -84,8 +84,11 @@ TargetResult run_target(const Target &t, const RunnerOptions &o, KernelCache &ca
       }
     } cleanup{work};
 
-    const InitramfsContents contents = build_initramfs(
-        {o.busybox, o.guest_zctrace, kernel, kGuestModules, t.command}, work / "initramfs.cpio");
+    std::vector<std::string> modules = kGuestModules;
+    modules.insert(modules.end(), t.modules.begin(), t.modules.end());
+    const InitramfsContents contents =
+        build_initramfs({o.busybox, o.guest_zctrace, kernel, modules, t.programs, t.command},
+                        work / "initramfs.cpio");
     r.missing_modules = contents.missing;
     make_disk(work / "disk.img", t.disk_size);
 

@@ -125,6 +125,17 @@ std::set<std::string> zctrace_links() {
   return out;
 }
 
+// Loop devices bound now, each with its backing file (sysfs): --fs binds
+// one to an unnamed image and must leave none bound.
+std::set<std::string> bound_loops() {
+  std::set<std::string> out;
+  for (const auto &e : fs::directory_iterator("/sys/block"))
+    if (e.path().filename().string().rfind("loop", 0) == 0 && fs::exists(e.path() / "loop"))
+      out.insert(e.path().filename().string() + " " +
+                 read_text((e.path() / "loop" / "backing_file").string()));
+  return out;
+}
+
 // Where background processes keep their output.
 fs::path background_dir() {
   const fs::path dir = fs::temp_directory_path() / "zctrace-safety-background";
@@ -137,16 +148,18 @@ struct MachineState {
   std::set<std::string> var_tmp = entries_of("/var/tmp");
   std::vector<std::uint32_t> programs = loaded_bpf_programs();
   std::string setting = read_text(kSetting);
+  std::set<std::string> loops = bound_loops();
 };
 
 void expect_nothing_left(const MachineState &before, const std::string &when) {
   SCOPED_TRACE(when);
   // Programs of an exited process are freed after an RCU grace period, and
   // the processes it leaves die of PR_SET_PDEATHSIG or the guardian's kill
-  // a moment after it: allow them five seconds.
+  // a moment after it: allow them five seconds. A loop device --fs bound
+  // clears itself when the last process holding its mount is gone.
   const auto deadline = Clock::now() + std::chrono::seconds(5);
   std::vector<std::uint32_t> added;
-  std::set<std::string> procs, links;
+  std::set<std::string> procs, links, loops;
   do {
     added.clear();
     for (std::uint32_t id : loaded_bpf_programs())
@@ -154,13 +167,15 @@ void expect_nothing_left(const MachineState &before, const std::string &when) {
         added.push_back(id);
     procs = zctrace_processes();
     links = zctrace_links();
-    if (added.empty() && procs.empty() && links.empty())
+    loops = bound_loops();
+    if (added.empty() && procs.empty() && links.empty() && loops == before.loops)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   } while (Clock::now() < deadline);
   EXPECT_TRUE(added.empty()) << added.size() << " BPF programs left";
   EXPECT_TRUE(procs.empty()) << *procs.begin() << " left";
   EXPECT_TRUE(links.empty()) << *links.begin() << " left";
+  EXPECT_EQ(loops, before.loops) << "loop devices left bound";
   EXPECT_EQ(entries_of("/var/tmp"), before.var_tmp);
 }
 
@@ -205,10 +220,17 @@ TEST(Safety, NothingIsLeftAfterAnyEnd) {
                                            "--size", "512M",     "--chunk", "4K"};
   const std::vector<std::string> zc_moving = {
       "run", "tcp_zerocopy_receive", "--size", "1G", "--chunk", "4K"};
+  // On a filesystem --fs made: while mkfs runs or the file is filled, and
+  // while the file moves.
+  const std::vector<std::string> fs_making = {"run", "read_write", "--fs", "xfs", "--size", "1G"};
+  const std::vector<std::string> fs_moving = {"run", "sendfile", "--fs", "btrfs",   "--sg",
+                                              "off", "--size",   "512M", "--chunk", "4K"};
   for (int sig : {SIGKILL, SIGTERM, SIGHUP, SIGINT}) {
     kill_run(filling, "", std::chrono::milliseconds(300), sig);
     kill_run(moving, "probes attached", std::chrono::milliseconds(200), sig);
     kill_run(zc_moving, "probes attached", std::chrono::milliseconds(200), sig);
+    kill_run(fs_making, "", std::chrono::milliseconds(150), sig);
+    kill_run(fs_moving, "probes attached", std::chrono::milliseconds(200), sig);
   }
 }
 
@@ -308,6 +330,9 @@ TEST(Safety, BadInputIsRefusedBeforeAnyWork) {
       {{"run", "read_write", "--address", "999.1.1.1"}, "not an IPv4 address"},
       {{"run", "read_write", "--address", "192.0.2.77"}, "not an address of this machine"},
       {{"run", "read_write", "--sink-netns", "/etc/hostname"}, "not a network namespace"},
+      {{"run", "read_write", "--fs", "zfs"}, "--fs: zfs not in {xfs,btrfs,ext4}"},
+      {{"run", "read_write", "--fs", "xfs", "--dir", "/tmp"}, "--dir excludes --fs"},
+      {{"run", "read_write", "--fs", "xfs", "--size", "1000T"}, "does not fit in /var/tmp"},
   };
   for (const auto &[args, what] : cases) {
     const auto started = Clock::now();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "config.h"
 #include "cpio.h"
@@ -82,8 +83,12 @@ command = "zctrace probes"
 timeout = 30
 nics = false
 disk_size = "256M"
+modules = ["loop", "xfs"]
+programs = ["/usr/sbin/mkfs.xfs"]
 )");
   const Target &t = c.targets.at(0);
+  EXPECT_EQ(t.modules, (std::vector<std::string>{"loop", "xfs"}));
+  EXPECT_EQ(t.programs, std::vector<fs::path>{"/usr/sbin/mkfs.xfs"});
   EXPECT_EQ(t.kernel_package, "linux-image-6.1.0-*-cloud-amd64-unsigned");
   EXPECT_FALSE(t.kernel);
   EXPECT_DOUBLE_EQ(t.timeout_s, 30);
@@ -105,6 +110,14 @@ TEST(VmtestConfig, BadFilesSayWhereAndWhy) {
                 .find("name has the wrong type"),
             std::string::npos);
   EXPECT_NE(usage_error("title = \"no targets\"\n").find("no [[target]]"), std::string::npos);
+  EXPECT_NE(usage_error("[[target]]\nname = \"x\"\nkernel = \"k\"\ncommand = \"c\"\n"
+                        "programs = [\"mkfs.xfs\"]\n")
+                .find("programs must be absolute paths, not 'mkfs.xfs'"),
+            std::string::npos);
+  EXPECT_NE(usage_error("[[target]]\nname = \"x\"\nkernel = \"k\"\ncommand = \"c\"\n"
+                        "modules = \"loop\"\n")
+                .find("modules must be an array of strings"),
+            std::string::npos);
   EXPECT_NE(usage_error("[[target]]\nname = \"x\"\nkernel = \"k\"\ncommand = \"c\"\n"
                         "[[target]]\nname = \"x\"\nkernel = \"k\"\ncommand = \"c\"\n")
                 .find("two targets are named 'x'"),
@@ -194,14 +207,24 @@ TEST(Cpio, AnArchiveGnuCpioReads) {
   EXPECT_EQ(listing.out, "bin\nbin/hello\nbin/sh\n");
 }
 
-TEST(Initramfs, ShipsStaticBinariesCommandAndInit) {
-  const fs::path out = fs::temp_directory_path() / ("zctrace-initrd-" + std::to_string(getpid()));
+// An image of the static binaries, a made-up release, no modules folder.
+GuestImage test_image() {
   GuestImage image;
   image.busybox = "/bin/busybox";
   image.zctrace = ZCTRACE_STATIC_BINARY;
   image.kernel.release = "6.99.0-test";
-  image.modules = {"virtio_net"};
   image.command = "zctrace probes";
+  return image;
+}
+
+fs::path initramfs_path() {
+  return fs::temp_directory_path() / ("zctrace-initrd-" + std::to_string(getpid()));
+}
+
+TEST(Initramfs, ShipsStaticBinariesCommandAndInit) {
+  const fs::path out = initramfs_path();
+  GuestImage image = test_image();
+  image.modules = {"virtio_net"};
   const InitramfsContents contents = build_initramfs(image, out);
   // No modules directory given: the module is missing, not invented.
   EXPECT_EQ(contents.missing, std::vector<std::string>{"virtio_net"});
@@ -217,6 +240,49 @@ TEST(Initramfs, ShipsStaticBinariesCommandAndInit) {
     ADD_FAILURE() << "accepted a dynamic executable";
   } catch (const Error &e) {
     EXPECT_NE(std::string(e.what()).find("not statically linked"), std::string::npos);
+  }
+  fs::remove(out);
+}
+
+// A host program goes in at its own path with every library it needs: the
+// ones its dynamic section names (readelf, not the ldd the image is made
+// with), and its interpreter.
+TEST(Initramfs, ShipsHostProgramsWithTheirLibraries) {
+  const fs::path out = initramfs_path();
+  GuestImage image = test_image();
+  image.programs = {"/usr/sbin/mkfs.xfs"};
+  build_initramfs(image, out);
+  const ToolResult listing = run_tool({"cpio", "-it", "--quiet", "-F", out.string()});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  const std::string files = "\n" + listing.out;
+  EXPECT_NE(files.find("\nusr/sbin/mkfs.xfs\n"), std::string::npos);
+  const ToolResult dynamic = run_tool({"readelf", "-d", "-l", "/usr/sbin/mkfs.xfs"});
+  ASSERT_EQ(dynamic.exit_code, 0) << dynamic.err;
+  std::istringstream in(dynamic.out);
+  int needed = 0;
+  for (std::string line; std::getline(in, line);) {
+    // " 0x...01 (NEEDED)  Shared library: [libuuid.so.1]"
+    const auto open = line.find("Shared library: [");
+    if (open != std::string::npos) {
+      const std::string lib = line.substr(open + 17, line.find(']') - open - 17);
+      EXPECT_NE(files.find("/" + lib + "\n"), std::string::npos) << lib;
+      ++needed;
+    }
+    // "      [Requesting program interpreter: /lib64/ld-linux-x86-64.so.2]"
+    const auto interp = line.find("interpreter: /");
+    if (interp != std::string::npos) {
+      const std::string path = line.substr(interp + 13, line.find(']') - interp - 13);
+      EXPECT_NE(files.find("\n" + path.substr(1) + "\n"), std::string::npos) << path;
+    }
+  }
+  EXPECT_GE(needed, 2) << dynamic.out; // at least libc and one of xfsprogs's own
+  image.programs = {"/nonexistent/mkfs.foo"};
+  try {
+    build_initramfs(image, out);
+    ADD_FAILURE() << "accepted a program that is not there";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/mkfs.foo is not on this machine"),
+              std::string::npos);
   }
   fs::remove(out);
 }

@@ -166,6 +166,20 @@ void add_json(CLI::App &cmd, std::optional<std::string> &path, const std::string
       ->check(json_output);
 }
 
+// Where a run's files live: --dir, or --fs (a filesystem made for each run),
+// one or the other.
+void add_place_of_files(CLI::App &cmd, std::string &dir, std::string &fs) {
+  CLI::Option *in_dir =
+      cmd.add_option("--dir", dir, "directory of the data file (default /var/tmp)")
+          ->check(CLI::ExistingDirectory);
+  cmd.add_option("--fs", fs,
+                 "make a filesystem of this type for each run and keep the files there: an "
+                 "unnamed image in /var/tmp on a loop device, mounted nowhere, gone with the "
+                 "run (copy_file_range shares extents on xfs and btrfs, and copies on ext4)")
+      ->check(CLI::IsMember({"xfs", "btrfs", "ext4"}))
+      ->excludes(in_dir);
+}
+
 // The options every command that runs methods shares. `sizes` is false for
 // sweep, which takes lists of sizes and chunks instead.
 void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
@@ -193,8 +207,7 @@ void add_conditions(CLI::App &cmd, Conditions &c, bool sizes) {
                  "write() it to a file (read_write_file), or splice() it socket -> pipe -> file "
                  "(splice_file), as a broker's receiving side does")
       ->check(CLI::IsMember({"read", "read_write_file", "splice_file"}));
-  cmd.add_option("--dir", c.dir, "directory of the data file (default /var/tmp)")
-      ->check(CLI::ExistingDirectory);
+  add_place_of_files(cmd, c.dir, c.fs);
   cmd.add_option("--seed", c.seed,
                  "seed of the data file's contents (default " + std::to_string(c.seed) + ")")
       ->check(unsigned_number);
@@ -473,9 +486,7 @@ Cli parse_cli(int argc, const char *const *argv, const std::vector<std::string> 
   add_size(*verify_cmd, "--size", verify.conditions.size, "bytes to move per run (default 16M)");
   add_size(*verify_cmd, "--chunk", verify.conditions.chunk, "bytes per call (default 64K)");
   add_cache(*verify_cmd, verify.conditions.cache);
-  verify_cmd
-      ->add_option("--dir", verify.conditions.dir, "directory of the data file (default /var/tmp)")
-      ->check(CLI::ExistingDirectory);
+  add_place_of_files(*verify_cmd, verify.conditions.dir, verify.conditions.fs);
   add_sink_place(*verify_cmd, verify.address, verify.sink_netns,
                  "; claims with a route condition make their own");
   add_repeats(*verify_cmd, verify.repeats, "each method of a comparison claim");

@@ -23,6 +23,7 @@ struct Conditions {
   bool lease = false;        // mmap_truncate: the source holds a read lease on the file
   std::string sink = "read"; // how the sink consumes the stream (--sink)
   std::string dir = "/var/tmp";
+  std::string fs; // --fs: a filesystem of this type made for each run, in place of dir
   std::uint64_t seed = 1;
   double timeout_s = 300;
 };

@@ -44,7 +44,8 @@ std::string conditions(const workloads::Workload &w) {
   if (w.takes_lease())
     add("--lease on|off: the source holds a read lease on the file (F_SETLEASE) or not");
   if (w.writes_file())
-    add("--dir on XFS or btrfs shares extents (a reflink); on ext4 the kernel copies");
+    add("--fs xfs|btrfs|ext4 (or --dir on one): XFS and btrfs share extents (a reflink); ext4 "
+        "copies");
   return out;
 }
 

@@ -16,6 +16,7 @@ namespace zc {
 RunRequest request_for(const std::string &method, const Conditions &c) {
   RunRequest req = make_request(method, c.size, c.chunk, c.cache);
   req.dir = c.dir;
+  req.fs = c.fs;
   req.seed = c.seed;
   req.timeout_s = c.timeout_s;
   req.scatter_gather = c.sg;

@@ -20,6 +20,7 @@
 #include "interrupt.h"
 #include "kernel_setting.h"
 #include "processes.h"
+#include "scratch_fs.h"
 #include "signals.h"
 #include "transfer.h"
 #include "uncached.h"
@@ -40,10 +41,18 @@ const workloads::Workload &workload_for(const std::string &method) {
   return *w;
 }
 
+// How many files of --size a run makes: the data file, a method's copy of
+// it, the sink's file.
+std::uint64_t files_of_run(const RunRequest &req, const workloads::Workload &w) {
+  return 1 + (w.writes_file() ? 1 : 0) + (req.sink != workloads::SinkMode::Read ? 1 : 0);
+}
+
 // A transfer ready to start, and the route it runs over (if the run made one).
 struct Prepared {
   std::vector<std::unique_ptr<workloads::KernelSettingOverride>> settings;
   std::unique_ptr<workloads::VethRoute> route;
+  // Declared before the transfer, so that it goes after the files in it.
+  std::unique_ptr<workloads::ScratchFilesystem> scratch;
   std::unique_ptr<workloads::Transfer> transfer;
 };
 
@@ -65,6 +74,16 @@ Prepared prepare(const RunRequest &req) {
                                  req.sink_netns,
                                  {req.io_wq, req.uncached, req.lease},
                                  req.sink};
+    if (!req.fs.empty()) {
+      const workloads::Workload &w = workload_for(req.method);
+      p.scratch = std::make_unique<workloads::ScratchFilesystem>(
+          req.fs, workloads::scratch_image_bytes(files_of_run(req, w) * req.size));
+      spec.dir = p.scratch->root();
+      // Known only once the filesystem is there: whether it reads uncached.
+      if (req.uncached)
+        if (const std::string why = workloads::uncached_reads_unavailable(spec.dir); !why.empty())
+          throw Unavailable(req.method + " --uncached cannot run on --fs " + req.fs + ": " + why);
+    }
     if (req.scatter_gather) {
       p.route = std::make_unique<workloads::VethRoute>(*req.scatter_gather);
       spec.address = p.route->sink_address();
@@ -189,19 +208,21 @@ void check_netns(const std::string &path) {
 }
 
 // The data file (and a method's copy of it) must fit, with room to spare
-// for everything else on that filesystem.
+// for everything else on that filesystem: the filesystem of --dir, or the
+// one that holds the image --fs makes (its blocks are the files' blocks).
 void check_space(const RunRequest &req, const workloads::Workload &w) {
+  const std::string where = req.fs.empty() ? req.dir : workloads::kScratchImageFolder;
+  const char *option = req.fs.empty() ? "--dir" : "--fs";
   struct statvfs st {};
-  if (statvfs(req.dir.c_str(), &st) != 0)
-    throw UsageError("--dir: cannot inspect " + req.dir + ": " + errno_text(errno));
+  if (statvfs(where.c_str(), &st) != 0)
+    throw UsageError(std::string(option) + ": cannot inspect " + where + ": " + errno_text(errno));
   const std::uint64_t free_bytes = static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
   const std::uint64_t total = static_cast<std::uint64_t>(st.f_blocks) * st.f_frsize;
   const std::uint64_t spare = std::max<std::uint64_t>(64ull << 20, total / 100);
   const auto mib = [](std::uint64_t b) { return std::to_string(b >> 20) + " MiB"; };
-  const std::uint64_t files =
-      1 + (w.writes_file() ? 1 : 0) + (req.sink != workloads::SinkMode::Read ? 1 : 0);
+  const std::uint64_t files = files_of_run(req, w);
   if (req.size > (free_bytes > spare ? (free_bytes - spare) / files : 0))
-    throw UsageError("--size " + format_size(req.size) + " does not fit in " + req.dir + ": " +
+    throw UsageError("--size " + format_size(req.size) + " does not fit in " + where + ": " +
                      mib(free_bytes) + " free, and a run needs " +
                      (files > 1 ? std::to_string(files) + " copies of its data file"
                                 : std::string("its data file")) +
@@ -214,6 +235,10 @@ void check_request(const RunRequest &req) {
   const workloads::Workload &w = workload_for(req.method);
   check_address(req);
   check_netns(req.sink_netns);
+  if (!req.fs.empty() && req.fs != "xfs" && req.fs != "btrfs" && req.fs != "ext4")
+    throw UsageError("--fs " + req.fs + ": zctrace makes xfs, btrfs or ext4");
+  if (!req.fs.empty() && req.dir != RunRequest{}.dir)
+    throw UsageError("--fs and --dir both say where the files go; give one");
   check_space(req, w);
   if (const std::string bad = w.invalid_parameters(req.size, req.chunk); !bad.empty())
     throw UsageError(bad);
@@ -243,7 +268,10 @@ void check_request(const RunRequest &req) {
                      req.method);
   if (const std::string why = w.unavailable_reason(); !why.empty())
     throw Unavailable(req.method + " cannot run here: " + why);
-  if (req.uncached)
+  if (!req.fs.empty())
+    if (const std::string why = workloads::scratch_filesystem_unavailable(req.fs); !why.empty())
+      throw Unavailable("--fs " + req.fs + " cannot be made here: " + why);
+  if (req.uncached && req.fs.empty())
     if (const std::string why = workloads::uncached_reads_unavailable(req.dir); !why.empty())
       throw Unavailable(req.method + " --uncached cannot run here: " + why);
 }
@@ -284,7 +312,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               req.size,
               req.chunk,
               cache_mode_name(req.cache),
-              req.dir,
+              prepared.scratch ? std::string() : req.dir,
               o.filesystem,
               req.seed,
               prepared.route ? prepared.route->sink_address() : req.address,
@@ -298,6 +326,10 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               {}};
   for (const auto &setting : prepared.settings)
     r.params.kernel_settings.push_back(setting->describe());
+  if (const auto &scratch = prepared.scratch)
+    r.params.fs =
+        ScratchFsParams{scratch->type(), scratch->image_bytes(), workloads::kScratchImageFolder,
+                        scratch->loop_device(), scratch->mkfs_command()};
   r.integrity = {o.integrity_ok,    o.expected_bytes,  o.received_bytes,
                  o.expected_crc32c, o.received_crc32c, o.integrity_error};
   r.deaths = deaths_of(o);

@@ -23,6 +23,9 @@ struct RunRequest {
   std::uint64_t chunk = 64ull << 10;
   workloads::CacheMode cache = workloads::CacheMode::Warm;
   std::string dir = "/var/tmp";
+  // "xfs", "btrfs" or "ext4": the files live on a filesystem of that type
+  // made for the run (workloads/plumbing/scratch_fs.h), not in `dir`.
+  std::string fs;
   std::uint64_t seed = 1;
   std::string address = "127.0.0.1"; // where the sink listens
   std::string sink_netns;            // network namespace of the sink, if not ours

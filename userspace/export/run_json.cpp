@@ -29,7 +29,7 @@ json to_json(const RunResult &r) {
       {"size", r.params.size},
       {"chunk", r.params.chunk},
       {"cache", r.params.cache},
-      {"dir", r.params.dir},
+      {"dir", string_or_null(r.params.dir)},
       {"filesystem", r.params.filesystem},
       {"seed", r.params.seed},
       {"address", r.params.address},
@@ -40,7 +40,13 @@ json to_json(const RunResult &r) {
       {"uncached", r.params.uncached},
       {"lease", r.params.lease},
       {"sink", r.params.sink},
-      {"kernel_settings", r.params.kernel_settings}};
+      {"kernel_settings", r.params.kernel_settings},
+      {"fs", r.params.fs ? json{{"type", r.params.fs->type},
+                                {"image_bytes", r.params.fs->image_bytes},
+                                {"image_folder", r.params.fs->image_folder},
+                                {"loop_device", r.params.fs->loop_device},
+                                {"mkfs", r.params.fs->mkfs_command}}
+                         : json(nullptr)}};
   j["integrity"] = {{"ok", r.integrity.ok},
                     {"algorithm", "crc32c"},
                     {"expected_bytes", r.integrity.expected_bytes},

@@ -15,13 +15,23 @@
 
 namespace zc {
 
+// The filesystem --fs made for a run: an unnamed image on a loop device,
+// mounted nowhere, removed with the run.
+struct ScratchFsParams {
+  std::string type; // "xfs", "btrfs", "ext4"
+  std::uint64_t image_bytes = 0;
+  std::string image_folder; // where the unnamed image was
+  std::string loop_device;
+  std::string mkfs_command; // as run
+};
+
 struct RunParams {
   std::string method;
   std::uint64_t size = 0;
   std::uint64_t chunk = 0;
-  std::string cache; // "warm" or "cold"
-  std::string dir;
-  std::string filesystem; // of dir, e.g. "ext4"
+  std::string cache;      // "warm" or "cold"
+  std::string dir;        // empty when the files lived on `fs`, which has no path
+  std::string filesystem; // of the files, e.g. "ext4"
   std::uint64_t seed = 0;
   std::string address;    // where the sink listened
   std::string sink_netns; // empty: the sink shared zctrace's network namespace
@@ -35,6 +45,7 @@ struct RunParams {
   std::string sink = "read"; // how the sink consumed the stream (--sink)
   // Kernel settings the method needed for the run (restored after).
   std::vector<std::string> kernel_settings;
+  std::optional<ScratchFsParams> fs; // set by --fs
 };
 
 struct IntegrityReport {

@@ -1,8 +1,5 @@
 #include "jvm.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +9,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "child_output.h"
 #include "error.h"
-#include "io.h"
 #include "signals.h"
 
 namespace zc::workloads {
@@ -72,59 +69,26 @@ void run_java_source(const SourceContext &ctx, const char *mode) {
   const std::string dir = class_dir();
   if (dir.empty() || !executable(java))
     throw Error(jvm_unavailable_reason());
-  const std::string port = std::to_string(ctx.port);
-  const std::string chunk = std::to_string(ctx.chunk);
   // -XX:-UsePerfData: no /tmp/hsperfdata_USER/PID file, which a JVM
   // killed by a signal would leave behind.
-  std::vector<const char *> argv = {
-      "java",           "-XX:-UsePerfData",  "-cp",        dir.c_str(),   "ZcJavaSource", mode,
-      ctx.path.c_str(), ctx.address.c_str(), port.c_str(), chunk.c_str(), nullptr};
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0)
-    throw_errno("pipe2");
-  Fd out_r(out[0]), out_w(out[1]);
-  const pid_t child = fork();
-  if (child < 0)
-    throw_errno("fork the JVM");
-  if (child == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    dup2(out_w.get(), STDOUT_FILENO);
-    dup2(out_w.get(), STDERR_FILENO);
-    execv(java.c_str(), const_cast<char *const *>(argv.data()));
-    _exit(127);
-  }
-  out_w.reset();
   // Its output: "sent N", or what went wrong. No call is noted: the JVM,
   // accounted with the source, makes calls no count here could see, so a
   // count of the source's own would not be the role's.
-  std::string said;
-  char buf[4096];
-  while (true) {
-    const ssize_t n = read(out_r.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    if (said.size() < 65536)
-      said.append(buf, static_cast<std::size_t>(n));
+  const ChildOutput jvm =
+      run_collecting(java, {"java", "-XX:-UsePerfData", "-cp", dir, "ZcJavaSource", mode, ctx.path,
+                            ctx.address, std::to_string(ctx.port), std::to_string(ctx.chunk)});
+  const std::string last = jvm.last_line();
+  if (WIFSIGNALED(jvm.status)) {
+    ctx.reporter->died("source's child (java)", jvm.pid, WTERMSIG(jvm.status),
+                       WCOREDUMP(jvm.status));
+    throw Error("the JVM (pid " + std::to_string(jvm.pid) + ") was killed by " +
+                signal_name(WTERMSIG(jvm.status)));
   }
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  while (!said.empty() && said.back() == '\n')
-    said.pop_back();
-  const std::string last =
-      said.substr(said.rfind('\n') == std::string::npos ? 0 : said.rfind('\n') + 1);
-  if (WIFSIGNALED(status)) {
-    ctx.reporter->died("source's child (java)", child, WTERMSIG(status), WCOREDUMP(status));
-    throw Error("the JVM (pid " + std::to_string(child) + ") was killed by " +
-                signal_name(WTERMSIG(status)));
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (!WIFEXITED(jvm.status) || WEXITSTATUS(jvm.status) != 0)
     throw Error("the JVM failed (" +
-                (WEXITSTATUS(status) == 127
+                (WEXITSTATUS(jvm.status) == 127
                      ? "cannot run " + java
-                     : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                     : "exit status " + std::to_string(WEXITSTATUS(jvm.status))) +
                 "): " + last);
   if (last.rfind("sent ", 0) != 0)
     throw Error("the JVM did not say what it sent: " + last);
