@@ -331,7 +331,8 @@ TEST(Safety, BadInputIsRefusedBeforeAnyWork) {
       {{"run", "read_write", "--address", "192.0.2.77"}, "not an address of this machine"},
       {{"run", "read_write", "--sink-netns", "/etc/hostname"}, "not a network namespace"},
       {{"run", "read_write", "--fs", "zfs"}, "--fs: zfs not in {xfs,btrfs,ext4}"},
-      {{"run", "read_write", "--fs", "xfs", "--dir", "/tmp"}, "--dir excludes --fs"},
+      {{"run", "read_write", "--fs", "xfs", "--dir", "/tmp"},
+       "--fs: not with --dir (both say where the files go)"},
       {{"run", "read_write", "--fs", "xfs", "--size", "1000T"}, "does not fit in /var/tmp"},
   };
   for (const auto &[args, what] : cases) {

@@ -167,17 +167,20 @@ void add_json(CLI::App &cmd, std::optional<std::string> &path, const std::string
 }
 
 // Where a run's files live: --dir, or --fs (a filesystem made for each run),
-// one or the other.
+// one or the other. Checked once parsing is done rather than with CLI11's
+// excludes(), which would print "Excludes: --fs" into the options' help.
 void add_place_of_files(CLI::App &cmd, std::string &dir, std::string &fs) {
-  CLI::Option *in_dir =
-      cmd.add_option("--dir", dir, "directory of the data file (default /var/tmp)")
-          ->check(CLI::ExistingDirectory);
+  cmd.add_option("--dir", dir, "directory of the data file (default /var/tmp; not with --fs)")
+      ->check(CLI::ExistingDirectory);
   cmd.add_option("--fs", fs,
                  "make a filesystem of this type for each run and keep the files there: an "
                  "unnamed image in /var/tmp on a loop device, mounted nowhere, gone with the "
                  "run (copy_file_range shares extents on xfs and btrfs, and copies on ext4)")
-      ->check(CLI::IsMember({"xfs", "btrfs", "ext4"}))
-      ->excludes(in_dir);
+      ->check(CLI::IsMember({"xfs", "btrfs", "ext4"}));
+  cmd.parse_complete_callback([&cmd] {
+    if (cmd.count("--dir") > 0 && cmd.count("--fs") > 0)
+      throw CLI::ValidationError("--fs", "not with --dir (both say where the files go)");
+  });
 }
 
 // The options every command that runs methods shares. `sizes` is false for

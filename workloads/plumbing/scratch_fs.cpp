@@ -53,8 +53,8 @@ std::vector<std::string> mkfs_args(const std::string &type, const std::string &d
     return {"mkfs.xfs", "-q", "-f", "-m", "reflink=1", "-L", "zctrace", device};
   if (type == "btrfs")
     return {"mkfs.btrfs", "-q", "-f", "-L", "zctrace", device};
-  return {"mkfs.ext4",       "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
-          "-L",              "zctrace", device};
+  return {"mkfs.ext4", "-q",      "-F",  "-E", "lazy_itable_init=0,lazy_journal_init=0",
+          "-L",        "zctrace", device};
 }
 
 int fs_open(const std::string &type) {
@@ -115,9 +115,9 @@ Fd mount_detached(const std::string &type, const std::string &device) {
     throw Error("mount the new " + type + " on " + device + ": " + errno_text(err) +
                 context_messages(fsfd.get()));
   }
-  const int mnt = static_cast<int>(
-      syscall(SYS_fsmount, fsfd.get(), FSMOUNT_CLOEXEC,
-              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+  const int mnt =
+      static_cast<int>(syscall(SYS_fsmount, fsfd.get(), FSMOUNT_CLOEXEC,
+                               MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
   if (mnt < 0)
     throw_errno("fsmount the new " + type);
   return Fd(mnt);
