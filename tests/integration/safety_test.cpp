@@ -334,6 +334,8 @@ TEST(Safety, BadInputIsRefusedBeforeAnyWork) {
       {{"run", "read_write", "--fs", "xfs", "--dir", "/tmp"},
        "--fs: not with --dir (both say where the files go)"},
       {{"run", "read_write", "--fs", "xfs", "--size", "1000T"}, "does not fit in /var/tmp"},
+      {{"verify", "--vmtest", "--fs", "xfs"},
+       "--fs applies to this host's runs, not with --vmtest"},
   };
   for (const auto &[args, what] : cases) {
     const auto started = Clock::now();

@@ -100,6 +100,8 @@ json verify_here(const VerifyOptions &o) {
   json conditions = {{"size", o.conditions.size},
                      {"chunk", o.conditions.chunk},
                      {"cache", o.conditions.cache},
+                     {"dir", o.conditions.fs.empty() ? json(o.conditions.dir) : json()},
+                     {"fs", o.conditions.fs.empty() ? json() : json(o.conditions.fs)},
                      {"address", o.address}};
   return analysis::verify_kernel("host", running_kernel().release, std::move(checked), conditions);
 }
@@ -151,6 +153,11 @@ json verify_in(const vmtest::Target &t, const vmtest::TargetResult &r) {
 } // namespace
 
 int verify_command(const VerifyOptions &o) {
+  // The guests keep their files on their own NVMe disk; a filesystem on a
+  // loop device there would change what their storage figures measure.
+  if (o.vmtest && !o.conditions.fs.empty())
+    throw UsageError("--fs applies to this host's runs, not with --vmtest (the guests keep their "
+                     "files on their NVMe disk)");
   install_interrupt_handlers();
   std::vector<json> kernels;
   bool vm_failed = false;
