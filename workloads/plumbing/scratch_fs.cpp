@@ -136,8 +136,12 @@ std::string scratch_filesystem_unavailable(const std::string &type) {
   if (mkfs_program(type).empty())
     return "mkfs." + type + " is not installed (Debian's " + package_of(type) + ")";
   const Fd control(open("/dev/loop-control", O_RDWR | O_CLOEXEC | O_NOFOLLOW));
-  if (control.get() < 0)
-    return "no loop devices: /dev/loop-control: " + errno_text(errno) + " (modprobe loop)";
+  if (control.get() < 0) {
+    const int err = errno;
+    if (err == EACCES || err == EPERM)
+      return "/dev/loop-control: " + errno_text(err) + " (making a filesystem needs root)";
+    return "no loop devices: /dev/loop-control: " + errno_text(err) + " (modprobe loop)";
+  }
   const Fd fsfd(fs_open(type));
   if (fsfd.get() >= 0)
     return {};
