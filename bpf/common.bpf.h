@@ -63,6 +63,16 @@ struct zc_aio_iocb {
 	__u32 bytes;
 };
 
+/* A mapping as vma_lookup.bpf.h finds it. */
+struct zc_vma {
+	__u64 start, end; /* the mapping's range */
+	__u64 ino;	  /* of its file; 0 without one */
+	__u32 dev;	  /* its file's superblock's s_dev */
+	__u8 file;	  /* a file is mapped */
+	__u8 shared;	  /* VM_SHARED */
+	__u8 pad[2];
+};
+
 /* Per-thread state of a target thread: which syscall it is in and what the
  * copy-site probes learnt about that syscall so far. Keyed by tid. */
 struct zc_task_ctx {
@@ -106,16 +116,14 @@ struct zc_task_ctx {
 	/* The page (address >> 12, plus 1) of the thread's last counted
 	 * copy-on-write fault since it entered the kernel by a syscall. */
 	__u64 cow_page;
-	/* The mapping the thread's last write fault fell in, as bpf_find_vma
-	 * found it (copies.bpf.c, cow_fault), and the mm's mm_lock_seq then:
+	/* The mapping the thread's last lookup found (vma_lookup.bpf.h: a
+	 * write fault's, a write buffer's), and the mm's mm_lock_seq then:
 	 * while that has not moved, no mapping of the mm has changed. */
 	__u64 vma_mm;
-	__u64 vma_start;
-	__u64 vma_end;
+	struct zc_vma vma;
 	__u32 vma_seq;
-	__u8 vma_payload_private;
 	__u8 vma_known;
-	__u8 pad4[2];
+	__u8 pad4[3];
 	struct zc_aio_iocb aio[ZC_AIO_MAX];
 };
 

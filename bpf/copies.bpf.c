@@ -22,6 +22,7 @@
  */
 #include "common.bpf.h"
 #include "syscall_nr.bpf.h"
+#include "vma_lookup.bpf.h"
 
 /* include/linux/socket.h; #defines, so not in vmlinux.h. */
 #define ZC_MSG_SPLICE_PAGES 0x8000000
@@ -692,76 +693,15 @@ int zc_tcp_zerocopy_receive_fexit(__u64 *ctx)
 
 /* x86 page fault error code (arch/x86/include/asm/trap_pf.h). */
 #define ZC_X86_PF_WRITE (1UL << 1)
-/* include/linux/mm.h */
-#define ZC_VM_SHARED 0x00000008UL
-
-struct cow_lookup {
-	bool payload_private; /* a private mapping of the payload file */
-	__u64 start, end;     /* the mapping's range */
-};
-
-static long cow_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct cow_lookup *l = data;
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-	struct inode *inode;
-
-	l->start = BPF_CORE_READ(vma, vm_start);
-	l->end = BPF_CORE_READ(vma, vm_end);
-	if (!file || (BPF_CORE_READ(vma, vm_flags) & ZC_VM_SHARED))
-		return 0;
-	inode = BPF_CORE_READ(file, f_inode);
-	l->payload_private = BPF_CORE_READ(inode, i_ino) == zc_cfg.payload_ino &&
-			     BPF_CORE_READ(inode, i_sb, s_dev) == zc_cfg.payload_dev;
-	return 0;
-}
-
-/* mm_struct's mm_lock_seq as a seqcount (odd while a writer holds the mmap
- * lock, moved by every write-locked change of the mm's mappings): "mm:
- * convert mm_lock_seq to a proper seqcount" (6.14). Before it, an int bumped
- * only at unlock (a writer in progress cannot be seen), or nothing (before
- * per-VMA locks, 6.4): there every fault asks bpf_find_vma. */
-struct mm_struct___seqcount {
-	seqcount_t mm_lock_seq;
-} __attribute__((preserve_access_index));
-
-/* The mm's mapping generation, or false where the kernel has none usable. */
-static __always_inline bool mm_generation(struct mm_struct *mm, __u32 *seq)
-{
-	if (!mm || !bpf_core_field_exists(((struct mm_struct___seqcount *)0)->mm_lock_seq))
-		return false;
-	*seq = BPF_CORE_READ((struct mm_struct___seqcount *)mm, mm_lock_seq.sequence);
-	return !(*seq & 1);
-}
-
-/* Whether `address` is in a private mapping of the payload file: from the
- * thread's last answer while no mapping of its mm has changed since, else
- * from bpf_find_vma. From page_fault_user interrupts are off, and
- * bpf_find_vma then defers its unlock through irq_work (a self-interrupt):
- * about 5 us a fault in a VM, where the cached answer is a few loads.
- * Returns -1 when the mapping could not be looked up. */
+/* Whether `address` is in a private mapping of the payload file; -1 when
+ * the mapping could not be looked up. */
 static __always_inline int payload_private_at(struct zc_task_ctx *tc, unsigned long address)
 {
-	struct cow_lookup l = {};
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
-	__u32 seq = 0;
-	const bool generation = mm_generation(mm, &seq);
+	struct zc_vma v = {};
 
-	if (tc && generation && tc->vma_known && tc->vma_mm == (__u64)mm && tc->vma_seq == seq &&
-	    address >= tc->vma_start && address < tc->vma_end)
-		return tc->vma_payload_private;
-	if (bpf_find_vma(task, address, cow_vma, &l, 0))
+	if (zc_vma_at(tc, address, &v))
 		return -1;
-	if (tc) {
-		tc->vma_known = generation;
-		tc->vma_mm = (__u64)mm;
-		tc->vma_seq = seq;
-		tc->vma_start = l.start;
-		tc->vma_end = l.end;
-		tc->vma_payload_private = l.payload_private;
-	}
-	return l.payload_private;
+	return v.file && !v.shared && v.ino == zc_cfg.payload_ino && v.dev == zc_cfg.payload_dev;
 }
 
 /* A write fault on a private mapping of the payload file copies a page: out

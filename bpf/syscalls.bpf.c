@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "syscall_nr.bpf.h"
 #include "syscall_copies.bpf.h"
+#include "vma_lookup.bpf.h"
 
 /* exit and exit_group never return: they are counted when they enter. */
 
@@ -30,9 +31,6 @@
 #define ZC_IOCB_CMD_PWRITE  1
 #define ZC_IOCB_CMD_PREADV  7
 #define ZC_IOCB_CMD_PWRITEV 8
-
-/* include/linux/mm.h */
-#define ZC_VM_SHARED 0x00000008UL
 
 /* The file behind fd in the current task's fd table, or NULL. The task is a
  * BTF pointer: the walk to the table is plain loads (no helper call per
@@ -141,28 +139,11 @@ static __always_inline void set_dst(struct zc_task_ctx *tc, long fd, const bool 
 
 /* Where a write's user buffer lies: in a mapping of a file (shared or
  * private), that file is where the data came from (mmap+write, whatever
- * else the process has mapped). bpf_find_vma ("bpf: Introduce helper
- * bpf_find_vma", 5.17). */
-struct mapped_src {
-	__u64 ino;
-	bool file;
-};
-
-static long buffer_vma(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct mapped_src *m = data;
-	struct file *file = BPF_CORE_READ(vma, vm_file);
-
-	if (file) {
-		m->file = true;
-		m->ino = BPF_CORE_READ(file, f_inode, i_ino);
-	}
-	return 0;
-}
-
+ * else the process has mapped). */
 static __always_inline void buffer_source(struct zc_task_ctx *tc, unsigned long buf)
 {
-	struct mapped_src m = {};
+	struct zc_vma v = {};
+	long err;
 
 	/* Only where a copy method can go (a file, a pipe, a socket): a write
 	 * to a terminal or /dev/null is no copy method, and the VMA lookup
@@ -172,17 +153,16 @@ static __always_inline void buffer_source(struct zc_task_ctx *tc, unsigned long 
 		return;
 	if (!buf)
 		return;
-	/* -EBUSY when another thread holds mmap_lock (the helper only tries
-	 * it): the write's source is then unknown, and counted so. */
-	if (bpf_find_vma(bpf_get_current_task_btf(), buf, buffer_vma, &m, 0) == -16 /* EBUSY */) {
+	/* -EBUSY when another thread holds mmap_lock and nothing cached
+	 * answers: the write's source is then unknown, and counted so. */
+	err = zc_vma_at(tc, buf, &v);
+	if (err == -16 /* EBUSY */)
 		zc_health_inc(ZC_HEALTH_BUFFER_UNKNOWN);
-		return;
-	}
-	if (!m.file)
+	if (err || !v.file)
 		return;
 	tc->fd_src = ZC_FD_MAPPED;
 	tc->src_fd = -1;
-	tc->src_ino = m.ino;
+	tc->src_ino = v.ino;
 }
 
 /* The first buffer of a msghdr's iovec (sendmsg). */
