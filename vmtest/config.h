@@ -13,7 +13,7 @@
 //   modules         kernel modules the guest loads besides its own (the
 //                   PCI transport, the NICs, veth), e.g. ["loop", "xfs"]
 //   programs        host programs copied into the guest at the same paths,
-//                   with the shared libraries ldd finds for them, e.g.
+//                   with the shared libraries the host's loader lists, e.g.
 //                   ["/usr/sbin/mkfs.xfs"] for zctrace run --fs
 #pragma once
 

@@ -87,16 +87,21 @@ std::vector<std::string> depends_of(const fs::path &file) {
   return deps;
 }
 
+// The host's own dynamic loader: asked to list a program's libraries, it
+// runs nothing of the program (ldd may hand it to the program's own
+// interpreter, which zctrace, as root, must not run).
+constexpr const char *kHostLoader = "/lib64/ld-linux-x86-64.so.2";
+
 // The shared libraries a dynamic program loads, and its interpreter, as
-// the host's ldd resolves them (absolute paths); none for a static one.
+// the host's loader resolves them (absolute paths); none for a static one.
 std::vector<std::string> libraries_of(const fs::path &program) {
-  const ToolResult r = run_tool({"ldd", program.string()});
   std::vector<std::string> libs;
-  if (r.exit_code != 0) {
-    if (is_static_executable(program))
-      return libs;
-    throw Error("cannot list the libraries of " + program.string() + " (ldd): " + r.last_line());
-  }
+  if (is_static_executable(program))
+    return libs;
+  const ToolResult r = run_tool({kHostLoader, "--list", program.string()});
+  if (r.exit_code != 0)
+    throw Error("cannot list the libraries of " + program.string() + " (" + kHostLoader +
+                " --list): " + r.last_line());
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) {
     // "\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or
@@ -109,7 +114,7 @@ std::vector<std::string> libraries_of(const fs::path &program) {
     if (path.rfind("/", 0) == 0)
       libs.push_back(path);
     else if (arrow != std::string::npos)
-      throw Error(program.string() + " needs a library ldd cannot find: " + line);
+      throw Error(program.string() + " needs a library the loader cannot find: " + line);
   }
   return libs;
 }

@@ -17,7 +17,8 @@ struct GuestImage {
   std::filesystem::path zctrace; // must be statically linked
   KernelFiles kernel;
   std::vector<std::string> modules; // wanted, by name; built-in ones are skipped
-  // Host programs placed at the same paths, with the libraries ldd names.
+  // Host programs placed at the same paths, with the libraries the host's
+  // loader lists for them.
   std::vector<std::filesystem::path> programs;
   std::string command;
 };

@@ -245,7 +245,7 @@ TEST(Initramfs, ShipsStaticBinariesCommandAndInit) {
 }
 
 // A host program goes in at its own path with every library it needs: the
-// ones its dynamic section names (readelf, not the ldd the image is made
+// ones its dynamic section names (readelf, not the loader the image is made
 // with), and its interpreter.
 TEST(Initramfs, ShipsHostProgramsWithTheirLibraries) {
   const fs::path out = initramfs_path();
