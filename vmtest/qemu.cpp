@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "interrupt.h"
 #include "processes.h"
 #include "subprocess.h"
 
@@ -149,10 +150,18 @@ VmRun run_vm(const VmSpec &spec) {
 
   char buf[65536];
   bool open_pipe = true;
+  bool interrupted = false;
   while (open_pipe) {
     const double left = spec.timeout_s - seconds();
     if (left <= 0) {
       run.timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+    // Ctrl-C or SIGTERM: the guest is stopped now, not at its end (the
+    // poll below wakes at least every 0.2 s, and at once on EINTR).
+    if (interrupt_requested()) {
+      interrupted = true;
       kill(pid, SIGKILL);
       break;
     }
@@ -180,6 +189,8 @@ VmRun run_vm(const VmSpec &spec) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (interrupted)
+    throw Interrupted();
   run.qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.total_s = seconds();
   run.console_tail.assign(tail.begin(), tail.end());

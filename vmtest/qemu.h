@@ -44,8 +44,9 @@ std::filesystem::path qemu_binary();
 
 std::vector<std::string> qemu_argv(const std::filesystem::path &qemu, const VmSpec &spec);
 
-// Runs the VM to its end or to the timeout (then kills it). Throws only when
-// qemu cannot be started.
+// Runs the VM to its end or to the timeout (then kills it). Throws when
+// qemu cannot be started, and Interrupted (qemu killed and reaped) when
+// zctrace is asked to stop.
 VmRun run_vm(const VmSpec &spec);
 
 // Does this console line report the kernel in trouble (a panic, an oops, a

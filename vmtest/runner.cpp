@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "initramfs.h"
+#include "interrupt.h"
 #include "output_file.h"
 #include "qemu.h"
 #include "subprocess.h"
@@ -116,6 +117,8 @@ TargetResult run_target(const Target &t, const RunnerOptions &o, KernelCache &ca
     r.vm_ok = r.failure.empty();
     if (r.vm_ok)
       r.exit_code = *run.frames.exit_code;
+  } catch (const Interrupted &) {
+    throw; // the caller stops; the work folder is removed on the way out
   } catch (const std::exception &e) {
     r.vm_ok = false;
     r.failure = describe(e).message;

@@ -3,15 +3,21 @@
 // ending in one clear line and the right exit status, never a hang.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "documents.h"
+#include "kernels.h"
 #include "subprocess.h"
 
 namespace zc::vmtest {
@@ -113,6 +119,55 @@ TEST(Vm, AGuestThatHangsIsKilledAtItsTimeout) {
   const ToolResult r = zctrace({"vmtest", "-c", cfg.string()}, s);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
   expect_failure(r, 69, "the VM did not finish within 20 s and was killed (the command hung)");
+}
+
+// SIGTERM (as Ctrl-C) while a guest runs stops vmtest at once, not when
+// the guest's command ends or its timeout comes: qemu is killed and
+// reaped, the target's work folder is removed, and the exit is 130.
+TEST(Vm, ASignalStopsARunningGuestAtOnce) {
+  Scratch s;
+  const auto cfg = s.write("vmtest.toml", target("waits", "sleep 1000", "timeout = 600\n"));
+  const fs::path err = s.dir / "stderr";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    const std::string out = (s.dir / "out").string();
+    execl(ZCTRACE_BINARY, ZCTRACE_BINARY, "vmtest", "-c", cfg.c_str(), "--out", out.c_str(),
+          static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  // The guest is running its command once its console says "ready".
+  const fs::path console = s.dir / "out" / "waits" / "console.log";
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  std::string text;
+  while (text.find("zctrace-init: ready") == std::string::npos &&
+         std::chrono::steady_clock::now() < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::ifstream in(console);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_NE(text.find("zctrace-init: ready"), std::string::npos) << text;
+  const fs::path work = default_cache_dir() / "work" / ("waits." + std::to_string(pid));
+  EXPECT_TRUE(fs::exists(work)) << work;
+  const auto sent = std::chrono::steady_clock::now();
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  // The wait for qemu's output wakes every 0.2 s; killing and reaping qemu
+  // takes a moment more.
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(5));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(fs::exists(work)) << work;
+  // No qemu of this run is left: its command line names the work folder.
+  for (const auto &e : fs::directory_iterator("/proc")) {
+    std::ifstream cmdline(e.path() / "cmdline");
+    const std::string args(std::istreambuf_iterator<char>(cmdline), {});
+    EXPECT_EQ(args.find(work.string()), std::string::npos) << e.path();
+  }
 }
 
 TEST(Vm, AKernelPackageThatCannotBeFetched) {
