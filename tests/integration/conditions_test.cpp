@@ -133,8 +133,7 @@ std::uint64_t readahead_pages(const std::string &dir) {
 // plain run leaves every page cached. What the disk moved is checked against
 // the source's /proc/PID/io read_bytes.
 TEST(Conditions, UncachedReadsCopyTheSameAndLeaveTheFileUncached) {
-  RunRequest req = request("read_write");
-  req.size = 16ull << 20;
+  RunRequest req = request("read_write", 16ull << 20);
   req.cache = workloads::CacheMode::Cold;
   req.uncached = true;
   if (const std::string why = workloads::uncached_reads_unavailable(req.dir); !why.empty())

@@ -92,8 +92,7 @@ private:
 constexpr std::uint64_t kDoneMessage = sizeof(std::uint64_t);
 
 RunRequest copy_file_range_request() {
-  RunRequest req = request("copy_file_range");
-  req.size = 16ull << 20;
+  RunRequest req = request("copy_file_range", 16ull << 20);
   req.cache = workloads::CacheMode::Cold;
   return req;
 }

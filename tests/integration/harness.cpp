@@ -27,6 +27,12 @@ RunRequest request(const std::string &method) {
   return r;
 }
 
+RunRequest request(const std::string &method, std::uint64_t size) {
+  RunRequest r = request(method);
+  r.size = size;
+  return r;
+}
+
 RunResult run(const RunRequest &req) { return run_traced(req, features()); }
 
 void expect_intact(const RunResult &r, bool every_event) {

@@ -22,6 +22,8 @@ inline constexpr std::uint64_t kChunks = kSize / kChunk;
 Features &features();
 
 RunRequest request(const std::string &method);
+// The same, moving `size` bytes.
+RunRequest request(const std::string &method, std::uint64_t size);
 RunResult run(const RunRequest &req);
 inline RunResult run(const std::string &method) { return run(request(method)); }
 

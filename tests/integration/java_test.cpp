@@ -15,11 +15,7 @@ namespace {
 
 constexpr std::uint64_t kJavaSize = 16ull << 20;
 
-RunResult run_java(const std::string &method) {
-  RunRequest req = request(method);
-  req.size = kJavaSize;
-  return run(req);
-}
+RunResult run_java(const std::string &method) { return run(request(method, kJavaSize)); }
 
 // Bytes the source's processes moved from a file to a socket, by method.
 std::map<std::string, std::uint64_t> to_sockets(const RunResult &r) {

@@ -179,9 +179,7 @@ TEST(Methods, TcpZerocopyReceiveMapsPagesAndRestoresItsSetting) {
 
 TEST(Methods, CowCopiesEveryPageOnEachWriteAfterSharing) {
   constexpr std::uint64_t kCowSize = 16ull << 20; // a fault event per page: keep it small
-  RunRequest req = request("cow");
-  req.size = kCowSize;
-  const RunResult r = run(req);
+  const RunResult r = run(request("cow", kCowSize));
   expect_intact(r, false); // two faults and two copies per page stream many events
   const Account &src = r.source;
   // Parent: page cache -> private page; child after fork: shared -> private.

@@ -30,8 +30,7 @@ const ProgramStat *program(const RunResult &r, const std::string &name) {
 // shows in the runs themselves. A run that does not ask for statistics
 // finds every program's run time 0 unless something else holds them.
 RunResult expect_statistics_off() {
-  RunRequest req = request("sendfile");
-  req.size = 4ull << 20;
+  RunRequest req = request("sendfile", 4ull << 20);
   req.probes.run_stats = false;
   const RunResult r = run(req);
   expect_intact(r);
@@ -42,8 +41,7 @@ RunResult expect_statistics_off() {
 }
 
 TEST(Overhead, EveryRunSaysWhatWatchingCost) {
-  RunRequest req = request("read_write");
-  req.size = 16ull << 20;
+  RunRequest req = request("read_write", 16ull << 20);
   req.chunk = 4096;
   const RunResult r = run(req);
   expect_intact(r);

@@ -95,8 +95,7 @@ TEST(Isolation, ABusyNeighbourDoesNotChangeTheAccount) {
 }
 
 TEST(LostEvents, ASlowConsumerLosesEventsAndTheLossIsCounted) {
-  RunRequest req = request("read_write");
-  req.size = 16ull << 20;
+  RunRequest req = request("read_write", 16ull << 20);
   req.chunk = 4096;
   req.probes.ringbuf_bytes = 4096; // room for under a hundred events
   std::uint64_t handled = 0;

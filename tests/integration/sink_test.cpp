@@ -16,8 +16,7 @@ namespace {
 constexpr std::uint64_t kSinkSize = 16ull << 20;
 
 RunResult run_sink(workloads::SinkMode mode) {
-  RunRequest req = request("read_write");
-  req.size = kSinkSize;
+  RunRequest req = request("read_write", kSinkSize);
   req.sink = mode;
   return run(req);
 }

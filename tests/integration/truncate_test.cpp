@@ -23,8 +23,7 @@ constexpr std::uint64_t kTruncSize = 16ull << 20;
 constexpr std::uint64_t kPage = 4096;
 
 RunResult run_truncate(bool lease) {
-  RunRequest req = request("mmap_truncate");
-  req.size = kTruncSize;
+  RunRequest req = request("mmap_truncate", kTruncSize);
   req.lease = lease;
   return run(req);
 }

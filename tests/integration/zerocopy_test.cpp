@@ -22,9 +22,7 @@ namespace {
 constexpr std::uint64_t kZcSize = 16ull << 20;
 
 void expect_kernel_agrees_with_the_workload(const std::string &method) {
-  RunRequest req = request(method);
-  req.size = kZcSize;
-  const RunResult r = run(req);
+  const RunResult r = run(request(method, kZcSize));
   expect_intact(r);
   const auto &z = r.source.zerocopy;
   ASSERT_TRUE(z.asked_sends.value && z.asked_bytes.value && z.completed_sends.value &&
