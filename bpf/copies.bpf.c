@@ -873,26 +873,28 @@ static __always_inline void uring_done(const struct io_kiocb *req, int res)
 	__sync_fetch_and_add(&val->bytes, (__u64)res);
 }
 
-/* io_uring:io_uring_complete passes (ctx, req, user_data, res, cflags,
- * extra1, extra2) in Debian's 6.1 and 6.12 and (ctx, req, cqe) in 6.18: one
- * program each, chosen by the tracepoint's arguments in this kernel's BTF. */
 /* A SEND_ZC's notification (IORING_CQE_F_NOTIF): its buffers are free.
  * res carries IORING_NOTIF_USAGE_ZC_COPIED when the kernel copied them, but
  * only for requests that asked (IORING_SEND_ZC_REPORT_USAGE, 6.2). */
 #define ZC_IORING_CQE_F_NOTIF		(1U << 3)
 #define ZC_IORING_NOTIF_USAGE_ZC_COPIED (1U << 31)
 
-static __always_inline void uring_notif(const struct io_kiocb *req, int res)
+static __always_inline void count_notif(__u8 role, int res)
 {
-	struct task_struct *task = uring_submitter(req);
-	__u32 tgid = task ? BPF_CORE_READ(task, tgid) : 0;
-	__u8 role = tgid ? zc_role_of_tgid(tgid) : ZC_ROLE_NONE;
-
 	if (!role)
 		return;
 	zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS, 0, 0, 0);
 	if ((__u32)res & ZC_IORING_NOTIF_USAGE_ZC_COPIED)
 		zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED, 0, 0, 0);
+}
+
+/* A notification posted to the ring: the role of the request's submitter. */
+static __always_inline void uring_notif(const struct io_kiocb *req, int res)
+{
+	struct task_struct *task = uring_submitter(req);
+	__u32 tgid = task ? BPF_CORE_READ(task, tgid) : 0;
+
+	count_notif(tgid ? zc_role_of_tgid(tgid) : ZC_ROLE_NONE, res);
 }
 
 /* A completion that found the CQ ring full goes on the overflow list
@@ -903,16 +905,14 @@ static __always_inline void uring_notif(const struct io_kiocb *req, int res)
 SEC("tp_btf/io_uring_cqe_overflow")
 int BPF_PROG(zc_io_uring_cqe_overflow, void *ctx_, u64 user_data, s32 res, u32 cflags, void *ocqe)
 {
-	__u8 role = zc_current_role();
-
-	if (!role || !(cflags & ZC_IORING_CQE_F_NOTIF))
-		return 0;
-	zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS, 0, 0, 0);
-	if ((__u32)res & ZC_IORING_NOTIF_USAGE_ZC_COPIED)
-		zc_count(role, ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED, 0, 0, 0);
+	if (cflags & ZC_IORING_CQE_F_NOTIF)
+		count_notif(zc_current_role(), res);
 	return 0;
 }
 
+/* io_uring:io_uring_complete passes (ctx, req, user_data, res, cflags,
+ * extra1, extra2) in Debian's 6.1 and 6.12 and (ctx, req, cqe) in 6.18: one
+ * program each, chosen by the tracepoint's arguments in this kernel's BTF. */
 SEC("tp_btf/io_uring_complete")
 int BPF_PROG(zc_io_uring_complete, void *ctx_, void *req, struct io_uring_cqe *cqe)
 {

@@ -762,18 +762,21 @@ void build_zerocopy(Account &a, std::uint8_t role, const RawCounters &counters,
   const auto errq_copied = sum(ZC_KIND_ZEROCOPY, ZC_ZC_ERRQUEUE_COPIED);
   const auto notifs = sum(ZC_KIND_ZEROCOPY, ZC_ZC_URING_NOTIFS);
   const auto notifs_copied = sum(ZC_KIND_ZEROCOPY, ZC_ZC_URING_COPIED);
-  a.zerocopy.completed_sends = count_of(
-      errq.count + notifs.count,
-      all_of(probes,
-             {"syscalls:sys_exit", "copies:io_uring_complete", "copies:io_uring_cqe_overflow"},
-             "sends the completions the kernel handed the process cover: MSG_ZEROCOPY "
-             "error-queue completions it dequeued (recvmsg(MSG_ERRQUEUE), read back "
-             "from its memory), plus io_uring SEND_ZC notifications posted (to the "
-             "ring, or to its overflow list when the ring was full)"));
+  // Where completions are seen: dequeued from the error queue (read at the
+  // syscall's exit), io_uring notifications posted to the ring or its
+  // overflow list.
+  const std::initializer_list<std::string_view> completion_probes = {
+      "syscalls:sys_exit", "copies:io_uring_complete", "copies:io_uring_cqe_overflow"};
+  a.zerocopy.completed_sends =
+      count_of(errq.count + notifs.count,
+               all_of(probes, completion_probes,
+                      "sends the completions the kernel handed the process cover: MSG_ZEROCOPY "
+                      "error-queue completions it dequeued (recvmsg(MSG_ERRQUEUE), read back "
+                      "from its memory), plus io_uring SEND_ZC notifications posted (to the "
+                      "ring, or to its overflow list when the ring was full)"));
   a.zerocopy.copied_sends = count_of(
       errq_copied.count + notifs_copied.count,
-      all_of(probes,
-             {"syscalls:sys_exit", "copies:io_uring_complete", "copies:io_uring_cqe_overflow"},
+      all_of(probes, completion_probes,
              "of those, the ones the kernel said it copied anyway (SO_EE_CODE_ZEROCOPY_COPIED; "
              "IORING_NOTIF_USAGE_ZC_COPIED, set only for requests that asked for usage reports)"));
   const ProbeReport *ubufs = probes.attached("copies:skb_copy_ubufs");

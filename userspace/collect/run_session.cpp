@@ -151,6 +151,12 @@ std::vector<ProcessDeath> deaths_of(const workloads::TransferOutcome &o) {
   return deaths;
 }
 
+// The bytes a run moved: the file, or for a method that sends part of it
+// (mmap_truncate) that part. Passes and throughput are of these.
+std::uint64_t payload_bytes_of(const RunRequest &req, const workloads::TransferOutcome &o) {
+  return workload_for(req.method).sends_part() ? o.expected_bytes : req.size;
+}
+
 std::optional<std::int64_t> transfer_wall(const workloads::TransferOutcome &o) {
   if (!o.source.start_ns || !o.sink.start_ns || !o.source.end_ns || !o.sink.end_ns)
     return std::nullopt;
@@ -323,7 +329,8 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
               req.uncached,
               req.lease,
               std::string(workloads::sink_mode_name(req.sink)),
-              {}};
+              {},
+              std::nullopt};
   for (const auto &setting : prepared.settings)
     r.params.kernel_settings.push_back(setting->describe());
   if (const auto &scratch = prepared.scratch)
@@ -352,10 +359,7 @@ RunResult run_traced(const RunRequest &req, Features &features, const EventSink 
     r.destination = d;
   }
   r.probes = probes->reports();
-  // A method that sends part of the file (mmap_truncate) has that part as
-  // its payload: passes and throughput are of the bytes that moved.
-  const std::uint64_t payload_bytes =
-      workload_for(req.method).sends_part() ? o.expected_bytes : req.size;
+  const std::uint64_t payload_bytes = payload_bytes_of(req, o);
   observe(r, counters, probes->events_received(), payload_bytes);
   r.process_roles = {{static_cast<std::uint32_t>(transfer->source_pid()), "source"},
                      {static_cast<std::uint32_t>(transfer->sink_pid()), "sink"}};
@@ -417,8 +421,7 @@ TimedPass run_untraced(const RunRequest &req) {
     throw Error("a workload process did not report its times");
   TimedPass p;
   p.wall_ns = static_cast<std::uint64_t>(*wall);
-  if (workload_for(req.method).sends_part())
-    p.bytes = o.expected_bytes;
+  p.bytes = payload_bytes_of(req, o);
   auto cpu = [](const workloads::ProcessResult &r) -> std::optional<std::uint64_t> {
     if (!r.usage)
       return std::nullopt;

@@ -16,7 +16,7 @@ namespace zc {
 // One transfer timed with no probe loaded.
 struct TimedPass {
   std::uint64_t wall_ns = 0; // first process start to last end
-  std::uint64_t bytes = 0;   // payload it moved, where a method sends part of the file; 0: all
+  std::uint64_t bytes = 0;   // payload it moved (part of the file for mmap_truncate); 0: all
   std::optional<std::uint64_t> source_cpu_ns; // user + system (rusage)
   std::optional<std::uint64_t> cpu_ns;        // the source's and the sink's
 };
