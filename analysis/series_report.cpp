@@ -395,6 +395,7 @@ std::string render_timing(const json &points) {
 std::string render_series(const json &doc) {
   std::ostringstream out;
   const json &c = doc.at("conditions");
+  const std::string sink = c.value("sink", std::string("read"));
   out << doc.at("schema").get<std::string>().substr(
              8, doc.at("schema").get<std::string>().find('/') - 8)
       << ": " << c.at("cache").get<std::string>() << " cache, route "
@@ -402,10 +403,8 @@ std::string render_series(const json &doc) {
       << (c.value("io_wq", false) ? ", io_uring through io-wq" : "")
       << (c.value("uncached", false) ? ", read uncached (RWF_DONTCACHE)" : "")
       << (c.value("lease", false) ? ", under a read lease" : "")
-      << (c.value("sink", std::string("read")) != "read"
-              ? ", sink " + c.value("sink", std::string("read"))
-              : "")
-      << ", kernel " << c.at("kernel").get<std::string>() << "\n\n";
+      << (sink != "read" ? ", sink " + sink : "") << ", kernel "
+      << c.at("kernel").get<std::string>() << "\n\n";
   // Copies, then calls and switches: one table would pass 100 columns.
   using Columns = std::initializer_list<std::pair<const char *, int>>;
   const Columns copies = {{"source_cpu_passes", 2},

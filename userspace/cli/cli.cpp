@@ -12,6 +12,7 @@
 #include "claims.h"
 #include "error.h"
 #include "output_file.h"
+#include "scratch_fs.h"
 #include "text_table.h"
 #include "units.h"
 #include "version.h"
@@ -176,7 +177,7 @@ void add_place_of_files(CLI::App &cmd, std::string &dir, std::string &fs) {
                  "make a filesystem of this type for each run and keep the files there: an "
                  "unnamed image in /var/tmp on a loop device, mounted nowhere, gone with the "
                  "run (copy_file_range shares extents on xfs and btrfs, and copies on ext4)")
-      ->check(CLI::IsMember({"xfs", "btrfs", "ext4"}));
+      ->check(CLI::IsMember(workloads::scratch_filesystem_types()));
   cmd.parse_complete_callback([&cmd] {
     if (cmd.count("--dir") > 0 && cmd.count("--fs") > 0)
       throw CLI::ValidationError("--fs", "not with --dir (both say where the files go)");

@@ -241,7 +241,8 @@ void check_request(const RunRequest &req) {
   const workloads::Workload &w = workload_for(req.method);
   check_address(req);
   check_netns(req.sink_netns);
-  if (!req.fs.empty() && req.fs != "xfs" && req.fs != "btrfs" && req.fs != "ext4")
+  const auto &types = workloads::scratch_filesystem_types();
+  if (!req.fs.empty() && std::find(types.begin(), types.end(), req.fs) == types.end())
     throw UsageError("--fs " + req.fs + ": zctrace makes xfs, btrfs or ext4");
   if (!req.fs.empty() && req.dir != RunRequest{}.dir)
     throw UsageError("--fs and --dir both say where the files go; give one");

@@ -132,6 +132,11 @@ std::string joined(const std::vector<std::string> &words) {
 
 } // namespace
 
+const std::vector<std::string> &scratch_filesystem_types() {
+  static const std::vector<std::string> types = {"xfs", "btrfs", "ext4"};
+  return types;
+}
+
 std::string scratch_filesystem_unavailable(const std::string &type) {
   if (mkfs_program(type).empty())
     return "mkfs." + type + " is not installed (Debian's " + package_of(type) + ")";

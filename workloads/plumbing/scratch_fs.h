@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "io.h"
 
@@ -22,6 +23,9 @@ namespace zc::workloads {
 
 // Where the unnamed image lives.
 inline constexpr const char *kScratchImageFolder = "/var/tmp";
+
+// The types zctrace makes: "xfs", "btrfs", "ext4".
+const std::vector<std::string> &scratch_filesystem_types();
 
 // Why a `type` filesystem cannot be made here ("" when it can): no mkfs
 // program for it, no loop devices, or a kernel without that filesystem.
